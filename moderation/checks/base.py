@@ -1,0 +1,93 @@
+"""The contract of the automated check stage, written once.
+
+The workers hand the checks a list of `FileUnderCheck` (originals on local disk) and a
+`CheckContext`; the checks return a `CheckReport`: one `CheckOutcome` per check and file, and
+the `FileFacts` each file revealed (real type, size in pixels, pages, a sanitized copy…).
+
+A *file stage* is a function `(file, facts, context) -> list[CheckOutcome]`. Stages for one file
+run in the order of `pipeline.FILE_STAGES`; after a failed outcome the file's later stages are
+skipped (there is no point measuring the resolution of an executable). A *submission stage*
+`(files, context) -> list[CheckOutcome]` looks at all files together (counts, total size).
+Stages never raise for a bad file: a hostile or broken file is a verdict, not a crash.
+Adding a stage touches `pipeline.py` and the stage's own module, nothing else.
+"""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from moderation.policy import Policy
+
+
+class FileCategory(StrEnum):
+    IDENTITY = "identity_documents"
+    RELATIONSHIP = "relationship_documents"
+    APPLICANT_PHOTO = "applicant_photo"
+    ATTACHMENT = "attachments"
+    INSTITUTION = "institution_files"
+
+
+#: Categories whose images must be legible documents (higher minimum resolution).
+DOCUMENT_CATEGORIES = frozenset({FileCategory.IDENTITY, FileCategory.RELATIONSHIP})
+
+
+@dataclass(frozen=True)
+class FileUnderCheck:
+    file_id: str
+    category: FileCategory
+    path: Path
+    size: int
+    original_name: str
+
+
+@dataclass
+class FileFacts:
+    detected_type: str | None = None
+    width: int | None = None
+    height: int | None = None
+    pages: int | None = None
+    #: A re-encoded copy without metadata, written under the context's work dir.
+    sanitized_path: Path | None = None
+    sanitized_type: str | None = None
+    preview_path: Path | None = None
+    #: Images ready for OCR (the sanitized image or rendered pages) with their DPI if known.
+    ocr_images: list[tuple[Path, int | None]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    file_id: str | None
+    code: str
+    ok: bool
+    message: str
+    message_en: str
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    policy: Policy
+    #: Kind of submission: "application" or "post" (limits differ).
+    kind: str
+    work_dir: Path
+
+
+@dataclass
+class CheckReport:
+    outcomes: list[CheckOutcome] = field(default_factory=list)
+    facts: dict[str, FileFacts] = field(default_factory=dict)
+
+    @property
+    def failures(self) -> list[CheckOutcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+def ok(file_id: str | None, code: str) -> CheckOutcome:
+    return CheckOutcome(file_id, code, True, "通過", "passed")
+
+
+def fail(file_id: str | None, code: str, message: str, message_en: str) -> CheckOutcome:
+    return CheckOutcome(file_id, code, False, message, message_en)

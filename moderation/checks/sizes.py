@@ -1,0 +1,91 @@
+"""Size per file and per submission, and the number of files in each category."""
+
+from collections import Counter
+
+from moderation.checks.base import (
+    CheckContext,
+    CheckOutcome,
+    FileCategory,
+    FileUnderCheck,
+    fail,
+    ok,
+)
+
+MB = 1024 * 1024
+REQUIRED_FOR_APPLICATION = (FileCategory.IDENTITY, FileCategory.RELATIONSHIP)
+
+
+def _limits(ctx: CheckContext) -> tuple[int, int]:
+    """(total bytes, bytes per file) for this kind of submission."""
+    p = ctx.policy
+    if ctx.kind == "post":
+        return p.post_max_bytes, p.post_max_file_bytes
+    return p.max_application_bytes, p.max_application_bytes
+
+
+def check_sizes(files: list[FileUnderCheck], ctx: CheckContext) -> list[CheckOutcome]:
+    total_limit, file_limit = _limits(ctx)
+    out: list[CheckOutcome] = []
+    for f in files:
+        if f.size > file_limit:
+            out.append(
+                fail(
+                    f.file_id,
+                    "file_too_large",
+                    f"「{f.original_name}」超過 {file_limit // MB} MB，請縮小後再上傳。",
+                    f"'{f.original_name}' is over {file_limit // MB} MB; make it smaller.",
+                )
+            )
+    total = sum(f.size for f in files)
+    if total > total_limit:
+        out.append(
+            fail(
+                None,
+                "total_too_large",
+                f"所有檔案合計超過 {total_limit // MB} MB，請縮小或減少檔案。",
+                f"All files together are over {total_limit // MB} MB.",
+            )
+        )
+    return out or [ok(None, "sizes")]
+
+
+def check_counts(files: list[FileUnderCheck], ctx: CheckContext) -> list[CheckOutcome]:
+    p = ctx.policy
+    counts = Counter(f.category for f in files)
+    out: list[CheckOutcome] = []
+    if ctx.kind == "post":
+        if len(files) > p.post_max_files:
+            out.append(
+                fail(
+                    None,
+                    "too_many_files",
+                    f"附件最多 {p.post_max_files} 個。",
+                    f"At most {p.post_max_files} attachments.",
+                )
+            )
+        return out or [ok(None, "file_counts")]
+    required = list(REQUIRED_FOR_APPLICATION)
+    if p.applicant_photo_required:
+        required.append(FileCategory.APPLICANT_PHOTO)
+    for category in required:
+        if counts[category] == 0:
+            out.append(
+                fail(
+                    None,
+                    "files_missing",
+                    f"缺少必要文件：{category.value}。",
+                    f"A required document is missing: {category.value}.",
+                )
+            )
+    for category, n in counts.items():
+        limit = 1 if category == FileCategory.APPLICANT_PHOTO else p.max_files_per_category
+        if n > limit:
+            out.append(
+                fail(
+                    None,
+                    "too_many_files",
+                    f"{category.value} 最多 {limit} 個檔案。",
+                    f"At most {limit} files for {category.value}.",
+                )
+            )
+    return out or [ok(None, "file_counts")]

@@ -1,0 +1,64 @@
+"""An institution's policy: who may apply, what may be uploaded, how often families may post.
+
+Stored as JSON on the institution so that each institution can differ (Taitung allows children
+up to 18, the agency-wide rule 15; one photo of 10 MB vs three files of 20 MB in total…).
+"""
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from moderation.relationships import Relationship
+
+MB = 1024 * 1024
+
+#: Types the checks accept unless the policy says otherwise (SPEC: PDF, PNG, JPG/JPEG).
+DEFAULT_ALLOWED_TYPES = ("application/pdf", "image/png", "image/jpeg")
+DEFAULT_RELATIONSHIPS = tuple(r.value for r in Relationship)
+
+
+@dataclass(frozen=True)
+class Policy:
+    max_child_age: int = 15
+    allowed_relationships: tuple[str, ...] = DEFAULT_RELATIONSHIPS
+    applicant_photo_required: bool = False
+    # Service applications
+    max_files_per_category: int = 4
+    max_application_bytes: int = 30 * MB
+    allowed_types: tuple[str, ...] = DEFAULT_ALLOWED_TYPES
+    # Posts
+    post_interval_days: int = 30
+    post_max_files: int = 3
+    post_max_bytes: int = 20 * MB
+    post_max_file_bytes: int = 20 * MB
+    post_title_max_chars: int = 20
+    post_body_max_chars: int = 100
+    # Strikes
+    strikes_to_suspend: int = 3
+    suspension_days: int = 30
+    # Image checks
+    min_document_pixels_short_side: int = 600
+    min_photo_pixels_short_side: int = 300
+    max_image_pixels: int = 40_000_000
+    max_pdf_pages: int = 10
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["allowed_relationships"] = list(self.allowed_relationships)
+        data["allowed_types"] = list(self.allowed_types)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> "Policy":
+        known = {f.name for f in fields(cls)}
+        clean = {k: v for k, v in (data or {}).items() if k in known}
+        for key in ("allowed_relationships", "allowed_types"):
+            if key in clean:
+                clean[key] = tuple(clean[key])
+        return cls(**clean)
+
+    def public(self) -> dict[str, Any]:
+        """What families may see (GET /institutions)."""
+        data = self.to_json()
+        data.pop("extra", None)
+        return data

@@ -1,0 +1,53 @@
+"""Status changes of a submission, refused when illegal and guarded against concurrent writers.
+
+Each change is a compare-and-set on (status, version): if another writer moved the submission
+first, no row matches and the caller gets a 409 instead of silently overwriting.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from moderation.errors import Conflict
+from moderation.statuses import Status, ensure_transition
+from storage.models import Attempt, Submission, utcnow
+
+
+def move(
+    session: Session,
+    submission: Submission,
+    target: Status,
+    *,
+    now: datetime | None = None,
+    **values: Any,
+) -> None:
+    current = Status(submission.status)
+    ensure_transition(current, target)
+    now = now or utcnow()
+    result = session.execute(
+        update(Submission)
+        .where(
+            Submission.id == submission.id,
+            Submission.status == current.value,
+            Submission.version == submission.version,
+        )
+        .values(
+            status=target.value, version=Submission.version + 1, status_changed_at=now, **values
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(
+            code="changed_meanwhile",
+            message="這筆資料剛被其他人更新，請重新整理後再試。",
+            message_en="Someone else changed this item meanwhile; reload and try again.",
+        )
+    session.execute(
+        update(Attempt)
+        .where(Attempt.submission_id == submission.id, Attempt.number == submission.attempt)
+        .values(status=target.value)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(submission)
