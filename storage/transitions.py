@@ -46,7 +46,8 @@ def move(
         )
     session.execute(
         update(Attempt)
-        .where(Attempt.submission_id == submission.id, Attempt.number == submission.attempt)
+        .where(Attempt.submission_id == submission.id,
+               Attempt.number == values.get("attempt", submission.attempt))
         .values(status=target.value)
         .execution_options(synchronize_session=False)
     )

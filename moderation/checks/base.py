@@ -12,6 +12,8 @@ Stages never raise for a bad file: a hostile or broken file is a verdict, not a 
 Adding a stage touches `pipeline.py` and the stage's own module, nothing else.
 """
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -52,6 +54,8 @@ class FileFacts:
     preview_path: Path | None = None
     #: Images ready for OCR (the sanitized image or rendered pages) with their DPI if known.
     ocr_images: list[tuple[Path, int | None]] = field(default_factory=list)
+    #: Bytes of the original that the sanitized copy left out (data after the image's end).
+    stripped_bytes: int = 0
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,8 @@ class CheckContext:
 class CheckReport:
     outcomes: list[CheckOutcome] = field(default_factory=list)
     facts: dict[str, FileFacts] = field(default_factory=dict)
+    #: Peak resident memory of the process that decoded the files (set by `isolation`).
+    peak_rss_bytes: int | None = None
 
     @property
     def failures(self) -> list[CheckOutcome]:
@@ -91,3 +97,35 @@ def ok(file_id: str | None, code: str) -> CheckOutcome:
 
 def fail(file_id: str | None, code: str, message: str, message_en: str) -> CheckOutcome:
     return CheckOutcome(file_id, code, False, message, message_en)
+
+
+def note(file_id: str | None, code: str, message: str, message_en: str) -> CheckOutcome:
+    """A passed check that still tells the reviewer something (e.g. trailing data stripped)."""
+    return CheckOutcome(file_id, code, True, message, message_en)
+
+
+#: How much of a family's file name a message repeats (names are untrusted and can be long).
+DISPLAY_NAME_CHARS = 60
+
+
+def display_name(name: str) -> str:
+    """The file's name as safe to show inside a message: last path part, no control or
+    bidi characters, shortened. The name is never used in a path (files are keyed by id)."""
+    last = name.replace("\\", "/").rsplit("/", 1)[-1]
+    shown = "".join(
+        ch for ch in last if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn")
+    ).strip()
+    if len(shown) > DISPLAY_NAME_CHARS:
+        shown = shown[: DISPLAY_NAME_CHARS - 1] + "…"
+    return shown or "未命名檔案"
+
+
+_SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def work_path(ctx: "CheckContext", file: FileUnderCheck, suffix: str) -> Path:
+    """Where a check writes something derived from `file`: named by the file's id (never by
+    the family's file name), always inside the work dir."""
+    if not _SAFE_ID.fullmatch(file.file_id):
+        raise ValueError(f"unsafe file id {file.file_id!r}")
+    return ctx.work_dir / f"{file.file_id}.{suffix}"

@@ -1,0 +1,100 @@
+"""Assemble the whole system: ingest at /api/v1, review at /review/v1, health, and in
+embedded mode the worker pool inside the same process."""
+
+import html
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Query
+from fastapi.responses import HTMLResponse, JSONResponse
+from sqlalchemy import text
+
+from familybook.http_errors import error_body, install
+from familybook.runtime import get_runtime
+from ingest.app import create_ingest_app
+from ingest.deps import SessionDep
+from moderation.errors import FamilybookError
+from review_api.app import create_review_app
+
+log = logging.getLogger(__name__)
+
+
+def _ready() -> tuple[bool, dict[str, str]]:
+    from workers.broker import broker
+
+    parts: dict[str, str] = {}
+    try:
+        with get_runtime().db.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        parts["database"] = "ok"
+    except Exception as exc:
+        parts["database"] = f"down: {type(exc).__name__}"
+    client = getattr(broker, "client", None)
+    try:
+        if client is not None:
+            client.ping()
+        parts["broker"] = "ok" if client is not None else "ok (in-process)"
+    except Exception as exc:
+        parts["broker"] = f"down: {type(exc).__name__}"
+    return all(v.startswith("ok") for v in parts.values()), parts
+
+
+def create_app(*, run_workers: bool | None = None) -> FastAPI:
+    """The whole system. `run_workers` defaults to True in embedded mode (no Redis)."""
+    settings = get_runtime().settings
+    if run_workers is None:
+        run_workers = settings.embedded
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        pool = None
+        if run_workers:
+            from workers.runner import WorkerPool
+
+            pool = WorkerPool()
+            pool.start()
+        yield
+        if pool is not None:
+            pool.stop()
+
+    app = FastAPI(title="Familybook 家庭聯絡簿", version="1", lifespan=lifespan)
+    install(app)
+    app.mount("/api/v1", create_ingest_app())
+    app.mount("/review/v1", create_review_app())
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    def readyz() -> JSONResponse:
+        ok, parts = _ready()
+        if ok:
+            return JSONResponse({"status": "ok", **parts})
+        body = error_body("not_ready", "系統暫時無法使用。", "A part of the system is down.")
+        body["error"]["parts"] = parts
+        return JSONResponse(body, status_code=503)
+
+    @app.get("/verify-email", response_class=HTMLResponse, include_in_schema=False)
+    def verify_page(session: SessionDep, token: str = Query("")) -> HTMLResponse:
+        # The link in the verification email lands here when no portal is in front of us.
+        from ingest.accounts import verify_email
+
+        try:
+            verify_email(session, token)
+            session.commit()
+            zh, en, code = (
+                "帳號驗證完成，現在可以登入了。",
+                "Your email is verified; you can log in.",
+                200,
+            )
+        except FamilybookError as exc:
+            zh, en, code = exc.message, exc.message_en, 400
+        page = (
+            f"<!doctype html><meta charset=utf-8><title>家庭聯絡簿</title><p>{html.escape(zh)}"
+            f"<p lang=en>{html.escape(en)}"
+        )
+        return HTMLResponse(page, status_code=code)
+
+    return app

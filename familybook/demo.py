@@ -1,0 +1,69 @@
+"""`familybook demo`: a demo institution, inmates and a reviewer, and how to try the flow."""
+
+import csv
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from familybook import admin
+from familybook.runtime import Runtime
+
+MB = 1024 * 1024
+DEMO_ROSTER = [
+    # callsign, name, youngest child's birth date, restricted until, reason
+    ("7375", "王大明", "2016-04-01", "", ""),
+    ("7376", "陳志強", "2012-09-15", "", ""),
+    ("7377", "林建國", "2019-01-20", "2099-12-31", "禁止接見通信"),
+]
+
+
+def load_demo(rt: Runtime) -> dict[str, str]:
+    with rt.db.session() as session:
+        admin.add_institution(
+            session,
+            "TTD",
+            "法務部矯正署臺東戒治所",
+            max_child_age=18,
+            post_max_files=1,
+            post_max_bytes=10 * MB,
+            post_max_file_bytes=10 * MB,
+        )
+        admin.add_institution(session, "HLD", "法務部矯正署花蓮看守所")
+        with tempfile.TemporaryDirectory() as tmp:
+            roster = Path(tmp) / "roster.csv"
+            with open(roster, "w", newline="", encoding="utf-8") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(admin.ROSTER_COLUMNS)
+                writer.writerows(DEMO_ROSTER)
+            admin.import_inmates(session, "TTD", roster)
+        reviewer = admin.add_staff(session, "reviewer@ttd.example", ["TTD"], "reviewer")
+        administrator = admin.add_staff(session, "admin@ttd.example", ["TTD", "HLD"], "admin")
+    return {"reviewer": reviewer, "admin": administrator}
+
+
+def instructions(rt: Runtime, tokens: dict[str, str]) -> str:
+    base = "http://localhost:8000"
+    mail = rt.settings.mail_dir.resolve() if not rt.settings.smtp_url else rt.settings.smtp_url
+    today = date.today().isoformat()
+    return f"""Demo loaded 示範資料已載入: 臺東戒治所 (TTD), inmates 7375, 7376, 7377 (restricted).
+Reviewer token 審核人員憑證 (shown once): {tokens["reviewer"]}
+Admin token 管理者憑證 (shown once):     {tokens["admin"]}
+
+Try it (in another terminal, with `familybook serve` running):
+  curl -s -XPOST {base}/api/v1/accounts -H 'content-type: application/json' -d '{{"name":"王小明",
+    "national_id":"A123456789","email":"me@example.com","birth_date":"1985-02-03",
+    "mobile":"0912345678","phone":"","password":"a long secret","consent":true}}'
+  # the verification email is in {mail} — open its link, or:
+  curl -s -XPOST {base}/api/v1/accounts/verify -H 'content-type: application/json' \\
+    -d '{{"token":"<token from the email>"}}'
+  TOKEN=$(curl -s -XPOST {base}/api/v1/sessions -H 'content-type: application/json' \\
+    -d '{{"email":"me@example.com","password":"a long secret"}}' \\
+    | python3 -c 'import json,sys;print(json.load(sys.stdin)["token"])')
+  curl -s {base}/api/v1/institutions/TTD/inmates/7375 -H "authorization: Bearer $TOKEN"
+  curl -s -XPOST {base}/api/v1/applications -H "authorization: Bearer $TOKEN" \\
+    -F institution=TTD -F callsign=7375 -F relationship=spouse \\
+    -F identity_documents=@id-card.jpg -F relationship_documents=@household.pdf
+  curl -s {base}/review/v1/queue -H 'authorization: Bearer {tokens["reviewer"]}'
+  (then POST /review/v1/items/ID/claim and /review/v1/items/ID/decision with an Idempotency-Key)
+Today is {today}; API docs: {base}/api/v1/docs and {base}/review/v1/docs
+"""

@@ -1,0 +1,115 @@
+"""The one place where errors become HTTP answers: `{"error": {code, message, message_en}}`."""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException
+
+from moderation import errors
+
+log = logging.getLogger(__name__)
+
+STATUS: dict[type[errors.FamilybookError], int] = {
+    errors.BadToken: 400,
+    errors.Unauthenticated: 401,
+    errors.Forbidden: 403,
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.Gone: 410,
+    errors.TooLarge: 413,
+    errors.UnsupportedType: 415,
+    errors.InvalidInput: 422,
+    errors.Throttled: 429,
+    errors.Unavailable: 503,
+}
+
+#: Generic words for HTTP errors raised by the framework itself (unknown path, wrong method…).
+GENERIC: dict[int, tuple[str, str, str]] = {
+    400: ("bad_request", "請求格式不正確。", "The request is malformed."),
+    401: ("unauthenticated", "請先登入。", "Please log in."),
+    403: ("forbidden", "您沒有權限進行這個動作。", "You may not do this."),
+    404: ("not_found", "找不到這個項目。", "Not found."),
+    405: ("method_not_allowed", "不支援這個操作。", "Method not allowed."),
+    413: ("upload_too_large", "上傳的資料太大。", "The upload is too large."),
+    415: ("unsupported_media_type", "不支援這種資料格式。", "Unsupported media type."),
+}
+
+
+def error_body(code: str, message: str, message_en: str, **extra: Any) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "message_en": message_en, **extra}}
+
+
+def _familybook_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, errors.FamilybookError)
+    status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
+    extra: dict[str, Any] = dict(exc.extra)
+    if exc.fields:
+        extra["fields"] = exc.fields
+    headers = {}
+    if isinstance(exc, errors.Throttled):
+        headers["Retry-After"] = str(exc.extra.get("retry_after", 60))
+    if isinstance(exc, errors.Unauthenticated):
+        headers["WWW-Authenticate"] = "Bearer"
+    return JSONResponse(
+        error_body(exc.code, exc.message, exc.message_en, **extra), status, headers=headers
+    )
+
+
+def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    fields: dict[str, str] = {}
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header")]
+        fields[".".join(loc) or "body"] = f"此欄位缺少或格式不正確。 {err.get('msg', 'invalid')}"
+    return JSONResponse(
+        error_body(
+            "invalid_fields",
+            "有欄位需要修正：" + "、".join(fields),
+            "Some fields need fixing: " + ", ".join(fields),
+            fields=fields,
+        ),
+        422,
+    )
+
+
+def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    code, zh, en = GENERIC.get(exc.status_code, ("http_error", "請求無法完成。", str(exc.detail)))
+    return JSONResponse(error_body(code, zh, en), exc.status_code, headers=exc.headers)
+
+
+def _database_down(_: Request, exc: Exception) -> JSONResponse:
+    log.error("database unavailable: %s", exc)
+    return JSONResponse(
+        error_body(
+            "database_unavailable",
+            "系統暫時無法使用，您的資料沒有送出，請稍後再試。",
+            "The service is briefly unavailable; nothing was saved. Try again later.",
+        ),
+        503,
+        headers={"Retry-After": "30"},
+    )
+
+
+def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error", exc_info=exc)
+    return JSONResponse(
+        error_body(
+            "internal_error",
+            "系統發生錯誤，請稍後再試。",
+            "Something went wrong on our side; please try again later.",
+        ),
+        500,
+    )
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(errors.FamilybookError, _familybook_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(OperationalError, _database_down)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,205 @@
+"""Service applications: a family asks to use the contact book for one inmate."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ingest.uploads import Upload, too_large
+from moderation.checks.base import FileCategory
+from moderation.eligibility import InmateFacts, ensure_eligible, parse_relationship
+from moderation.errors import Conflict, NotFound, invalid_fields
+from moderation.policy import Policy
+from moderation.statuses import RESUBMITTABLE, Status
+from storage import transitions
+from storage.models import (
+    Account,
+    Application,
+    Attempt,
+    Inmate,
+    Institution,
+    StoredFile,
+    Submission,
+)
+
+FILE_FIELDS = frozenset(
+    {FileCategory.IDENTITY, FileCategory.RELATIONSHIP, FileCategory.APPLICANT_PHOTO}
+)
+
+
+@dataclass(frozen=True)
+class Accepted:
+    submission_id: str
+    attempt_id: str
+    attempt: int
+    status: str
+
+
+def _required(upload: Upload, names: tuple[str, ...]) -> dict[str, str]:
+    missing = {n: ("必填。", "Required.") for n in names if not upload.fields.get(n, "").strip()}
+    if missing:
+        raise invalid_fields(missing)
+    return {n: upload.fields[n].strip() for n in names}
+
+
+def _check_files(upload: Upload, policy: Policy) -> None:
+    errors: dict[str, tuple[str, str]] = {}
+    for category in (FileCategory.IDENTITY, FileCategory.RELATIONSHIP):
+        n = len(upload.files_in(category))
+        if not 1 <= n <= policy.max_files_per_category:
+            errors[category] = (
+                f"請上傳 1 到 {policy.max_files_per_category} 個檔案。",
+                f"Upload 1 to {policy.max_files_per_category} files.",
+            )
+    photos = len(upload.files_in(FileCategory.APPLICANT_PHOTO))
+    if photos > 1 or (policy.applicant_photo_required and photos == 0):
+        errors[FileCategory.APPLICANT_PHOTO] = (
+            "請上傳一張申請人正面清晰照片。",
+            "Upload one clear front-facing photo of you.",
+        )
+    if errors:
+        raise invalid_fields(errors)
+    if upload.total_bytes() > policy.max_application_bytes:
+        raise too_large(policy.max_application_bytes)
+
+
+def find_inmate(session: Session, code: str, callsign: str) -> tuple[Institution, Inmate]:
+    institution = session.scalar(select(Institution).where(Institution.code == code))
+    if institution is None:
+        raise NotFound(
+            code="institution_not_found",
+            message="找不到這個矯正機關。",
+            message_en="No such institution.",
+        )
+    inmate = session.scalar(
+        select(Inmate).where(Inmate.institution_id == institution.id, Inmate.callsign == callsign)
+    )
+    if inmate is None:
+        raise NotFound(
+            code="inmate_not_found",
+            message="找不到這個呼號的收容人，請核對呼號。",
+            message_en="No inmate with this callsign; please check it.",
+        )
+    return institution, inmate
+
+
+def _inmate_taken() -> Conflict:
+    return Conflict(
+        code="inmate_has_service",
+        message="這位收容人已經有家屬申請家庭聯絡簿（每位收容人限一個家庭），如有疑問請洽機關。",
+        message_en="Another family already holds the contact book for this inmate.",
+    )
+
+
+def _add_attempt(session: Session, submission_id: str, number: int, upload: Upload) -> Attempt:
+    attempt = Attempt(
+        submission_id=submission_id,
+        number=number,
+        status=Status.RECEIVED,
+        title=upload.fields.get("title"),
+        body=upload.fields.get("body"),
+    )
+    session.add(attempt)
+    session.flush()
+    for f in upload.files:
+        session.add(
+            StoredFile(
+                attempt_id=attempt.id,
+                category=f.field,
+                original_name=f.original_name,
+                declared_type=f.declared_type,
+                size=f.blob.size,
+                sha256=f.blob.sha256,
+                storage_key=f.blob.key,
+            )
+        )
+    return attempt
+
+
+def _validated(session: Session, upload: Upload, *, today: date) -> tuple[Institution, Inmate, str]:
+    given = _required(upload, ("institution", "callsign", "relationship"))
+    institution, inmate = find_inmate(session, given["institution"], given["callsign"])
+    policy = Policy.from_json(institution.policy)
+    relationship = parse_relationship(given["relationship"], policy)
+    ensure_eligible(
+        InmateFacts(inmate.youngest_child_birth_date, inmate.restricted_until), policy, today=today
+    )
+    _check_files(upload, policy)
+    return institution, inmate, relationship.value
+
+
+def apply(session: Session, account: Account, upload: Upload, *, today: date) -> Accepted:
+    institution, inmate, relationship = _validated(session, upload, today=today)
+    held = session.scalar(
+        select(Application.id).where(Application.inmate_id == inmate.id, Application.holds_inmate)
+    )
+    if held is not None:
+        raise _inmate_taken()
+    submission = Submission(
+        kind="application",
+        account_id=account.id,
+        institution_id=institution.id,
+        status=Status.RECEIVED,
+        attempt=1,
+    )
+    session.add(submission)
+    session.flush()
+    session.add(Application(id=submission.id, inmate_id=inmate.id, relationship=relationship))
+    attempt = _add_attempt(session, submission.id, 1, upload)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise _inmate_taken() from None
+    return Accepted(submission.id, attempt.id, 1, Status.RECEIVED)
+
+
+def resubmit(
+    session: Session, account: Account, application_id: str, upload: Upload, *, today: date
+) -> Accepted:
+    submission = session.get(Submission, application_id)
+    if (
+        submission is None
+        or submission.account_id != account.id
+        or submission.kind != "application"
+    ):
+        raise NotFound(code="not_found", message="找不到這筆申請。", message_en="Not found.")
+    if Status(submission.status) not in RESUBMITTABLE:
+        raise Conflict(
+            code="not_resubmittable",
+            message="這筆申請目前不能重新送出（審核中或已通過）。",
+            message_en="Only an application that needs fixing or was rejected can be sent again.",
+        )
+    application = session.get(Application, application_id)
+    assert application is not None
+    _, inmate, relationship = _validated(session, upload, today=today)
+    if inmate.id != application.inmate_id:
+        raise invalid_fields(
+            {
+                "callsign": (
+                    "重新送出時不能更換收容人。",
+                    "A new attempt must be for the same inmate.",
+                )
+            }
+        )
+    number = submission.attempt + 1
+    attempt = _add_attempt(session, submission.id, number, upload)
+    application.relationship = relationship
+    application.holds_inmate = True
+    transitions.move(
+        session,
+        submission,
+        Status.RECEIVED,
+        attempt=number,
+        claimed_by=None,
+        lease_expires_at=None,
+        decided_at=None,
+    )
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise _inmate_taken() from None
+    return Accepted(submission.id, attempt.id, number, Status.RECEIVED)

@@ -1,0 +1,132 @@
+"""Service applications: apply, see the status, send a new attempt."""
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request, status
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import select
+
+from ingest import applications
+from ingest.applications import FILE_FIELDS, Accepted
+from ingest.deps import CurrentFamily, RuntimeDep, SessionDep, VerifiedFamily
+from ingest.uploads import Upload, receive_upload
+from ingest.views import application_view
+from moderation.errors import NotFound
+from storage.models import Submission
+from workers.actors import wake_check
+
+router = APIRouter(tags=["applications"])
+
+UPLOAD_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": [
+                        "institution",
+                        "callsign",
+                        "relationship",
+                        "identity_documents",
+                        "relationship_documents",
+                    ],
+                    "properties": {
+                        "institution": {"type": "string"},
+                        "callsign": {"type": "string"},
+                        "relationship": {"type": "string"},
+                        "identity_documents": {
+                            "type": "array",
+                            "maxItems": 4,
+                            "items": {"type": "string", "format": "binary"},
+                        },
+                        "relationship_documents": {
+                            "type": "array",
+                            "maxItems": 4,
+                            "items": {"type": "string", "format": "binary"},
+                        },
+                        "applicant_photo": {"type": "string", "format": "binary"},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+def _accepted(result: Accepted) -> dict[str, Any]:
+    return {"id": result.submission_id, "status": result.status, "attempt": result.attempt}
+
+
+async def _receive(request: Request, rt: RuntimeDep) -> Upload:
+    return await receive_upload(
+        request,
+        rt.files,
+        file_fields=frozenset(FILE_FIELDS),
+        max_bytes=rt.settings.max_request_bytes,
+    )
+
+
+@router.post("/applications", status_code=status.HTTP_202_ACCEPTED, openapi_extra=UPLOAD_DOC)
+async def apply(
+    request: Request, account: VerifiedFamily, session: SessionDep, rt: RuntimeDep
+) -> dict[str, Any]:
+    upload = await _receive(request, rt)
+    try:
+        result = await run_in_threadpool(
+            applications.apply, session, account, upload, today=date.today()
+        )
+    except BaseException:
+        upload.discard()
+        raise
+    wake_check(result.attempt_id)
+    return _accepted(result)
+
+
+@router.post(
+    "/applications/{application_id}/attempts",
+    status_code=status.HTTP_202_ACCEPTED,
+    openapi_extra=UPLOAD_DOC,
+)
+async def resubmit(
+    application_id: str,
+    request: Request,
+    account: VerifiedFamily,
+    session: SessionDep,
+    rt: RuntimeDep,
+) -> dict[str, Any]:
+    upload = await _receive(request, rt)
+    try:
+        result = await run_in_threadpool(
+            applications.resubmit, session, account, application_id, upload, today=date.today()
+        )
+    except BaseException:
+        upload.discard()
+        raise
+    wake_check(result.attempt_id)
+    return _accepted(result)
+
+
+@router.get("/applications")
+def list_applications(account: CurrentFamily, session: SessionDep) -> list[dict[str, Any]]:
+    rows = session.scalars(
+        select(Submission)
+        .where(Submission.account_id == account.id, Submission.kind == "application")
+        .order_by(Submission.created_at.desc())
+    )
+    return [application_view(session, s) for s in rows]
+
+
+@router.get("/applications/{application_id}")
+def get_application(
+    application_id: str, account: CurrentFamily, session: SessionDep
+) -> dict[str, Any]:
+    submission = session.get(Submission, application_id)
+    if (
+        submission is None
+        or submission.account_id != account.id
+        or submission.kind != "application"
+    ):
+        raise NotFound(code="not_found", message="找不到這筆申請。", message_en="Not found.")
+    return application_view(session, submission)

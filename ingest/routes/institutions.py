@@ -1,0 +1,30 @@
+"""Institutions with their public policy, and the masked inmate lookup."""
+
+from typing import Any
+
+from fastapi import APIRouter
+from sqlalchemy import select
+
+from ingest.applications import find_inmate
+from ingest.deps import SessionDep, VerifiedFamily
+from moderation.inmates import mask_name
+from moderation.policy import Policy
+from storage.models import Institution
+
+router = APIRouter(tags=["institutions"])
+
+
+@router.get("/institutions")
+def institutions(session: SessionDep) -> list[dict[str, Any]]:
+    rows = session.scalars(select(Institution).order_by(Institution.code))
+    return [
+        {"code": i.code, "name": i.name, "policy": Policy.from_json(i.policy).public()}
+        for i in rows
+    ]
+
+
+@router.get("/institutions/{code}/inmates/{callsign}")
+def inmate(code: str, callsign: str, session: SessionDep, _: VerifiedFamily) -> dict[str, str]:
+    # Only verified families may look up inmates: the roster is not for browsing.
+    _, found = find_inmate(session, code, callsign)
+    return {"callsign": found.callsign, "masked_name": mask_name(found.name)}

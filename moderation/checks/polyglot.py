@@ -1,0 +1,157 @@
+"""Polyglots: a file that is a valid JPEG, PNG or PDF *and* something else.
+
+A JPEG with a ZIP appended opens as a photo and as an archive; a JPEG whose comment holds
+`%PDF-` opens as a PDF in some readers. Two outcomes:
+- another file type is hidden in it (archive, PDF inside an image, web page, script, program):
+  refused, `file_polyglot`. A camera or a scanner never makes such a file.
+- plain bytes after the format's end (phones append motion-photo videos or vendor trailers):
+  accepted with the note `trailing_data_stripped`; the sanitized copy is rebuilt from pixels or
+  rendered pages, so the extra bytes never reach a reviewer or an inmate.
+The original keeps its bytes for the record; only sanitized copies are ever shown.
+"""
+
+import io
+import mmap
+import re
+import zipfile
+
+from moderation.checks.base import (
+    CheckContext,
+    CheckOutcome,
+    FileFacts,
+    FileUnderCheck,
+    display_name,
+    fail,
+    note,
+    ok,
+)
+
+CODE = "file_polyglot"
+#: Markers searched in the whole of an image: long enough that compressed pixel data never
+#: matches them by chance (≥ 5 bytes, so < 1 in 10^5 for a 10 MB photo).
+IMAGE_MARKERS = re.compile(
+    rb"%PDF-|(?i:<script|<html|<!doctype html|<\?php|<svg[\s>]|<iframe)"
+    rb"|Rar!\x1a\x07|7z\xbc\xaf\x27\x1c"
+)
+#: Markers of another file at the *start* of trailing data, where short ones are meaningful.
+TRAILER_MARKERS = re.compile(
+    rb"\s*(?:PK\x03\x04|\x7fELF|MZ|\x1f\x8b\x08|%PDF-|BZh|\xfd7zXZ|(?i:<[!?a-z]))"
+)
+#: Trailing bytes of this kind are padding, not data worth a note.
+PADDING = re.compile(rb"[\x00\xff\s]{0,64}")
+
+
+def check_polyglot(
+    file: FileUnderCheck, facts: FileFacts, ctx: CheckContext
+) -> list[CheckOutcome]:
+    kind = facts.detected_type
+    if kind not in ("image/jpeg", "image/png", "application/pdf"):
+        return []
+    with open(file.path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        end = {"image/jpeg": jpeg_end, "image/png": png_end, "application/pdf": pdf_end}[kind](mm)
+        hidden = _hidden_content(mm, end, kind)
+        trailing = 0 if end is None else len(mm) - end
+        if end is not None and PADDING.fullmatch(mm[end:]):
+            trailing = 0
+    name = display_name(file.original_name)
+    if hidden:
+        return [
+            fail(
+                file.file_id,
+                CODE,
+                f"「{name}」裡面藏有其他檔案（{hidden}），無法接受。"
+                "請直接上傳相機拍的照片或掃描器產生的原始檔案。",
+                f"'{name}' has another file hidden in it ({hidden}); upload the photo or scan "
+                "exactly as the camera or scanner made it.",
+            )
+        ]
+    if trailing:
+        facts.stripped_bytes = trailing
+        return [
+            note(
+                file.file_id,
+                "trailing_data_stripped",
+                f"「{name}」結尾有 {trailing} 位元組的額外資料，已在安全副本中移除。",
+                f"'{name}' had {trailing} extra bytes at its end; the safe copy leaves them out.",
+            )
+        ]
+    return [ok(file.file_id, "file_single_format")]
+
+
+def _hidden_content(mm: mmap.mmap, end: int | None, kind: str) -> str | None:
+    """What kind of other file is hidden in `mm`, or None."""
+    if _has_zip_directory(mm):
+        return "壓縮檔 ZIP"
+    if end is not None and TRAILER_MARKERS.match(mm, end):
+        return "附加在結尾的檔案"
+    if kind != "application/pdf" and IMAGE_MARKERS.search(mm):
+        return "PDF、網頁或程式碼"
+    return None
+
+
+def _has_zip_directory(mm: mmap.mmap) -> bool:
+    """Whether a ZIP reader would open this file: its central directory sits at the end."""
+    tail = mm[-(65536 + 22) :]
+    if b"PK\x05\x06" not in tail:
+        return False  # cheap test first: is_zipfile on every upload would be wasted work
+    return zipfile.is_zipfile(io.BytesIO(mm[:]))
+
+
+def png_end(mm: mmap.mmap) -> int | None:
+    """Offset just after the IEND chunk, or None when the chunk chain is broken."""
+    pos = 8
+    while pos + 12 <= len(mm):
+        length = int.from_bytes(mm[pos : pos + 4], "big")
+        ctype = mm[pos + 4 : pos + 8]
+        pos += 12 + length
+        if ctype == b"IEND":
+            return pos if pos <= len(mm) else None
+    return None
+
+
+def jpeg_end(mm: mmap.mmap) -> int | None:
+    """Offset just after the EOI marker, walking segments and entropy-coded data."""
+    size, pos = len(mm), 2
+    while pos < size:
+        if mm[pos] != 0xFF:
+            return None
+        while pos < size and mm[pos] == 0xFF:  # fill bytes before a marker are allowed
+            pos += 1
+        if pos >= size:
+            return None
+        marker = mm[pos]
+        pos += 1
+        if marker == 0xD9:
+            return pos
+        if marker == 0x01 or 0xD0 <= marker <= 0xD7:
+            continue
+        if pos + 2 > size:
+            return None
+        pos += int.from_bytes(mm[pos : pos + 2], "big")
+        if marker == 0xDA:
+            pos = _skip_entropy_data(mm, pos)
+    return None
+
+
+def _skip_entropy_data(mm: mmap.mmap, pos: int) -> int:
+    """From the start of scan data to the next real marker (0xFF not stuffed, not RSTn)."""
+    while True:
+        pos = mm.find(b"\xff", pos)
+        if pos < 0 or pos + 1 >= len(mm):
+            return len(mm)
+        follower = mm[pos + 1]
+        if follower == 0x00 or 0xD0 <= follower <= 0xD7 or follower == 0xFF:
+            pos += 1
+            continue
+        return pos
+
+
+def pdf_end(mm: mmap.mmap) -> int | None:
+    """Offset after the last %%EOF and its line end: what any PDF reader reads up to."""
+    at = mm.rfind(b"%%EOF")
+    if at < 0:
+        return None
+    end = at + 5
+    while end < len(mm) and mm[end] in b"\r\n \t\x00":
+        end += 1
+    return end

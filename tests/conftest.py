@@ -1,0 +1,100 @@
+"""Test setup shared by the whole suite.
+
+The backend is chosen by FAMILYBOOK_TEST_BACKEND before anything of ours is imported:
+- `embedded` (default): SQLite and dramatiq's in-process broker;
+- `production`: PostgreSQL (database `test` on localhost) and Redis.
+Email always goes to a real SMTP server (aiosmtpd) started here.
+"""
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+BACKEND = os.environ.get("FAMILYBOOK_TEST_BACKEND", "embedded")
+_DATA = Path(tempfile.mkdtemp(prefix="familybook-test-"))
+os.environ["FAMILYBOOK_DATA_DIR"] = str(_DATA)
+os.environ.pop("FAMILYBOOK_REDIS_URL", None)
+os.environ.pop("FAMILYBOOK_DATABASE_URL", None)
+if BACKEND == "production":
+    os.environ["FAMILYBOOK_DATABASE_URL"] = os.environ.get(
+        "FAMILYBOOK_TEST_DATABASE_URL", "postgresql+psycopg://postgres@localhost:5432/test"
+    )
+    os.environ["FAMILYBOOK_REDIS_URL"] = os.environ.get(
+        "FAMILYBOOK_TEST_REDIS_URL", "redis://localhost:6379/15"
+    )
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from tests.support.mail import MailSink  # noqa: E402
+
+MAIL = MailSink()
+os.environ["FAMILYBOOK_SMTP_URL"] = f"smtp://127.0.0.1:{MAIL.port}"
+
+from sqlalchemy import MetaData, text  # noqa: E402
+
+from familybook.runtime import Runtime, get_runtime  # noqa: E402
+from storage.migrate import upgrade  # noqa: E402
+from storage.models import Base  # noqa: E402
+
+
+def _drop_everything(rt: Runtime) -> None:
+    with rt.db.engine.begin() as conn:
+        meta = MetaData()
+        meta.reflect(conn)
+        meta.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def database() -> Iterator[Runtime]:
+    rt = get_runtime()
+    if BACKEND == "production":
+        _drop_everything(rt)
+    upgrade(rt.settings)
+    yield rt
+    MAIL.stop()
+    rt.db.dispose()
+    shutil.rmtree(_DATA, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def clean_state(database: Runtime) -> Iterator[Runtime]:
+    """Every test starts from empty tables, an empty file store, an empty inbox and queues."""
+    with database.db.engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+    shutil.rmtree(database.settings.files_dir, ignore_errors=True)
+    (database.settings.files_dir / "tmp").mkdir(parents=True)
+    shutil.rmtree(database.settings.mail_dir, ignore_errors=True)
+    MAIL.clear()
+    from workers.broker import broker
+
+    broker.flush_all()
+    yield database
+
+
+@pytest.fixture
+def client(clean_state: Runtime) -> Iterator[TestClient]:
+    from fastapi.testclient import TestClient
+
+    from familybook.app import create_app
+
+    with TestClient(create_app(run_workers=False)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def mail() -> MailSink:
+    return MAIL
+
+
+@pytest.fixture
+def rt(clean_state: Runtime) -> Runtime:
+    return clean_state
+
+
+from tests.support.workers import workers  # noqa: E402, F401  (a fixture)

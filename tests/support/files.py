@@ -1,0 +1,72 @@
+"""Real files built in code: document photos and scans with Chinese text, and PDFs."""
+
+import io
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+FONT_PATHS = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+)
+
+
+@lru_cache
+def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    for path in FONT_PATHS:
+        if Path(path).exists():
+            return ImageFont.truetype(path, size, index=0)
+    return ImageFont.load_default(size)
+
+
+def document_image(lines: list[str], size: tuple[int, int] = (1240, 1754)) -> Image.Image:
+    """A white page with black text lines (an A4 scan at 150 dpi by default)."""
+    img = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(img)
+    f = font(max(size[0] // 30, 12))
+    y = size[1] // 12
+    for line in lines:
+        draw.text((size[0] // 12, y), line, fill="black", font=f)
+        y += int(f.size * 1.8) if hasattr(f, "size") else 30
+    return img
+
+
+def id_card_jpeg(
+    name: str = "王小明",
+    national_id: str = "A123456789",
+    birth: str = "民國74年2月3日",
+    exif: bytes | None = None,
+) -> bytes:
+    img = document_image(
+        ["中華民國國民身分證", f"姓名 {name}", f"出生年月日 {birth}", f"統一編號 {national_id}"],
+        size=(1280, 812),
+    )
+    out = io.BytesIO()
+    if exif is not None:
+        img.save(out, "JPEG", quality=90, exif=exif)
+    else:
+        img.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def household_pdf(rows: list[tuple[str, str, str]] | None = None) -> bytes:
+    rows = rows or [("戶長", "王大明", "A123456780"), ("配偶", "王小明", "A123456789")]
+    lines = ["戶籍謄本", "稱謂　姓名　統一編號"] + ["　".join(r) for r in rows]
+    out = io.BytesIO()
+    document_image(lines).save(out, "PDF", resolution=150)
+    return out.getvalue()
+
+
+def png_photo(size: tuple[int, int] = (800, 600)) -> bytes:
+    img = Image.new("RGB", size, (120, 170, 220))
+    ImageDraw.Draw(img).text((40, 40), "全家福", fill="black", font=font(60))
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    return out.getvalue()
+
+
+def tiny_png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(out, "PNG")
+    return out.getvalue()

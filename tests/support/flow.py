@@ -1,0 +1,139 @@
+"""The steps of the family and reviewer flows over HTTP, so tests read like the spec."""
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from familybook import admin
+from familybook.runtime import Runtime
+from moderation.national_id import check_digit_for
+from tests.support import files
+from tests.support.mail import MailSink
+
+PASSWORD = "correct horse battery"
+
+
+def national_id(n: int, letter: str = "A", sex: str = "2") -> str:
+    first = f"{letter}{sex}{n:07d}"
+    return first + check_digit_for(first)
+
+
+def registration(email: str, n: int = 1, **overrides: Any) -> dict[str, Any]:
+    body = {
+        "name": "王小明",
+        "national_id": national_id(n),
+        "email": email,
+        "birth_date": "1985-02-03",
+        "mobile": "0912345678",
+        "phone": "02-23456789",
+        "password": PASSWORD,
+        "consent": True,
+    }
+    body.update(overrides)
+    return body
+
+
+def token_from(mail: MailSink, address: str, count: int = 1) -> str:
+    msg = mail.wait_for(address, count)[count - 1]
+    match = re.search(r"verify-email\?token=([A-Za-z0-9_\-]+)", msg.get_content())
+    assert match, msg.get_content()
+    return match.group(1)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@dataclass
+class Family:
+    email: str
+    token: str
+    national_id: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return bearer(self.token)
+
+
+def family(client: TestClient, mail: MailSink, email: str, n: int = 1) -> Family:
+    body = registration(email, n)
+    assert client.post("/api/v1/accounts", json=body).status_code == 201
+    token = token_from(mail, email)
+    assert client.post("/api/v1/accounts/verify", json={"token": token}).status_code == 200
+    r = client.post("/api/v1/sessions", json={"email": email, "password": PASSWORD})
+    assert r.status_code == 201, r.text
+    return Family(email, r.json()["token"], body["national_id"])
+
+
+def institution(rt: Runtime, code: str = "TTD", **policy: Any) -> None:
+    import csv
+    import tempfile
+    from pathlib import Path
+
+    with rt.db.session() as session:
+        admin.add_institution(session, code, f"測試機關 {code}", **policy)
+        with tempfile.TemporaryDirectory() as tmp:
+            roster = Path(tmp) / "r.csv"
+            with open(roster, "w", newline="", encoding="utf-8") as fh:
+                w = csv.writer(fh)
+                w.writerow(admin.ROSTER_COLUMNS)
+                w.writerow(["7375", "王大明", "2016-04-01", "", ""])
+                w.writerow(["7376", "陳志強", "2016-04-01", "", ""])
+                w.writerow(["7377", "林建國", "2016-04-01", "2099-12-31", "禁止接見通信"])
+                w.writerow(["7378", "張家豪", "2001-01-01", "", ""])
+            admin.import_inmates(session, code, roster)
+
+
+def staff(rt: Runtime, email: str, codes: list[str], role: str = "reviewer") -> dict[str, str]:
+    with rt.db.session() as session:
+        return bearer(admin.add_staff(session, email, codes, role))
+
+
+def application_files(**extra: bytes) -> list[tuple[str, tuple[str, bytes, str]]]:
+    parts = [
+        ("identity_documents", ("身分證正面.jpg", files.id_card_jpeg(), "image/jpeg")),
+        ("relationship_documents", ("戶籍謄本.pdf", files.household_pdf(), "application/pdf")),
+    ]
+    for name, data in extra.items():
+        parts.append((name, (f"{name}.bin", data, "application/octet-stream")))
+    return parts
+
+
+def apply(
+    client: TestClient,
+    fam: Family,
+    callsign: str = "7375",
+    code: str = "TTD",
+    relationship: str = "spouse",
+    files_: list[Any] | None = None,
+) -> Any:
+    return client.post(
+        "/api/v1/applications",
+        headers=fam.headers,
+        data={"institution": code, "callsign": callsign, "relationship": relationship},
+        files=files_ if files_ is not None else application_files(),
+    )
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float = 20.0, what: str = "") -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what or predicate}")
+
+
+def wait_status(
+    client: TestClient, fam: Family, app_id: str, statuses: set[str], timeout: float = 30.0
+) -> dict[str, Any]:
+    def ready() -> dict[str, Any] | None:
+        body = client.get(f"/api/v1/applications/{app_id}", headers=fam.headers).json()
+        return body if body["status"] in statuses else None
+
+    return wait_for(ready, timeout, f"application {app_id} to be {statuses}")

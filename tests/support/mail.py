@@ -1,0 +1,63 @@
+"""A real SMTP server (aiosmtpd) that keeps what it receives, for the tests to read."""
+
+import email
+import email.policy
+import socket
+import threading
+import time
+from email.message import EmailMessage
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class _Handler:
+    def __init__(self, sink: "MailSink") -> None:
+        self.sink = sink
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.sink.lock:
+            self.sink.messages.append(msg)  # type: ignore[arg-type]
+        return "250 OK"
+
+
+class MailSink:
+    def __init__(self, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.messages: list[EmailMessage] = []
+        self.lock = threading.Lock()
+        self.controller: Controller | None = None
+        self.start()
+
+    def start(self) -> None:
+        self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def clear(self) -> None:
+        with self.lock:
+            self.messages.clear()
+
+    def to(self, address: str) -> list[EmailMessage]:
+        with self.lock:
+            return [m for m in self.messages if m["To"] == address]
+
+    def wait_for(self, address: str, count: int = 1, timeout: float = 15.0) -> list[EmailMessage]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.to(address)
+            if len(found) >= count:
+                return found
+            time.sleep(0.05)
+        raise AssertionError(f"expected {count} email(s) to {address}, got {self.to(address)}")

@@ -1,0 +1,67 @@
+"""The dramatiq broker, chosen from the settings: Redis in production, in-process otherwise.
+
+Settings made explicit (PITFALLS.md explains each):
+- Messages are acknowledged only after the actor returns (dramatiq's default), so a worker
+  killed mid-task leaves its message to be re-delivered; the sweeper re-sends from the database
+  sooner than dramatiq's own maintenance would.
+- Retries: few and short. A failing message that lives for weeks (dramatiq's default of 20
+  retries up to 7 days) helps nobody; the database-driven sweeper is our long-term retry.
+- Time limits per actor (below TimeLimit's 10-minute default); subprocesses get their own.
+- Dead letters stay in Redis for 7 days (`familybook stuck` lists them).
+"""
+
+import dramatiq
+from dramatiq.brokers.redis import RedisBroker
+from dramatiq.brokers.stub import StubBroker
+from dramatiq.middleware import (
+    AgeLimit,
+    Callbacks,
+    Pipelines,
+    Retries,
+    ShutdownNotifications,
+    TimeLimit,
+)
+
+from familybook.settings import Settings, get_settings
+
+#: Retries per message before it goes to the dead-letter queue.
+MAX_RETRIES = 5
+#: Backoff between retries, milliseconds (doubling from min to max).
+MIN_BACKOFF_MS = 1_000
+MAX_BACKOFF_MS = 60_000
+#: Default time limit of an actor, milliseconds.
+DEFAULT_TIME_LIMIT_MS = 5 * 60_000
+#: A Redis worker whose heartbeat is older than this has its messages requeued.
+HEARTBEAT_TIMEOUT_MS = 30_000
+#: Dead letters kept this long in Redis.
+DEAD_MESSAGE_TTL_MS = 7 * 24 * 3600 * 1000
+
+QUEUES = ("checks", "ocr", "mail")
+
+
+def _middleware() -> list[dramatiq.Middleware]:
+    return [
+        AgeLimit(),
+        TimeLimit(time_limit=DEFAULT_TIME_LIMIT_MS),
+        ShutdownNotifications(),
+        Callbacks(),
+        Pipelines(),
+        Retries(max_retries=MAX_RETRIES, min_backoff=MIN_BACKOFF_MS, max_backoff=MAX_BACKOFF_MS),
+    ]
+
+
+def make_broker(settings: Settings) -> dramatiq.Broker:
+    if settings.redis_url:
+        return RedisBroker(
+            url=settings.redis_url,
+            middleware=_middleware(),
+            heartbeat_timeout=HEARTBEAT_TIMEOUT_MS,
+            dead_message_ttl=DEAD_MESSAGE_TTL_MS,
+            namespace="familybook",
+        )
+    return StubBroker(middleware=_middleware())
+
+
+#: Set at import so that actors declared in workers.actors bind to it.
+broker = make_broker(get_settings())
+dramatiq.set_broker(broker)

@@ -1,0 +1,127 @@
+"""Run the check stage for one attempt: load, call the domain, save. Safe to run twice."""
+
+import logging
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from familybook.runtime import Runtime
+from moderation.checks.base import CheckContext, CheckReport, FileCategory, FileUnderCheck
+from moderation.checks.pipeline import run_checks
+from moderation.errors import Conflict
+from moderation.policy import Policy
+from moderation.statuses import Status
+from storage import transitions
+from storage.models import Attempt, CheckResult, Institution, StoredFile, Submission, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def _current(session: Session, attempt_id: str) -> tuple[Attempt, Submission] | None:
+    attempt = session.get(Attempt, attempt_id)
+    if attempt is None:
+        return None
+    submission = session.get(Submission, attempt.submission_id)
+    if submission is None or submission.attempt != attempt.number:
+        return None  # a newer attempt replaced this one
+    return attempt, submission
+
+
+def start_checking(rt: Runtime, attempt_id: str) -> bool:
+    """received → checking. True when there is checking to do (also after a crashed run)."""
+    with rt.db.session() as session:
+        found = _current(session, attempt_id)
+        if found is None:
+            return False
+        _, submission = found
+        if submission.status == Status.RECEIVED:
+            transitions.move(session, submission, Status.CHECKING)
+            return True
+        return submission.status == Status.CHECKING
+
+
+def check_attempt(rt: Runtime, attempt_id: str) -> Status | None:
+    try:
+        if not start_checking(rt, attempt_id):
+            return None
+    except Conflict:
+        pass  # another worker moved it to checking first; both may check, one result is kept
+    with rt.db.session() as session:
+        found = _current(session, attempt_id)
+        if found is None:
+            return None
+        _, submission = found
+        institution = session.get(Institution, submission.institution_id)
+        assert institution is not None
+        policy = Policy.from_json(institution.policy)
+        files = session.scalars(select(StoredFile).where(StoredFile.attempt_id == attempt_id)).all()
+        to_check = [
+            FileUnderCheck(
+                f.id,
+                FileCategory(f.category),
+                rt.files.path(f.storage_key),
+                f.size,
+                f.original_name,
+            )
+            for f in files
+        ]
+        kind = submission.kind
+    with tempfile.TemporaryDirectory(prefix="fb-check-") as work:
+        report = run_checks(to_check, CheckContext(policy, kind, Path(work)))
+        return _save(rt, attempt_id, report)
+
+
+def _save(rt: Runtime, attempt_id: str, report: CheckReport) -> Status | None:
+    stored: list[str] = []
+    try:
+        with rt.db.session() as session:
+            found = _current(session, attempt_id)
+            if found is None or found[1].status != Status.CHECKING:
+                return None  # someone else finished it
+            attempt, submission = found
+            session.execute(delete(CheckResult).where(CheckResult.attempt_id == attempt_id))
+            for o in report.outcomes:
+                session.add(
+                    CheckResult(
+                        attempt_id=attempt_id,
+                        file_id=o.file_id,
+                        file_key=o.file_id or "-",
+                        code=o.code,
+                        ok=o.ok,
+                        message=o.message,
+                        message_en=o.message_en,
+                    )
+                )
+            for file_id, facts in report.facts.items():
+                row = session.get(StoredFile, file_id)
+                assert row is not None
+                row.detected_type = facts.detected_type
+                row.width, row.height, row.pages = facts.width, facts.height, facts.pages
+                if facts.sanitized_path is not None and report.passed:
+                    row.sanitized_key = rt.files.put_file(facts.sanitized_path).key
+                    row.sanitized_type = facts.sanitized_type
+                    stored.append(row.sanitized_key)
+                if facts.preview_path is not None and report.passed:
+                    row.preview_key = rt.files.put_file(facts.preview_path).key
+                    stored.append(row.preview_key)
+            attempt.checked_at = utcnow()
+            if report.passed:
+                transitions.move(session, submission, Status.AWAITING_REVIEW)
+                return Status.AWAITING_REVIEW
+            attempt.reasons = [
+                {"code": o.code, "message": o.message, "message_en": o.message_en}
+                for o in report.failures
+            ]
+            transitions.move(session, submission, Status.NEEDS_FIX)
+            return Status.NEEDS_FIX
+    except Conflict:
+        for key in stored:
+            rt.files.delete(key)
+        log.info("attempt %s was finished by another worker", attempt_id)
+        return None
+    except BaseException:
+        for key in stored:
+            rt.files.delete(key)
+        raise

@@ -1,0 +1,111 @@
+"""Send one outbox email, at most once per claim.
+
+The row is marked `sending_since` before it goes to SMTP and `sent_at` after; a crash between
+the two at worst repeats one send (receivers can de-duplicate on the fixed Message-ID), and never
+loses one. In embedded mode the email is written as an .eml file under DATA_DIR/mail/.
+"""
+
+import hashlib
+import logging
+import smtplib
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from sqlalchemy import or_, update
+
+from familybook.runtime import Runtime
+from familybook.settings import Settings
+from storage.models import OutboxEmail, utcnow
+
+log = logging.getLogger(__name__)
+
+#: A send that has not finished after this long is presumed lost with its worker.
+SENDING_STALE_AFTER = timedelta(minutes=5)
+#: Backoff stops growing here.
+MAX_BACKOFF = timedelta(hours=1)
+SMTP_TIMEOUT_S = 20
+
+
+def build_message(row: OutboxEmail, sender: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = row.to_addr
+    msg["Subject"] = row.subject
+    msg["Message-ID"] = row.message_id
+    msg["Date"] = format_datetime(row.created_at)
+    msg.set_content(row.body)
+    return msg
+
+
+def deliver(settings: Settings, msg: EmailMessage) -> None:
+    if not settings.smtp_url:
+        settings.mail_dir.mkdir(parents=True, exist_ok=True)
+        name = hashlib.sha256(str(msg["Message-ID"]).encode()).hexdigest()[:24]
+        target = settings.mail_dir / f"{name}.eml"
+        tmp = target.with_suffix(".tmp")
+        tmp.write_bytes(bytes(msg))
+        tmp.replace(target)
+        return
+    url = urlsplit(settings.smtp_url)
+    cls = smtplib.SMTP_SSL if url.scheme == "smtps" else smtplib.SMTP
+    with cls(url.hostname or "localhost", url.port or 25, timeout=SMTP_TIMEOUT_S) as smtp:
+        if url.username:
+            smtp.login(unquote(url.username), unquote(url.password or ""))
+        smtp.send_message(msg)
+
+
+def _claim(rt: Runtime, outbox_id: str) -> OutboxEmail | None:
+    now = utcnow()
+    with rt.db.session() as session:
+        claimed = session.execute(
+            update(OutboxEmail)
+            .where(
+                OutboxEmail.id == outbox_id,
+                OutboxEmail.sent_at.is_(None),
+                OutboxEmail.next_try_at <= now,
+                or_(
+                    OutboxEmail.sending_since.is_(None),
+                    OutboxEmail.sending_since < now - SENDING_STALE_AFTER,
+                ),
+            )
+            .values(sending_since=now, tries=OutboxEmail.tries + 1)
+        ).rowcount  # type: ignore[attr-defined]
+        if claimed != 1:
+            return None
+        return session.get(OutboxEmail, outbox_id)
+
+
+def send_outbox_email(rt: Runtime, outbox_id: str) -> bool:
+    row = _claim(rt, outbox_id)
+    if row is None:
+        return False
+    try:
+        deliver(rt.settings, build_message(row, rt.settings.mail_from))
+    except (OSError, smtplib.SMTPException) as exc:
+        backoff = min(
+            timedelta(seconds=rt.settings.outbox_retry_base_s * 2 ** (row.tries - 1)), MAX_BACKOFF
+        )
+        with rt.db.session() as session:
+            session.execute(
+                update(OutboxEmail)
+                .where(OutboxEmail.id == outbox_id)
+                .values(
+                    sending_since=None, next_try_at=utcnow() + backoff, last_error=repr(exc)[:500]
+                )
+            )
+        log.warning("email %s not sent (try %d): %r", outbox_id, row.tries, exc)
+        return False
+    with rt.db.session() as session:
+        session.execute(
+            update(OutboxEmail)
+            .where(OutboxEmail.id == outbox_id)
+            .values(sent_at=utcnow(), sending_since=None, last_error=None)
+        )
+    return True
+
+
+def mail_files(settings: Settings) -> list[Path]:
+    return sorted(settings.mail_dir.glob("*.eml"))

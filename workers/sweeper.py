@@ -1,0 +1,107 @@
+"""The database is the record; broker messages are only wake-ups. The sweeper rebuilds them.
+
+Every `sweep_interval_s` it re-sends work for submissions stuck in received/checking, gives
+expired claim leases back to the queue, and wakes the mailer for emails that are due. Running it
+in several worker processes at once is harmless: every actor is idempotent.
+"""
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import and_, or_, select, update
+
+from familybook.runtime import Runtime
+from moderation.statuses import Status
+from storage.models import Attempt, OutboxEmail, Submission, utcnow
+from workers.mailer import SENDING_STALE_AFTER
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SweepResult:
+    resent_checks: int = 0
+    expired_leases: int = 0
+    emails_due: int = 0
+
+
+def sweep(
+    rt: Runtime,
+    *,
+    wake_check: Callable[[str], None],
+    wake_email: Callable[[str], None],
+    stuck_after: timedelta | None = None,
+) -> SweepResult:
+    now = utcnow()
+    stuck_after = stuck_after or timedelta(seconds=rt.settings.sweep_stuck_after_s)
+    result = SweepResult()
+    with rt.db.session() as session:
+        stuck = (
+            session.execute(
+                select(Attempt.id)
+                .join(
+                    Submission,
+                    and_(
+                        Submission.id == Attempt.submission_id, Submission.attempt == Attempt.number
+                    ),
+                )
+                .where(
+                    Submission.status.in_([Status.RECEIVED, Status.CHECKING]),
+                    Submission.status_changed_at < now - stuck_after,
+                )
+            )
+            .scalars()
+            .all()
+        )
+        expired = session.execute(
+            update(Submission)
+            .where(Submission.status == Status.IN_REVIEW, Submission.lease_expires_at < now)
+            .values(
+                status=Status.AWAITING_REVIEW,
+                version=Submission.version + 1,
+                claimed_by=None,
+                lease_expires_at=None,
+                status_changed_at=now,
+            )
+        ).rowcount  # type: ignore[attr-defined]
+        due = (
+            session.execute(
+                select(OutboxEmail.id).where(
+                    OutboxEmail.sent_at.is_(None),
+                    OutboxEmail.next_try_at <= now,
+                    or_(
+                        OutboxEmail.sending_since.is_(None),
+                        OutboxEmail.sending_since < now - SENDING_STALE_AFTER,
+                    ),
+                )
+            )
+            .scalars()
+            .all()
+        )
+    for attempt_id in stuck:
+        wake_check(attempt_id)
+    for email_id in due:
+        wake_email(email_id)
+    result.resent_checks, result.expired_leases, result.emails_due = len(stuck), expired, len(due)
+    if stuck or expired or due:
+        log.info("sweep: %s", result)
+    return result
+
+
+class SweeperThread(threading.Thread):
+    def __init__(self, rt: Runtime, **wakers: Callable[[str], None]) -> None:
+        super().__init__(name="familybook-sweeper", daemon=True)
+        self._rt, self._wakers, self._stop_event = rt, wakers, threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.wait(self._rt.settings.sweep_interval_s):
+            try:
+                sweep(self._rt, **self._wakers)  # type: ignore[arg-type]
+            except Exception:  # the sweeper must outlive a database blip
+                log.exception("sweep failed; trying again next interval")
+
+    def stop(self) -> None:
+        self._stop_event.set()
