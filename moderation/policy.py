@@ -40,6 +40,11 @@ class Policy:
     min_photo_pixels_short_side: int = 300
     max_image_pixels: int = 40_000_000
     max_pdf_pages: int = 10
+    #: PDF pages are rendered at this DPI for the sanitized copy reviewers read.
+    pdf_view_dpi: int = 200
+    #: …and the first `pdf_ocr_pages` again at this DPI for OCR (tesseract reads ~300 best).
+    pdf_ocr_dpi: int = 300
+    pdf_ocr_pages: int = 3
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:

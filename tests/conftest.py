@@ -88,7 +88,8 @@ def client(clean_state: Runtime) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def mail() -> MailSink:
+def mail(workers: object) -> MailSink:
+    """The inbox; reading mail needs the workers that send it."""
     return MAIL
 
 

@@ -14,9 +14,11 @@ def test_family_applies_and_reviewer_approves(client, rt, mail, workers):
     assert r.json()["verified"] is False
     token = flow.token_from(mail, "Mom@Example.com")
     assert client.post("/api/v1/accounts/verify", json={"token": token}).json() == {
-        "verified": True}
-    login = client.post("/api/v1/sessions",
-                        json={"email": "mom@example.com", "password": flow.PASSWORD})
+        "verified": True
+    }
+    login = client.post(
+        "/api/v1/sessions", json={"email": "mom@example.com", "password": flow.PASSWORD}
+    )
     assert login.status_code == 201, login.text
     fam = flow.Family("Mom@Example.com", login.json()["token"], "")
 
@@ -42,8 +44,11 @@ def test_family_applies_and_reviewer_approves(client, rt, mail, workers):
     assert {f["detected_type"] for f in item["files"]} == {"image/jpeg", "application/pdf"}
     assert all(c["ok"] for c in item["checks"])
     assert item["inmate"] == {"callsign": "7375", "name": "王大明"}
-    r = client.post(f"/review/v1/items/{app_id}/decision", json={"decision": "approve"},
-                    headers={**reviewer, "Idempotency-Key": "decide-1"})
+    r = client.post(
+        f"/review/v1/items/{app_id}/decision",
+        json={"decision": "approve"},
+        headers={**reviewer, "Idempotency-Key": "decide-1"},
+    )
     assert r.json() == {"status": "approved"}, r.text
 
     # Then the family sees approved and gets the email, Traditional Chinese first

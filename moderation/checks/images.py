@@ -92,7 +92,7 @@ def _upright(img: Image.Image) -> Image.Image:
     """Apply the EXIF orientation; a broken EXIF block leaves the image as it was stored."""
     try:
         return ImageOps.exif_transpose(img) or img
-    except DECODE_ERRORS + (KeyError, TypeError, AttributeError):
+    except (*DECODE_ERRORS, KeyError, TypeError, AttributeError):
         return img.copy()
 
 

@@ -57,9 +57,10 @@ def _apply_icc(img: Image.Image) -> Image.Image:
         return img
     try:
         source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-        return ImageCms.profileToProfile(
-            img, source, ImageCms.createProfile("sRGB"), outputMode="RGB"
-        ) or img
+        return (
+            ImageCms.profileToProfile(img, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
+            or img
+        )
     except (ImageCms.PyCMSError, OSError, ValueError, TypeError) as exc:
         log.info("ignoring an unusable ICC profile: %s", exc)
         return img

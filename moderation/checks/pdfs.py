@@ -1,43 +1,175 @@
-"""PDFs: readable, not encrypted, within the page ceiling."""
+"""PDFs, part 1: structure read with pypdf. Readable, not locked, within the page ceiling,
+and without active content (JavaScript, launch actions, embedded files).
+
+Active content is found by walking every object reachable from the trailer (what a viewer can
+reach), so objects packed in compressed object streams and names written with `#xx` escapes
+are seen too; a byte scan of the raw file adds the objects a broken xref hides from the walk.
+Reviewers only ever see the pages rendered to pixels (`pdfrender`), so nothing in a PDF can run
+on their machines; the refusal is for the record and for the family's fix ("print to PDF").
+"""
+
+import logging
+import re
 
 from pypdf import PdfReader
-from pypdf.errors import PyPdfError
+from pypdf.errors import DependencyError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from moderation.checks.base import CheckContext, CheckOutcome, FileFacts, FileUnderCheck, fail, ok
+from moderation.checks.base import (
+    CheckContext,
+    CheckOutcome,
+    FileFacts,
+    FileUnderCheck,
+    display_name,
+    fail,
+    ok,
+)
+
+log = logging.getLogger(__name__)
+
+#: Objects visited at most when looking for active content; real 10-page files use < 10,000.
+MAX_PDF_OBJECTS = 200_000
+#: Active content written in plain bytes (uncompressed objects, even unreachable ones).
+RAW_ACTIVE = re.compile(rb"/(JS|JavaScript|Launch|EmbeddedFiles?)(?=[\s/<>\[\]()%])")
+RAW_CODES = {
+    b"JS": "pdf_javascript",
+    b"JavaScript": "pdf_javascript",
+    b"Launch": "pdf_launch_action",
+    b"EmbeddedFile": "pdf_embedded_file",
+    b"EmbeddedFiles": "pdf_embedded_file",
+}
+#: What each kind of active content is called in a message.
+ACTIVE_NAMES = {
+    "pdf_javascript": ("JavaScript 程式碼", "JavaScript"),
+    "pdf_launch_action": ("會開啟其他程式的動作", "an action that starts a program"),
+    "pdf_embedded_file": ("夾帶的附加檔案", "attached files"),
+    "pdf_rich_media": ("多媒體內容", "rich media (Flash/video)"),
+}
+ADVICE = (
+    "請在電腦上用「列印 > 另存為 PDF」重新產生一份，或改傳照片。",
+    "Use Print > Save as PDF to make a plain copy, or send a photo instead.",
+)
+
+
+class TooComplex(Exception):
+    """More objects than any document a family sends; treated as unreadable."""
 
 
 def check_pdf(file: FileUnderCheck, facts: FileFacts, ctx: CheckContext) -> list[CheckOutcome]:
     if facts.detected_type != "application/pdf":
         return []
+    name = display_name(file.original_name)
     try:
         reader = PdfReader(file.path, strict=False)
-        if reader.is_encrypted:
-            return [
-                fail(
-                    file.file_id,
-                    "pdf_encrypted",
-                    f"「{file.original_name}」有密碼保護，請移除密碼後再上傳，或改傳照片。",
-                    f"'{file.original_name}' is password-protected; remove the password.",
-                )
-            ]
-        pages = len(reader.pages)
-    except (PyPdfError, OSError, ValueError, KeyError, TypeError, RecursionError):
+        if reader.is_encrypted and not _opens_without_password(reader):
+            return [encrypted(file)]
+        facts.pages = len(reader.pages)
+        if facts.pages > ctx.policy.max_pdf_pages:
+            return [too_many_pages(file, ctx.policy.max_pdf_pages)]
+        active = find_active_content(reader) or _raw_active_content(file)
+    except MemoryError:
+        raise
+    except Exception as exc:  # pypdf raises many types on hostile input; all mean "unreadable"
+        log.info("pdf %s unreadable: %r", file.file_id, exc)
+        return [unreadable(file)]
+    if active:
+        what_zh, what_en = ACTIVE_NAMES[active]
         return [
             fail(
                 file.file_id,
-                "pdf_unreadable",
-                f"「{file.original_name}」無法開啟，請重新匯出 PDF 或改傳照片。",
-                f"'{file.original_name}' cannot be opened; export it again or send a photo.",
+                active,
+                f"「{name}」含有{what_zh}，為了安全無法接受。{ADVICE[0]}",
+                f"'{name}' contains {what_en}, which we cannot accept for safety. {ADVICE[1]}",
             )
         ]
-    facts.pages = pages
-    if pages > ctx.policy.max_pdf_pages:
-        return [
-            fail(
-                file.file_id,
-                "pdf_too_many_pages",
-                f"「{file.original_name}」超過 {ctx.policy.max_pdf_pages} 頁，請只上傳需要的頁面。",
-                f"'{file.original_name}' has more than {ctx.policy.max_pdf_pages} pages.",
-            )
-        ]
-    return [ok(file.file_id, "pdf_readable")]
+    return [ok(file.file_id, "pdf_readable"), ok(file.file_id, "pdf_no_active_content")]
+
+
+def _opens_without_password(reader: PdfReader) -> bool:
+    """Owner-password-only files (printing restrictions) open in every viewer: accept them."""
+    try:
+        return bool(reader.decrypt(""))
+    except DependencyError:  # AES without the `cryptography` package: cannot tell, refuse
+        return False
+
+
+def find_active_content(reader: PdfReader) -> str | None:
+    """The code of the first active content reachable from the trailer, or None."""
+    stack: list[object] = [reader.trailer]
+    seen: set[tuple[int, int]] = set()
+    visited = 0
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            ref = (obj.idnum, obj.generation)
+            if ref in seen:
+                continue
+            seen.add(ref)
+            stack.append(obj.get_object())
+            continue
+        visited += 1
+        if visited > MAX_PDF_OBJECTS:
+            raise TooComplex
+        if isinstance(obj, DictionaryObject):
+            found = _active_in_dict(obj)
+            if found:
+                return found
+            stack.extend(obj.values())
+        elif isinstance(obj, ArrayObject):
+            stack.extend(obj)
+    return None
+
+
+def _active_in_dict(obj: DictionaryObject) -> str | None:
+    action = obj.get("/S")
+    if "/JS" in obj or action == "/JavaScript":
+        return "pdf_javascript"
+    if action == "/Launch":
+        return "pdf_launch_action"
+    if (
+        "/EmbeddedFiles" in obj
+        or "/EF" in obj
+        or obj.get("/Type") == "/EmbeddedFile"
+        or obj.get("/Subtype") == "/FileAttachment"
+    ):
+        return "pdf_embedded_file"
+    if obj.get("/Subtype") == "/RichMedia" or action == "/RichMediaExecute":
+        return "pdf_rich_media"
+    return None
+
+
+def _raw_active_content(file: FileUnderCheck) -> str | None:
+    match = RAW_ACTIVE.search(file.path.read_bytes())
+    return RAW_CODES[match.group(1)] if match else None
+
+
+def unreadable(file: FileUnderCheck) -> CheckOutcome:
+    name = display_name(file.original_name)
+    return fail(
+        file.file_id,
+        "pdf_unreadable",
+        f"「{name}」無法開啟（檔案可能已損壞），請重新匯出 PDF 或改傳照片。",
+        f"'{name}' cannot be opened (it may be damaged); export it again or send a photo.",
+    )
+
+
+def encrypted(file: FileUnderCheck) -> CheckOutcome:
+    name = display_name(file.original_name)
+    return fail(
+        file.file_id,
+        "pdf_encrypted",
+        f"「{name}」有密碼保護，審核人員無法開啟。請移除密碼後再上傳"
+        "（開啟檔案後用「列印 > 另存為 PDF」即可），或改傳照片。",
+        f"'{name}' is password-protected, so reviewers cannot open it. Remove the password "
+        "(open it and use Print > Save as PDF) or send a photo instead.",
+    )
+
+
+def too_many_pages(file: FileUnderCheck, limit: int) -> CheckOutcome:
+    name = display_name(file.original_name)
+    return fail(
+        file.file_id,
+        "pdf_too_many_pages",
+        f"「{name}」超過 {limit} 頁，請只上傳需要的頁面。",
+        f"'{name}' has more than {limit} pages; upload only the pages needed.",
+    )

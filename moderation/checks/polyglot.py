@@ -41,9 +41,7 @@ TRAILER_MARKERS = re.compile(
 PADDING = re.compile(rb"[\x00\xff\s]{0,64}")
 
 
-def check_polyglot(
-    file: FileUnderCheck, facts: FileFacts, ctx: CheckContext
-) -> list[CheckOutcome]:
+def check_polyglot(file: FileUnderCheck, facts: FileFacts, ctx: CheckContext) -> list[CheckOutcome]:
     kind = facts.detected_type
     if kind not in ("image/jpeg", "image/png", "application/pdf"):
         return []

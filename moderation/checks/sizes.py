@@ -7,11 +7,20 @@ from moderation.checks.base import (
     CheckOutcome,
     FileCategory,
     FileUnderCheck,
+    display_name,
     fail,
     ok,
 )
 
 MB = 1024 * 1024
+#: How each category is named to a family.
+CATEGORY_NAMES = {
+    FileCategory.IDENTITY: ("身分證明文件", "identity document"),
+    FileCategory.RELATIONSHIP: ("關係證明文件", "relationship proof"),
+    FileCategory.APPLICANT_PHOTO: ("申請人照片", "applicant photo"),
+    FileCategory.ATTACHMENT: ("附件", "attachments"),
+    FileCategory.INSTITUTION: ("機關檔案", "institution files"),
+}
 REQUIRED_FOR_APPLICATION = (FileCategory.IDENTITY, FileCategory.RELATIONSHIP)
 
 
@@ -27,13 +36,14 @@ def check_sizes(files: list[FileUnderCheck], ctx: CheckContext) -> list[CheckOut
     total_limit, file_limit = _limits(ctx)
     out: list[CheckOutcome] = []
     for f in files:
+        name = display_name(f.original_name)
         if f.size > file_limit:
             out.append(
                 fail(
                     f.file_id,
                     "file_too_large",
-                    f"「{f.original_name}」超過 {file_limit // MB} MB，請縮小後再上傳。",
-                    f"'{f.original_name}' is over {file_limit // MB} MB; make it smaller.",
+                    f"「{name}」超過 {file_limit // MB} MB，請縮小後再上傳。",
+                    f"'{name}' is over {file_limit // MB} MB; make it smaller.",
                 )
             )
     total = sum(f.size for f in files)
@@ -73,8 +83,8 @@ def check_counts(files: list[FileUnderCheck], ctx: CheckContext) -> list[CheckOu
                 fail(
                     None,
                     "files_missing",
-                    f"缺少必要文件：{category.value}。",
-                    f"A required document is missing: {category.value}.",
+                    f"缺少必要文件：{CATEGORY_NAMES[category][0]}，請補上傳。",
+                    f"A required document is missing: {CATEGORY_NAMES[category][1]}.",
                 )
             )
     for category, n in counts.items():
@@ -84,8 +94,8 @@ def check_counts(files: list[FileUnderCheck], ctx: CheckContext) -> list[CheckOu
                 fail(
                     None,
                     "too_many_files",
-                    f"{category.value} 最多 {limit} 個檔案。",
-                    f"At most {limit} files for {category.value}.",
+                    f"{CATEGORY_NAMES[category][0]}最多 {limit} 個檔案，請刪掉多的再送出。",
+                    f"At most {limit} files for {CATEGORY_NAMES[category][1]}.",
                 )
             )
     return out or [ok(None, "file_counts")]
