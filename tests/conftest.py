@@ -11,6 +11,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -39,6 +40,9 @@ from sqlalchemy import MetaData, text  # noqa: E402
 from familybook.runtime import Runtime, get_runtime  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Base  # noqa: E402
+
+if TYPE_CHECKING:
+    from workers.runner import WorkerPool
 
 
 def _drop_everything(rt: Runtime) -> None:
@@ -88,7 +92,7 @@ def client(clean_state: Runtime) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def mail(workers: object) -> MailSink:
+def mail(workers: "WorkerPool") -> MailSink:
     """The inbox; reading mail needs the workers that send it."""
     return MAIL
 
@@ -98,4 +102,12 @@ def rt(clean_state: Runtime) -> Runtime:
     return clean_state
 
 
-from tests.support.workers import workers  # noqa: E402, F401  (a fixture)
+@pytest.fixture
+def workers() -> Iterator["WorkerPool"]:
+    """Real dramatiq workers on whichever broker the backend uses (no sweeper: tests drive it)."""
+    from workers.runner import WorkerPool
+
+    pool = WorkerPool(threads=2, sweeper=False)
+    pool.start()
+    yield pool
+    pool.stop()
