@@ -1,10 +1,14 @@
 """dramatiq actors: thin. They load, call the domain, save; all of them safe to run twice."""
 
+import logging
+
 import dramatiq
 
 from familybook.runtime import get_runtime
 from workers import checking, mailer
 from workers.broker import broker
+
+log = logging.getLogger(__name__)
 
 #: The check stage is quick; a hostile file is bounded by the checks' own limits.
 CHECK_TIME_LIMIT_MS = 5 * 60_000
@@ -21,9 +25,25 @@ def send_email(outbox_id: str) -> None:
     mailer.send_outbox_email(get_runtime(), outbox_id)
 
 
-def wake_check(attempt_id: str) -> None:
-    check_attempt.send(attempt_id)
+def _wake(actor: dramatiq.Actor, record_id: str) -> bool:
+    """Send a wake-up after the commit. If the broker is down the work is not lost: the
+    database holds it and the sweeper re-sends it, so the caller's answer stands."""
+    try:
+        actor.send(record_id)
+    except Exception:  # redis errors, connection refused…: all mean "later"
+        log.warning(
+            "broker unreachable; %s(%s) left to the sweeper",
+            actor.actor_name,
+            record_id,
+            exc_info=True,
+        )
+        return False
+    return True
 
 
-def wake_email(outbox_id: str) -> None:
-    send_email.send(outbox_id)
+def wake_check(attempt_id: str) -> bool:
+    return _wake(check_attempt, attempt_id)
+
+
+def wake_email(outbox_id: str) -> bool:
+    return _wake(send_email, outbox_id)

@@ -31,12 +31,13 @@ class SweepResult:
 def sweep(
     rt: Runtime,
     *,
-    wake_check: Callable[[str], None],
-    wake_email: Callable[[str], None],
+    wake_check: Callable[[str], object],
+    wake_email: Callable[[str], object],
     stuck_after: timedelta | None = None,
 ) -> SweepResult:
     now = utcnow()
-    stuck_after = stuck_after or timedelta(seconds=rt.settings.sweep_stuck_after_s)
+    if stuck_after is None:
+        stuck_after = timedelta(seconds=rt.settings.sweep_stuck_after_s)
     result = SweepResult()
     with rt.db.session() as session:
         stuck = (
@@ -92,7 +93,7 @@ def sweep(
 
 
 class SweeperThread(threading.Thread):
-    def __init__(self, rt: Runtime, **wakers: Callable[[str], None]) -> None:
+    def __init__(self, rt: Runtime, **wakers: Callable[[str], object]) -> None:
         super().__init__(name="familybook-sweeper", daemon=True)
         self._rt, self._wakers, self._stop_event = rt, wakers, threading.Event()
 

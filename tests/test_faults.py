@@ -1,0 +1,147 @@
+"""Nothing accepted is lost or done twice: lost wake-ups, SMTP down, re-run actors."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+
+from moderation.statuses import Status
+from storage.models import CheckResult, OutboxEmail, Submission, utcnow
+from tests.support import flow
+from workers import actors, checking
+from workers.sweeper import sweep
+
+NOW = timedelta(0)
+
+
+def _sweep(rt):
+    return sweep(rt, wake_check=actors.wake_check, wake_email=actors.wake_email, stuck_after=NOW)
+
+
+def test_lost_wake_ups_are_resent_by_the_sweeper(client, rt, mail):
+    # Given submissions accepted while their broker messages were lost (Redis emptied)
+    flow.institution(rt)
+    fam = flow.family(client, mail, "a@example.com")
+    workers_pool = mail  # the `mail` fixture runs the workers
+    assert workers_pool is not None
+    app_id = _apply_with_lost_message(client, rt, fam)
+    assert _status(rt, app_id) == Status.RECEIVED
+    # When the sweeper runs
+    assert _sweep(rt).resent_checks == 1
+    # Then the submission completes
+    flow.wait_status(client, fam, app_id, {"awaiting_review"})
+
+
+def _apply_with_lost_message(client, rt, fam):
+    """Apply while the broker is unreachable: the wake-up is lost, the submission is not."""
+    original = actors.check_attempt.send
+
+    def broker_down(*_args, **_kwargs):
+        raise ConnectionError("broker down")
+
+    actors.check_attempt.send = broker_down  # type: ignore[method-assign]
+    try:
+        r = flow.apply(client, fam)
+    finally:
+        actors.check_attempt.send = original  # type: ignore[method-assign]
+    assert r.status_code == 202
+    return r.json()["id"]
+
+
+def _status(rt, submission_id):
+    with rt.db.session() as session:
+        return session.get(Submission, submission_id).status
+
+
+def test_a_check_run_twice_stores_one_result(client, rt, mail):
+    flow.institution(rt)
+    fam = flow.family(client, mail, "a@example.com")
+    app_id = flow.apply(client, fam).json()["id"]
+    flow.wait_status(client, fam, app_id, {"awaiting_review"})
+    with rt.db.session() as session:
+        submission = session.get(Submission, app_id)
+        count = session.scalar(select(func.count()).select_from(CheckResult))
+        # A duplicate delivery of the same message arrives late
+        session.execute(
+            update(Submission).where(Submission.id == app_id).values(status=Status.CHECKING)
+        )
+        attempt_id = session.scalar(select(CheckResult.attempt_id).limit(1))
+    assert checking.check_attempt(rt, attempt_id) == Status.AWAITING_REVIEW
+    assert checking.check_attempt(rt, attempt_id) is None  # nothing left to do
+    with rt.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(CheckResult)) == count
+    assert submission is not None
+
+
+def test_emails_survive_an_smtp_outage_and_arrive_exactly_once(client, rt, mail):
+    flow.institution(rt, max_child_age=99)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    families = [flow.family(client, mail, f"f{i}@example.com", n=i) for i in range(1, 4)]
+    ids = []
+    for fam, callsign in zip(families, ("7375", "7376", "7378"), strict=True):
+        ids.append(flow.apply(client, fam, callsign=callsign).json()["id"])
+    for fam, app_id in zip(families, ids, strict=True):
+        flow.wait_status(client, fam, app_id, {"awaiting_review"})
+    mail.clear()
+    # Given the SMTP server is down while reviewers decide
+    mail.stop()
+    try:
+        for app_id in ids:
+            client.post(f"/review/v1/items/{app_id}/claim", headers=reviewer)
+            r = client.post(
+                f"/review/v1/items/{app_id}/decision",
+                json={"decision": "approve"},
+                headers={**reviewer, "Idempotency-Key": app_id},
+            )
+            assert r.status_code == 200
+        flow.wait_for(lambda: _failed_sends(rt) == 3, what="three failed sends")
+    finally:
+        # When SMTP comes back and the sweeper finds the emails due
+        mail.start()
+    with rt.db.session() as session:
+        session.execute(update(OutboxEmail).values(next_try_at=OutboxEmail.created_at))
+    _sweep(rt)
+    _sweep(rt)  # a second sweep must not send anything twice
+    # Then every email arrives exactly once
+    for fam in families:
+        assert len(mail.wait_for(fam.email, 1)) == 1
+    flow.wait_for(lambda: _unsent(rt) == 0, what="outbox drained")
+    _sweep(rt)
+    for fam in families:
+        assert len(mail.to(fam.email)) == 1
+
+
+def _failed_sends(rt):
+    with rt.db.session() as session:
+        return session.scalar(
+            select(func.count())
+            .select_from(OutboxEmail)
+            .where(OutboxEmail.last_error.is_not(None), OutboxEmail.sent_at.is_(None))
+        )
+
+
+def _unsent(rt):
+    with rt.db.session() as session:
+        return session.scalar(
+            select(func.count()).select_from(OutboxEmail).where(OutboxEmail.sent_at.is_(None))
+        )
+
+
+def test_expired_claims_go_back_to_the_queue(client, rt, mail):
+    flow.institution(rt)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    other = flow.staff(rt, "o@ttd.example", ["TTD"])
+    fam = flow.family(client, mail, "a@example.com")
+    app_id = flow.apply(client, fam).json()["id"]
+    flow.wait_status(client, fam, app_id, {"awaiting_review"})
+    client.post(f"/review/v1/items/{app_id}/claim", headers=reviewer)
+    with rt.db.session() as session:
+        session.execute(update(Submission).values(lease_expires_at=utcnow() - timedelta(seconds=1)))
+    assert _sweep(rt).expired_leases == 1
+    assert client.post(f"/review/v1/items/{app_id}/claim", headers=other).status_code == 200
+
+
+def test_readyz_reports_each_part(client):
+    r = client.get("/readyz")
+    assert r.status_code == 200
+    assert r.json()["database"] == "ok"
+    assert r.json()["broker"].startswith("ok")
