@@ -37,8 +37,9 @@ class WorkerPool:
         self.worker.stop(timeout=timeout_ms)
         # dramatiq never removes a stopped worker's middleware from the broker; a later pool in
         # the same process (tests, restarts) would otherwise run beside a ghost.
-        broker.middleware[:] = [m for m in broker.middleware
-                                if getattr(m, "worker", None) is not self.worker]
+        broker.middleware[:] = [
+            m for m in broker.middleware if getattr(m, "worker", None) is not self.worker
+        ]
 
     def join(self) -> None:
         """Wait until the in-process queues are empty (tests, embedded mode)."""
