@@ -1,12 +1,12 @@
 """Service applications: a family asks to use the contact book for one inmate."""
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ingest.submissions import Accepted, add_attempt
 from ingest.uploads import Upload, too_large
 from moderation.checks.base import FileCategory
 from moderation.eligibility import InmateFacts, ensure_eligible, parse_relationship
@@ -17,24 +17,14 @@ from storage import transitions
 from storage.models import (
     Account,
     Application,
-    Attempt,
     Inmate,
     Institution,
-    StoredFile,
     Submission,
 )
 
 FILE_FIELDS = frozenset(
     {FileCategory.IDENTITY, FileCategory.RELATIONSHIP, FileCategory.APPLICANT_PHOTO}
 )
-
-
-@dataclass(frozen=True)
-class Accepted:
-    submission_id: str
-    attempt_id: str
-    attempt: int
-    status: str
 
 
 def _required(upload: Upload, names: tuple[str, ...]) -> dict[str, str]:
@@ -93,31 +83,6 @@ def _inmate_taken() -> Conflict:
     )
 
 
-def _add_attempt(session: Session, submission_id: str, number: int, upload: Upload) -> Attempt:
-    attempt = Attempt(
-        submission_id=submission_id,
-        number=number,
-        status=Status.RECEIVED,
-        title=upload.fields.get("title"),
-        body=upload.fields.get("body"),
-    )
-    session.add(attempt)
-    session.flush()
-    for f in upload.files:
-        session.add(
-            StoredFile(
-                attempt_id=attempt.id,
-                category=f.field,
-                original_name=f.original_name,
-                declared_type=f.declared_type,
-                size=f.blob.size,
-                sha256=f.blob.sha256,
-                storage_key=f.blob.key,
-            )
-        )
-    return attempt
-
-
 def _validated(session: Session, upload: Upload, *, today: date) -> tuple[Institution, Inmate, str]:
     given = _required(upload, ("institution", "callsign", "relationship"))
     institution, inmate = find_inmate(session, given["institution"], given["callsign"])
@@ -147,7 +112,7 @@ def apply(session: Session, account: Account, upload: Upload, *, today: date) ->
     session.add(submission)
     session.flush()
     session.add(Application(id=submission.id, inmate_id=inmate.id, relationship=relationship))
-    attempt = _add_attempt(session, submission.id, 1, upload)
+    attempt = add_attempt(session, submission.id, 1, upload)
     try:
         session.commit()
     except IntegrityError:
@@ -185,7 +150,7 @@ def resubmit(
             }
         )
     number = submission.attempt + 1
-    attempt = _add_attempt(session, submission.id, number, upload)
+    attempt = add_attempt(session, submission.id, number, upload)
     application.relationship = relationship
     application.holds_inmate = True
     transitions.move(

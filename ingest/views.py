@@ -59,3 +59,42 @@ def application_view(session: Session, submission: Submission) -> dict[str, Any]
         "submitted_at": _iso(current.submitted_at),
         "decided_at": _iso(submission.decided_at),
     }
+
+
+def post_view(session: Session, submission: Submission) -> dict[str, Any]:
+    from storage.models import Post
+
+    post = session.get(Post, submission.id)
+    assert post is not None
+    institution = session.get(Institution, submission.institution_id)
+    assert institution is not None
+    status = Status(submission.status)
+    attempts = attempts_of(session, submission.id)
+    current = attempts[-1]
+    return {
+        "id": submission.id,
+        "kind": "post",
+        "application_id": post.application_id,
+        "institution": {"code": institution.code, "name": institution.name},
+        "title": current.title,
+        "body": current.body,
+        "status": status.value,
+        "status_label": FAMILY_LABELS[status][0],
+        "status_label_en": FAMILY_LABELS[status][1],
+        "reasons": current.reasons or [],
+        "attempt": submission.attempt,
+        "attempts": [
+            {
+                "number": a.number,
+                "status": a.status,
+                "title": a.title,
+                "submitted_at": _iso(a.submitted_at),
+                "decided_at": _iso(a.decided_at),
+                "reasons": a.reasons or [],
+            }
+            for a in attempts
+        ],
+        "submitted_at": _iso(current.submitted_at),
+        "decided_at": _iso(submission.decided_at),
+        "delivered_at": _iso(post.delivered_at),
+    }

@@ -79,3 +79,18 @@ def suspension(*, to: str, until: datetime, strikes: int) -> Email:
         f"{day}. You can still read the institution's book."
     )
     return Email(to, "家庭聯絡簿暫停通知 Familybook: posting suspended", body + SIGNATURE)
+
+
+def institution_post(*, to: str, institution: str, title: str) -> Email:
+    body = (
+        "您好：\n"
+        f"{institution}在【家庭聯絡簿】發佈了一則給您的機關聯絡簿：「{title}」。\n"
+        "請登入後點選「查看機關聯絡簿」閱讀。\n\n"
+        f'Hello,\n{institution} published an entry for you: "{title}". '
+        "Log in and open the institution's book to read it."
+    )
+    return Email(
+        to,
+        "家庭聯絡簿：機關聯絡簿新訊息 Familybook: a new entry from the institution",
+        body + SIGNATURE,
+    )

@@ -35,6 +35,8 @@ class Policy:
     # Strikes
     strikes_to_suspend: int = 3
     suspension_days: int = 30
+    #: A family may appeal a strike once, within this many days.
+    appeal_days: int = 14
     # Image checks
     min_document_pixels_short_side: int = 600
     min_photo_pixels_short_side: int = 300

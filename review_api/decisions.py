@@ -15,9 +15,11 @@ from familybook.audit import record
 from familybook.outbox import queue_email
 from moderation import emails
 from moderation.errors import Conflict, invalid_fields
+from moderation.policy import Policy
 from moderation.reasons import reason_for
 from moderation.relationships import LABELS, Relationship
 from moderation.statuses import DECIDED, Status
+from review_api import strikes
 from review_api.deps import StaffMember
 from storage import transitions
 from storage.models import (
@@ -26,6 +28,7 @@ from storage.models import (
     Attempt,
     Decision,
     Institution,
+    Post,
     Submission,
     utcnow,
 )
@@ -44,7 +47,8 @@ class DecisionIn:
 @dataclass(frozen=True)
 class Decided:
     status: str
-    email_id: str | None
+    #: Outbox rows to wake after the commit (decision email, suspension email).
+    email_ids: tuple[str, ...] = ()
 
 
 def _replay(session: Session, staff: StaffMember, submission_id: str, key: str) -> Decided | None:
@@ -59,7 +63,7 @@ def _replay(session: Session, staff: StaffMember, submission_id: str, key: str) 
             message="這個請求編號已用於其他項目。",
             message_en="This Idempotency-Key was used for another item.",
         )
-    return Decided("approved" if earlier.decision == "approve" else "rejected", None)
+    return Decided("approved" if earlier.decision == "approve" else "rejected")
 
 
 def _validate(body: DecisionIn, kind: str) -> tuple[str | None, str | None]:
@@ -126,18 +130,17 @@ def decide(
             claimed_by=None,
             lease_expires_at=None,
         )
-        session.add(
-            Decision(
-                attempt_id=attempt.id,
-                submission_id=submission.id,
-                idempotency_key=body.idempotency_key,
-                staff_id=staff.id,
-                decision=body.decision,
-                reason_code=reason_code,
-                advice=advice,
-                decided_at=now,
-            )
+        decision = Decision(
+            attempt_id=attempt.id,
+            submission_id=submission.id,
+            idempotency_key=body.idempotency_key,
+            staff_id=staff.id,
+            decision=body.decision,
+            reason_code=reason_code,
+            advice=advice,
+            decided_at=now,
         )
+        session.add(decision)
         session.flush()
     except (Conflict, IntegrityError):
         session.rollback()
@@ -160,11 +163,21 @@ def decide(
                 "advice": advice,
             }
         ]
-    email_id = queue_email(session, _email(session, submission, approved, reason_code, advice))
+    email_ids = [
+        queue_email(session, _email(session, submission, attempt, approved, reason_code, advice))
+    ]
     if submission.kind == "application" and not approved:
         application = session.get(Application, submission.id)
         assert application is not None
         application.holds_inmate = False  # the inmate is free for another family again
+    if submission.kind == "post" and not approved:
+        institution = session.get(Institution, submission.institution_id)
+        assert institution is not None
+        suspension_email = strikes.record_strike(
+            session, decision, submission.account_id, Policy.from_json(institution.policy), now
+        )
+        if suspension_email:
+            email_ids.append(suspension_email)
     record(
         session,
         staff.actor,
@@ -175,12 +188,13 @@ def decide(
         attempt=submission.attempt,
     )
     session.commit()
-    return Decided("approved" if approved else "rejected", email_id)
+    return Decided("approved" if approved else "rejected", tuple(email_ids))
 
 
 def _email(
     session: Session,
     submission: Submission,
+    attempt: Attempt,
     approved: bool,
     reason_code: str | None,
     advice: str | None,
@@ -188,7 +202,8 @@ def _email(
     account = session.get(Account, submission.account_id)
     institution = session.get(Institution, submission.institution_id)
     assert account is not None and institution is not None
-    application = session.get(Application, submission.id)
+    post = session.get(Post, submission.id)
+    application = session.get(Application, post.application_id if post else submission.id)
     relationship = LABELS[Relationship(application.relationship)][0] if application else ""
     reason = reason_for(reason_code, submission.kind) if reason_code else None
     return emails.decision(
@@ -197,6 +212,7 @@ def _email(
         approved=approved,
         institution=institution.name,
         relationship=relationship,
+        title=attempt.title if post else None,
         reason=reason.label if reason else None,
         reason_en=reason.label_en if reason else None,
         advice=advice,

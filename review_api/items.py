@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moderation.relationships import LABELS, Relationship
+from review_api.strikes import active_strikes
 from storage.models import (
     Account,
     Application,
@@ -13,6 +14,7 @@ from storage.models import (
     CheckResult,
     Decision,
     Inmate,
+    Post,
     PrefillField,
     StoredFile,
     Submission,
@@ -75,6 +77,29 @@ def _history(session: Session, submission: Submission) -> list[dict[str, Any]]:
     return out
 
 
+def _earlier_posts(session: Session, post: Post) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(Submission, Attempt.title)
+        .join(Post, Post.id == Submission.id)
+        .join(
+            Attempt,
+            (Attempt.submission_id == Submission.id) & (Attempt.number == Submission.attempt),
+        )
+        .where(Post.application_id == post.application_id, Submission.id != post.id)
+        .order_by(Submission.submitted_at.desc())
+    ).all()
+    return [
+        {
+            "id": s.id,
+            "title": title,
+            "status": s.status,
+            "submitted_at": _iso(s.submitted_at),
+            "decided_at": _iso(s.decided_at),
+        }
+        for s, title in rows
+    ]
+
+
 def item_view(session: Session, submission: Submission) -> dict[str, Any]:
     account = session.get(Account, submission.account_id)
     assert account is not None
@@ -105,6 +130,7 @@ def item_view(session: Session, submission: Submission) -> dict[str, Any]:
             "national_id": account.national_id,
             "birth_date": account.birth_date.isoformat(),
             "rejection_count": rejection_count(session, account.id),
+            "strike_count": active_strikes(session, account.id),
             "suspended_until": _iso(account.suspended_until),
         },
         "title": attempt.title,
@@ -135,7 +161,12 @@ def item_view(session: Session, submission: Submission) -> dict[str, Any]:
         "flags": attempt.flags or [],
         "history": _history(session, submission),
     }
-    application = session.get(Application, submission.id)
+    post = session.get(Post, submission.id)
+    application = session.get(Application, post.application_id if post else submission.id)
+    if post is not None:
+        view["application_id"] = post.application_id
+        view["delivered_at"] = _iso(post.delivered_at)
+        view["earlier_posts"] = _earlier_posts(session, post)
     if application is not None:
         inmate = session.get(Inmate, application.inmate_id)
         assert inmate is not None
@@ -143,3 +174,11 @@ def item_view(session: Session, submission: Submission) -> dict[str, Any]:
         view["relationship"] = application.relationship
         view["relationship_label"] = LABELS[Relationship(application.relationship)][0]
     return view
+
+
+def application_inmate(session: Session, application_id: str) -> Inmate:
+    application = session.get(Application, application_id)
+    assert application is not None
+    inmate = session.get(Inmate, application.inmate_id)
+    assert inmate is not None
+    return inmate

@@ -281,3 +281,68 @@ class AuditEntry(Base):
     submission_id: Mapped[str | None] = mapped_column(String(36), index=True)
     file_id: Mapped[str | None] = mapped_column(String(36))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Post(Base):
+    """A contact-book entry from a family to the inmate of an approved service application."""
+
+    __tablename__ = "posts"
+    id: Mapped[str] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), index=True)
+    delivered_at: Mapped[datetime | None]
+    delivered_by: Mapped[str | None] = mapped_column(ForeignKey("staff.id"))
+
+
+class Suspension(Base):
+    __tablename__ = "suspensions"
+    id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    starts_at: Mapped[datetime]
+    until: Mapped[datetime]
+    lifted_at: Mapped[datetime | None]
+    lifted_by: Mapped[str | None] = mapped_column(String(60))
+    lift_reason: Mapped[str | None] = mapped_column(String(40))
+
+
+class Strike(Base):
+    """One human rejection of a post, kept as a record the family may appeal once."""
+
+    __tablename__ = "strikes"
+    id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"))
+    #: One strike per decision: a retried decision is never counted twice.
+    decision_id: Mapped[str] = mapped_column(ForeignKey("decisions.id"), unique=True)
+    reason_code: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The suspension this strike helped cause; such strikes no longer count towards the next.
+    suspension_id: Mapped[str | None] = mapped_column(ForeignKey("suspensions.id"))
+    appeal_text: Mapped[str | None] = mapped_column(Text)
+    appealed_at: Mapped[datetime | None]
+    appeal_outcome: Mapped[str | None] = mapped_column(String(20))
+    appeal_decided_by: Mapped[str | None] = mapped_column(ForeignKey("staff.id"))
+    appeal_decided_at: Mapped[datetime | None]
+
+
+class InstitutionPost(Base):
+    """An entry the institution publishes back to a family (查看機關聯絡簿)."""
+
+    __tablename__ = "institution_posts"
+    id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
+    institution_id: Mapped[str] = mapped_column(ForeignKey("institutions.id"))
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), index=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    staff_id: Mapped[str] = mapped_column(ForeignKey("staff.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class InstitutionPostFile(Base):
+    __tablename__ = "institution_post_files"
+    id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
+    institution_post_id: Mapped[str] = mapped_column(ForeignKey("institution_posts.id"), index=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    detected_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    storage_key: Mapped[str] = mapped_column(String(100))

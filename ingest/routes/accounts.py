@@ -1,6 +1,6 @@
 """Registration, verification, login and the family's profile."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter, status
@@ -10,6 +10,8 @@ from ingest import accounts
 from ingest.deps import CurrentFamily, RuntimeDep, SessionDep
 from moderation.errors import InvalidInput, invalid_fields
 from moderation.registration import MOBILE_ERROR, PHONE_ERROR, clean_mobile, clean_phone
+from review_api.strikes import active_strikes
+from storage.models import utcnow
 from workers.actors import wake_email
 
 router = APIRouter(tags=["accounts"])
@@ -61,7 +63,7 @@ class ProfilePatch(BaseModel):
     phone: str | None = None
 
 
-def profile(account: Any) -> dict[str, Any]:
+def profile(account: Any, strike_count: int = 0) -> dict[str, Any]:
     return {
         "id": account.id,
         "name": account.name,
@@ -73,7 +75,8 @@ def profile(account: Any) -> dict[str, Any]:
         "verified": account.verified_at is not None,
         "consent_version": account.consent_version,
         "consented_at": account.consented_at.isoformat(),
-        "suspended_until": account.suspended_until.isoformat() if account.suspended_until else None,
+        "strike_count": strike_count,
+        "suspended_until": _active_until(account.suspended_until),
     }
 
 
@@ -112,9 +115,13 @@ def login(body: LoginIn, session: SessionDep, rt: RuntimeDep) -> dict[str, str]:
     return {"token": token, "expires_at": expires_at.isoformat()}
 
 
+def _active_until(until: datetime | None) -> str | None:
+    return until.isoformat() if until is not None and until > utcnow() else None
+
+
 @router.get("/me")
-def me(account: CurrentFamily) -> dict[str, Any]:
-    return profile(account)
+def me(account: CurrentFamily, session: SessionDep) -> dict[str, Any]:
+    return profile(account, active_strikes(session, account.id))
 
 
 @router.patch("/me")
@@ -144,4 +151,4 @@ def update_me(body: ProfilePatch, account: CurrentFamily, session: SessionDep) -
         session.rollback()
         raise invalid_fields(errors)
     session.commit()
-    return profile(account)
+    return profile(account, active_strikes(session, account.id))

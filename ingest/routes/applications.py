@@ -8,8 +8,9 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
 from ingest import applications
-from ingest.applications import FILE_FIELDS, Accepted
+from ingest.applications import FILE_FIELDS
 from ingest.deps import CurrentFamily, RuntimeDep, SessionDep, VerifiedFamily
+from ingest.submissions import Accepted
 from ingest.uploads import Upload, receive_upload
 from ingest.views import application_view
 from moderation.errors import NotFound

@@ -173,6 +173,6 @@ def decide(
         submission,
         decisions.DecisionIn(body.decision, body.reason_code, body.advice, idempotency_key),
     )
-    if result.email_id:
-        wake_email(result.email_id)
+    for email_id in result.email_ids:
+        wake_email(email_id)
     return {"status": result.status}

@@ -137,3 +137,65 @@ def wait_status(
         return body if body["status"] in statuses else None
 
     return wait_for(ready, timeout, f"application {app_id} to be {statuses}")
+
+
+def claim_and_decide(
+    client: TestClient,
+    reviewer: dict[str, str],
+    item_id: str,
+    decision: str = "approve",
+    reason_code: str | None = None,
+    key: str | None = None,
+) -> Any:
+    r = client.post(f"/review/v1/items/{item_id}/claim", headers=reviewer)
+    assert r.status_code == 200, r.text
+    body: dict[str, Any] = {"decision": decision}
+    if reason_code:
+        body["reason_code"] = reason_code
+    return client.post(
+        f"/review/v1/items/{item_id}/decision",
+        json=body,
+        headers={**reviewer, "Idempotency-Key": key or f"{item_id}-{decision}"},
+    )
+
+
+def approved_family(
+    client: TestClient,
+    mail: MailSink,
+    reviewer: dict[str, str],
+    email: str,
+    n: int = 1,
+    callsign: str = "7375",
+) -> tuple[Family, str]:
+    fam = family(client, mail, email, n=n)
+    app_id = apply(client, fam, callsign=callsign).json()["id"]
+    wait_status(client, fam, app_id, {"awaiting_review"})
+    assert claim_and_decide(client, reviewer, app_id).status_code == 200
+    return fam, app_id
+
+
+def post(
+    client: TestClient,
+    fam: Family,
+    application_id: str,
+    title: str = "小明的成績單",
+    body: str = "爸爸，小明這學期數學考了九十分，很想念你。",
+    photo: bytes | None = None,
+) -> Any:
+    photo = photo if photo is not None else files.png_photo()
+    return client.post(
+        "/api/v1/posts",
+        headers=fam.headers,
+        data={"application_id": application_id, "title": title, "body": body},
+        files=[("attachments", ("全家福.png", photo, "image/png"))],
+    )
+
+
+def wait_post(
+    client: TestClient, fam: Family, post_id: str, statuses: set[str], timeout: float = 30.0
+) -> dict[str, Any]:
+    def ready() -> dict[str, Any] | None:
+        body = client.get(f"/api/v1/posts/{post_id}", headers=fam.headers).json()
+        return body if body["status"] in statuses else None
+
+    return wait_for(ready, timeout, f"post {post_id} to be {statuses}")

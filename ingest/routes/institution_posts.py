@@ -1,0 +1,66 @@
+"""The institution's book as the family sees it (查看機關聯絡簿)."""
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse
+from sqlalchemy import select
+
+from ingest.deps import CurrentFamily, RuntimeDep, SessionDep
+from moderation.errors import NotFound
+from storage.models import Institution, InstitutionPost, InstitutionPostFile
+
+router = APIRouter(tags=["institution posts"])
+
+
+@router.get("/institution-posts")
+def list_entries(account: CurrentFamily, session: SessionDep) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(InstitutionPost, Institution.name)
+        .join(Institution, Institution.id == InstitutionPost.institution_id)
+        .where(InstitutionPost.account_id == account.id)
+        .order_by(InstitutionPost.created_at.desc())
+    ).all()
+    out = []
+    for entry, institution in rows:
+        files = session.scalars(
+            select(InstitutionPostFile).where(InstitutionPostFile.institution_post_id == entry.id)
+        ).all()
+        out.append(
+            {
+                "id": entry.id,
+                "institution": institution,
+                "title": entry.title,
+                "body": entry.body,
+                "created_at": entry.created_at.isoformat(),
+                "application_id": entry.application_id,
+                "files": [
+                    {"id": f.id, "name": f.original_name, "type": f.detected_type, "size": f.size}
+                    for f in files
+                ],
+            }
+        )
+    return out
+
+
+@router.get("/institution-posts/{entry_id}/files/{file_id}", response_class=FileResponse)
+def entry_file(
+    entry_id: str, file_id: str, account: CurrentFamily, session: SessionDep, rt: RuntimeDep
+) -> FileResponse:
+    entry = session.get(InstitutionPost, entry_id)
+    row = session.get(InstitutionPostFile, file_id)
+    if (
+        entry is None
+        or entry.account_id != account.id
+        or row is None
+        or row.institution_post_id != entry.id
+    ):
+        raise NotFound(code="not_found", message="找不到這個檔案。", message_en="Not found.")
+    return FileResponse(
+        rt.files.path(row.storage_key),
+        media_type=row.detected_type,
+        headers={
+            "Content-Disposition": f'inline; filename="{row.id}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

@@ -1,0 +1,51 @@
+"""Strikes: human rejections of posts, and when they suspend a family (SPEC: Posts)."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from moderation.errors import Conflict, Forbidden, invalid_fields
+from moderation.policy import Policy
+
+APPEAL_MAX_CHARS = 200
+UPHOLD, OVERRULE = "upheld", "overruled"
+
+
+@dataclass(frozen=True)
+class SuspensionPlan:
+    starts_at: datetime
+    until: datetime
+
+
+def suspension_due(active_strikes: int, policy: Policy, now: datetime) -> SuspensionPlan | None:
+    """At the policy's count of active strikes the family is suspended from this moment."""
+    if active_strikes < policy.strikes_to_suspend:
+        return None
+    return SuspensionPlan(now, now + timedelta(days=policy.suspension_days))
+
+
+def ensure_appealable(
+    *, appealed_at: datetime | None, created_at: datetime, now: datetime, policy: Policy
+) -> None:
+    if appealed_at is not None:
+        raise Conflict(
+            code="already_appealed",
+            message="這次未通過紀錄已經申訴過了（每次限申訴一次）。",
+            message_en="This strike was already appealed (once only).",
+        )
+    deadline = created_at + timedelta(days=policy.appeal_days)
+    if now > deadline:
+        raise Forbidden(
+            code="appeal_too_late",
+            message=f"申訴期限（{policy.appeal_days} 天）已過。",
+            message_en=f"The appeal period of {policy.appeal_days} days is over.",
+            extra={"deadline": deadline.isoformat()},
+        )
+
+
+def parse_outcome(raw: str) -> str:
+    mapping = {"uphold": UPHOLD, "overrule": OVERRULE}
+    if raw not in mapping:
+        raise invalid_fields(
+            {"outcome": ("請選擇 uphold（維持）或 overrule（撤銷）。", "Use uphold or overrule.")}
+        )
+    return mapping[raw]

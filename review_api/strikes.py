@@ -1,0 +1,121 @@
+"""Strikes and suspensions in the database: counted once each, exactly, under concurrency.
+
+The family's account row is locked (SELECT … FOR UPDATE; SQLite serialises writers anyway)
+before counting, so two rejections decided at the same moment are both counted, in turn.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from familybook.outbox import queue_email
+from moderation import emails
+from moderation.errors import NotFound
+from moderation.policy import Policy
+from moderation.strikes import OVERRULE, suspension_due
+from storage.models import Account, Decision, Strike, Suspension
+
+
+def lock_account(session: Session, account_id: str) -> Account:
+    account = session.scalar(select(Account).where(Account.id == account_id).with_for_update())
+    if account is None:
+        raise NotFound(code="not_found", message="找不到這個帳號。", message_en="No such account.")
+    return account
+
+
+def counting(account_id: str) -> tuple[ColumnElement[bool], ...]:
+    """Strikes that count towards the next suspension."""
+    return (
+        Strike.account_id == account_id,
+        Strike.suspension_id.is_(None),
+        or_(Strike.appeal_outcome.is_(None), Strike.appeal_outcome != OVERRULE),
+    )
+
+
+def active_strikes(session: Session, account_id: str) -> int:
+    return (
+        session.scalar(select(func.count()).select_from(Strike).where(*counting(account_id))) or 0
+    )
+
+
+def record_strike(
+    session: Session, decision: Decision, account_id: str, policy: Policy, now: datetime
+) -> str | None:
+    """Count a human rejection of a post; suspend at the policy's count. Returns an email id."""
+    account = lock_account(session, account_id)
+    session.add(
+        Strike(
+            account_id=account_id,
+            submission_id=decision.submission_id,
+            decision_id=decision.id,
+            reason_code=decision.reason_code or "other",
+            created_at=now,
+        )
+    )
+    session.flush()
+    active = active_strikes(session, account_id)
+    plan = suspension_due(active, policy, now)
+    if plan is None:
+        return None
+    suspension = Suspension(account_id=account_id, starts_at=plan.starts_at, until=plan.until)
+    session.add(suspension)
+    session.flush()
+    session.execute(
+        update(Strike)
+        .where(*counting(account_id))
+        .values(suspension_id=suspension.id)
+        .execution_options(synchronize_session=False)
+    )
+    account.suspended_until = plan.until
+    return queue_email(
+        session, emails.suspension(to=account.email, until=plan.until, strikes=active)
+    )
+
+
+def current_suspension_end(session: Session, account_id: str, now: datetime) -> datetime | None:
+    return session.scalar(
+        select(func.max(Suspension.until)).where(
+            Suspension.account_id == account_id,
+            Suspension.lifted_at.is_(None),
+            Suspension.until > now,
+        )
+    )
+
+
+def lift(session: Session, suspension: Suspension, *, by: str, reason: str, now: datetime) -> None:
+    account = lock_account(session, suspension.account_id)
+    suspension.lifted_at, suspension.lifted_by, suspension.lift_reason = now, by, reason
+    session.flush()
+    account.suspended_until = current_suspension_end(session, account.id, now)
+
+
+def lift_all(session: Session, account_id: str, *, by: str, now: datetime) -> int:
+    """An administrator lifts a suspension early; the strike count starts again."""
+    active = session.scalars(
+        select(Suspension).where(
+            Suspension.account_id == account_id,
+            Suspension.lifted_at.is_(None),
+            Suspension.until > now,
+        )
+    ).all()
+    for suspension in active:
+        lift(session, suspension, by=by, reason="lifted_by_admin", now=now)
+    return len(active)
+
+
+def overrule(session: Session, strike: Strike, *, by: str, now: datetime) -> None:
+    """An overruled strike stops counting and lifts the suspension it caused; the other strikes
+    of that suspension count again."""
+    if strike.suspension_id is None:
+        return
+    suspension = session.get(Suspension, strike.suspension_id)
+    assert suspension is not None
+    if suspension.lifted_at is None:
+        lift(session, suspension, by=by, reason="strike_overruled", now=now)
+    session.execute(
+        update(Strike)
+        .where(Strike.suspension_id == suspension.id, Strike.id != strike.id)
+        .values(suspension_id=None)
+        .execution_options(synchronize_session=False)
+    )
