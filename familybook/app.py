@@ -40,8 +40,10 @@ def _ready() -> tuple[bool, dict[str, str]]:
     return all(v.startswith("ok") for v in parts.values()), parts
 
 
-def create_app(*, run_workers: bool | None = None) -> FastAPI:
-    """The whole system. `run_workers` defaults to True in embedded mode (no Redis)."""
+def create_app(*, run_workers: bool | None = None, apis: str = "all") -> FastAPI:
+    """The whole system. `run_workers` defaults to True in embedded mode (no Redis); `apis`
+    ("all", "ingest" or "review") lets the internet-facing ingest API run apart from the
+    review API, which need not be exposed."""
     settings = get_runtime().settings
     if run_workers is None:
         run_workers = settings.embedded
@@ -60,8 +62,10 @@ def create_app(*, run_workers: bool | None = None) -> FastAPI:
 
     app = FastAPI(title="Familybook 家庭聯絡簿", version="1", lifespan=lifespan)
     install(app)
-    app.mount("/api/v1", create_ingest_app())
-    app.mount("/review/v1", create_review_app())
+    if apis in ("all", "ingest"):
+        app.mount("/api/v1", create_ingest_app())
+    if apis in ("all", "review"):
+        app.mount("/review/v1", create_review_app())
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

@@ -18,7 +18,7 @@ def _serve(args: argparse.Namespace) -> None:
     from storage.migrate import upgrade
 
     upgrade(get_runtime().settings)  # an embedded newcomer should not need a separate step
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+    uvicorn.run(create_app(apis=args.apis), host=args.host, port=args.port, log_level="info")
 
 
 def _worker(args: argparse.Namespace) -> None:
@@ -92,6 +92,12 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the whole system")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--apis",
+        choices=("all", "ingest", "review"),
+        default="all",
+        help="run both APIs (default) or only one, e.g. review on an inner port",
+    )
     serve.set_defaults(func=_serve)
     worker = sub.add_parser("worker", help="run a worker process for the configured broker")
     worker.add_argument("--threads", type=int, default=2)

@@ -145,3 +145,16 @@ def test_password_is_stored_as_an_argon2_hash(client, rt):
         stored = session.query(Account).one().password_hash
     assert stored.startswith("$argon2")
     assert flow.PASSWORD not in stored
+
+
+def test_without_smtp_each_email_is_a_readable_eml_file(client, rt, workers):
+    smtp_url, rt.settings.smtp_url = rt.settings.smtp_url, ""
+    try:
+        client.post("/api/v1/accounts", json=flow.registration("eml@example.com"))
+        files = flow.wait_for(lambda: sorted(rt.settings.mail_dir.glob("*.eml")), what="an .eml")
+    finally:
+        rt.settings.smtp_url = smtp_url
+    text = files[0].read_text(encoding="utf-8")
+    assert "To: eml@example.com" in text
+    assert "請點選下方連結進行帳號驗證" in text  # readable, not base64
+    assert "/verify-email?token=" in text

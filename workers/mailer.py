@@ -10,7 +10,7 @@ import logging
 import smtplib
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -29,22 +29,25 @@ MAX_BACKOFF = timedelta(hours=1)
 SMTP_TIMEOUT_S = 20
 
 
-def build_message(row: OutboxEmail, sender: str) -> EmailMessage:
+def build_message(row: OutboxEmail, sender: str, *, readable: bool = False) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = row.to_addr
     msg["Subject"] = row.subject
     msg["Message-ID"] = row.message_id
     msg["Date"] = format_datetime(row.created_at)
-    msg.set_content(row.body)
+    # An .eml file is read by a person: plain UTF-8 text. Over SMTP, base64 is the safe choice.
+    msg.set_content(row.body, cte="8bit" if readable else "base64")
     return msg
 
 
 def deliver(settings: Settings, msg: EmailMessage) -> None:
     if not settings.smtp_url:
         settings.mail_dir.mkdir(parents=True, exist_ok=True)
-        name = hashlib.sha256(str(msg["Message-ID"]).encode()).hexdigest()[:24]
-        target = settings.mail_dir / f"{name}.eml"
+        # Named by time (a newcomer lists them in order) and Message-ID (a repeat overwrites).
+        name = hashlib.sha256(str(msg["Message-ID"]).encode()).hexdigest()[:12]
+        stamp = parsedate_to_datetime(str(msg["Date"])).strftime("%Y%m%d-%H%M%S")
+        target = settings.mail_dir / f"{stamp}-{name}.eml"
         tmp = target.with_suffix(".tmp")
         tmp.write_bytes(bytes(msg))
         tmp.replace(target)
@@ -83,7 +86,10 @@ def send_outbox_email(rt: Runtime, outbox_id: str) -> bool:
     if row is None:
         return False
     try:
-        deliver(rt.settings, build_message(row, rt.settings.mail_from))
+        deliver(
+            rt.settings,
+            build_message(row, rt.settings.mail_from, readable=not rt.settings.smtp_url),
+        )
     except (OSError, smtplib.SMTPException) as exc:
         backoff = min(
             timedelta(seconds=rt.settings.outbox_retry_base_s * 2 ** (row.tries - 1)), MAX_BACKOFF
