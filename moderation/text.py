@@ -16,6 +16,7 @@ holds a stable code per field for the API and the tests.
 """
 
 import unicodedata
+from enum import StrEnum
 
 import regex
 
@@ -38,6 +39,18 @@ BLACK_FLAG = "\U0001f3f4"
 GRAPHEME = regex.compile(r"\X")
 
 
+class TextCode(StrEnum):
+    """Why a text field was refused: `err.extra["codes"][field]`."""
+
+    TEXT_REQUIRED = "text_required"
+    TEXT_BLANK = "text_blank"
+    TEXT_TOO_LONG = "text_too_long"
+    TEXT_CONTROL_CHARACTER = "text_control_character"
+    TEXT_BIDI_CONTROL = "text_bidi_control"
+    TEXT_INVISIBLE_CHARACTER = "text_invisible_character"
+    TEXT_STACKED_MARKS = "text_stacked_marks"
+
+
 def clean_text(
     value: str | None, *, field: str, max_chars: int, allow_newlines: bool = True
 ) -> str:
@@ -46,14 +59,14 @@ def clean_text(
     Titles pass `allow_newlines=False`. Raises `InvalidInput` (HTTP 422) naming `field`.
     """
     if value is None or not isinstance(value, str):
-        raise _refuse(field, "text_required", "此欄位必填。", "This field is required.")
+        raise _refuse(field, TextCode.TEXT_REQUIRED, "此欄位必填。", "This field is required.")
     text = unicodedata.normalize("NFC", value).translate(SILENTLY_REMOVED)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
     text = text.replace("\u2029", "\n").strip()
     if not text or all(_blank(ch) for ch in text):
         raise _refuse(
             field,
-            "text_blank",
+            TextCode.TEXT_BLANK,
             "不能只有空白，請輸入內容。",
             "It cannot be blank; please write something.",
         )
@@ -62,14 +75,14 @@ def clean_text(
     if any(len(g) > MAX_CODEPOINTS_PER_GRAPHEME for g in graphemes):
         raise _refuse(
             field,
-            "text_stacked_marks",
+            TextCode.TEXT_STACKED_MARKS,
             "含有不正常堆疊的符號，請改用一般文字。",
             "It contains unusually stacked marks; please use plain text.",
         )
     if len(graphemes) > max_chars:
         raise _refuse(
             field,
-            "text_too_long",
+            TextCode.TEXT_TOO_LONG,
             f"最多 {max_chars} 個字，目前有 {len(graphemes)} 個字，請刪減 "
             f"{len(graphemes) - max_chars} 個字。",
             f"At most {max_chars} characters; it has {len(graphemes)}.",
@@ -95,14 +108,14 @@ def _refuse_bad_characters(text: str, field: str, allow_newlines: bool) -> None:
         if ch in BIDI_CONTROLS:
             raise _refuse(
                 field,
-                "text_bidi_control",
+                TextCode.TEXT_BIDI_CONTROL,
                 "含有改變文字方向的隱藏字元，請刪除後重新輸入（可改用直接打字，不要貼上）。",
                 "It contains hidden characters that change the text direction; type it again.",
             )
         if category == "Cf" and not _allowed_format(text, index, ch):
             raise _refuse(
                 field,
-                "text_invisible_character",
+                TextCode.TEXT_INVISIBLE_CHARACTER,
                 "含有看不見的特殊字元，請刪除後重新輸入（可改用直接打字，不要貼上）。",
                 "It contains an invisible special character; type it again.",
             )
@@ -110,7 +123,7 @@ def _refuse_bad_characters(text: str, field: str, allow_newlines: bool) -> None:
             what_zh = "換行" if ch == "\n" else "控制字元或無法顯示的字元"
             raise _refuse(
                 field,
-                "text_control_character",
+                TextCode.TEXT_CONTROL_CHARACTER,
                 f"不能有{what_zh}，請刪除後重新輸入。",
                 "It contains a line break or control character that is not allowed here."
                 if ch == "\n"

@@ -10,6 +10,15 @@ skipped (there is no point measuring the resolution of an executable). A *submis
 `(files, context) -> list[CheckOutcome]` looks at all files together (counts, total size).
 Stages never raise for a bad file: a hostile or broken file is a verdict, not a crash.
 Adding a stage touches `pipeline.py` and the stage's own module, nothing else.
+
+Outcomes: `fail()` refuses (stable snake_case code, Traditional Chinese with advice, English);
+`ok()` passes; `note()` passes but tells the reviewer something (e.g. `trailing_data_stripped`).
+There is at most one outcome per (file, code): results are stored under that key.
+Files the checks write (sanitized copy, preview, OCR renders) go under `work_dir`, named by
+`work_path()` from the file's id, never from the family's file name (`display_name()` is the
+only form of that name that appears anywhere, in messages).
+Workers run the file stages through `isolation.run_checks_isolated` (a child process under
+time and memory limits); `pipeline.run_checks` is the same without the child.
 """
 
 import re
@@ -27,6 +36,75 @@ class FileCategory(StrEnum):
     APPLICANT_PHOTO = "applicant_photo"
     ATTACHMENT = "attachments"
     INSTITUTION = "institution_files"
+
+
+class CheckCode(StrEnum):
+    """Every outcome's code: stored with the result, shown to reviewers, used by tests."""
+
+    #: The real type (from the bytes) is not one the policy accepts.
+    FILE_TYPE = "file_type"
+    #: Zero bytes.
+    FILE_EMPTY = "file_empty"
+    #: Another file (archive, PDF, web page, program) hidden in the file.
+    FILE_POLYGLOT = "file_polyglot"
+    #: Passed: nothing hidden in or after the file.
+    FILE_SINGLE_FORMAT = "file_single_format"
+    #: Note: bytes after the format's end, left out of the sanitized copy.
+    TRAILING_DATA_STRIPPED = "trailing_data_stripped"
+    #: Passed: decoded in full.
+    IMAGE_DECODES = "image_decodes"
+    #: Passed: large enough for its category.
+    IMAGE_RESOLUTION = "image_resolution"
+    #: Truncated or damaged: the full decode failed.
+    IMAGE_UNREADABLE = "image_unreadable"
+    #: The header declares more pixels than the policy allows (pixel bomb).
+    IMAGE_TOO_MANY_PIXELS = "image_too_many_pixels"
+    #: Shorter side under the category's minimum.
+    IMAGE_RESOLUTION_TOO_LOW = "image_resolution_too_low"
+    #: Note: animation or multi-picture file; only the first frame is kept.
+    IMAGE_FIRST_FRAME_ONLY = "image_first_frame_only"
+    #: Passed: structure read.
+    PDF_READABLE = "pdf_readable"
+    #: Passed: no JavaScript, launch action, attachment or pixel bomb.
+    PDF_NO_ACTIVE_CONTENT = "pdf_no_active_content"
+    #: Passed: pages rendered (sanitized copy, preview, OCR images).
+    PDF_RENDERED = "pdf_rendered"
+    #: Damaged or not really a PDF.
+    PDF_UNREADABLE = "pdf_unreadable"
+    #: Needs a password to open.
+    PDF_ENCRYPTED = "pdf_encrypted"
+    #: More pages than the policy allows.
+    PDF_TOO_MANY_PAGES = "pdf_too_many_pages"
+    #: JavaScript (document, open action, annotation…).
+    PDF_JAVASCRIPT = "pdf_javascript"
+    #: An action that starts a program.
+    PDF_LAUNCH_ACTION = "pdf_launch_action"
+    #: Attached (embedded) files.
+    PDF_EMBEDDED_FILE = "pdf_embedded_file"
+    #: Flash or other rich media.
+    PDF_RICH_MEDIA = "pdf_rich_media"
+    #: An image declaring more pixels than the policy allows.
+    PDF_IMAGE_TOO_MANY_PIXELS = "pdf_image_too_many_pixels"
+    #: The checks of this file took longer than their time limit.
+    CHECK_TIMED_OUT = "check_timed_out"
+    #: The decoder crashed (the child process died).
+    CHECK_CRASHED = "check_crashed"
+    #: The checks of this file needed more memory than their ceiling.
+    CHECK_OUT_OF_MEMORY = "check_out_of_memory"
+    #: A stage raised: a bug of ours, logged; the family is asked to re-save.
+    CHECK_ERROR = "check_error"
+    #: Passed: sizes within limits.
+    SIZES = "sizes"
+    #: One file over the per-file limit.
+    FILE_TOO_LARGE = "file_too_large"
+    #: All files together over the submission limit.
+    TOTAL_TOO_LARGE = "total_too_large"
+    #: Passed: the right number of files per category.
+    FILE_COUNTS = "file_counts"
+    #: A required category has no file.
+    FILES_MISSING = "files_missing"
+    #: More files than allowed (in total or in a category).
+    TOO_MANY_FILES = "too_many_files"
 
 
 #: Categories whose images must be legible documents (higher minimum resolution).

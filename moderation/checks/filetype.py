@@ -8,6 +8,7 @@ family stuck (an iPhone's HEIC photo looks like any other photo to them).
 import magic
 
 from moderation.checks.base import (
+    CheckCode,
     CheckContext,
     CheckOutcome,
     FileFacts,
@@ -17,7 +18,7 @@ from moderation.checks.base import (
     ok,
 )
 
-CODE = "file_type"
+CODE = CheckCode.FILE_TYPE
 #: How each allowed type is named to a family.
 TYPE_NAMES = {"application/pdf": "PDF", "image/png": "PNG", "image/jpeg": "JPG/JPEG"}
 #: How many leading bytes libmagic reads; enough for every type we name below.
@@ -76,7 +77,7 @@ def check_file_type(
         return [
             fail(
                 file.file_id,
-                "file_empty",
+                CheckCode.FILE_EMPTY,
                 f"「{name}」是空的檔案（0 位元組），請重新選擇檔案後上傳。",
                 f"'{name}' is empty (0 bytes); please choose the file again.",
             )

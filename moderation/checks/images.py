@@ -13,6 +13,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from moderation.checks import imaging
 from moderation.checks.base import (
     DOCUMENT_CATEGORIES,
+    CheckCode,
     CheckContext,
     CheckOutcome,
     FileFacts,
@@ -46,7 +47,7 @@ def check_image(file: FileUnderCheck, facts: FileFacts, ctx: CheckContext) -> li
         return [
             fail(
                 file.file_id,
-                "image_unreadable",
+                CheckCode.IMAGE_UNREADABLE,
                 f"「{name}」無法完整開啟（可能已損壞或沒有傳完），請重新拍攝或重新匯出後再上傳。",
                 f"'{name}' cannot be opened in full (damaged or incomplete); take the photo "
                 "again or export it again.",
@@ -57,12 +58,12 @@ def check_image(file: FileUnderCheck, facts: FileFacts, ctx: CheckContext) -> li
     if too_small:
         return [too_small]
     _write_outputs(file, facts, img, fmt, dpi, ctx)
-    out = [ok(file.file_id, "image_decodes"), ok(file.file_id, "image_resolution")]
+    out = [ok(file.file_id, CheckCode.IMAGE_DECODES), ok(file.file_id, CheckCode.IMAGE_RESOLUTION)]
     if frames > 1:
         out.append(
             note(
                 file.file_id,
-                "image_first_frame_only",
+                CheckCode.IMAGE_FIRST_FRAME_ONLY,
                 f"「{name}」含有 {frames} 張畫面（動畫或多張合一），只保留第一張。",
                 f"'{name}' holds {frames} frames (animation or multi-picture); only the "
                 "first is kept.",
@@ -102,7 +103,7 @@ def _too_many_pixels(file: FileUnderCheck, facts: FileFacts, ctx: CheckContext) 
     size = f"{facts.width}×{facts.height}" if facts.width else "?"
     return fail(
         file.file_id,
-        "image_too_many_pixels",
+        CheckCode.IMAGE_TOO_MANY_PIXELS,
         f"「{name}」的像素太多（{size}，上限約 {megapixels} 百萬像素），"
         "請把照片縮小（例如手機相機設定為一般畫質）後再上傳。",
         f"'{name}' has too many pixels ({size}; the limit is about {megapixels} megapixels); "
@@ -122,7 +123,7 @@ def _resolution(file: FileUnderCheck, img: Image.Image, ctx: CheckContext) -> Ch
     what = "文件上的字可能看不清楚" if document else "照片會太模糊"
     return fail(
         file.file_id,
-        "image_resolution_too_low",
+        CheckCode.IMAGE_RESOLUTION_TOO_LOW,
         f"「{name}」解析度太低（{img.width}×{img.height}，短邊需至少 {minimum} 像素），{what}。"
         "請靠近一點、對焦清楚後重新拍攝，或用較高解析度掃描。",
         f"'{name}' is too small ({img.width}×{img.height}; the short side needs at least "

@@ -16,6 +16,7 @@ from pypdf.errors import DependencyError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from moderation.checks.base import (
+    CheckCode,
     CheckContext,
     CheckOutcome,
     FileFacts,
@@ -32,18 +33,19 @@ MAX_PDF_OBJECTS = 200_000
 #: Active content written in plain bytes (uncompressed objects, even unreachable ones).
 RAW_ACTIVE = re.compile(rb"/(JS|JavaScript|Launch|EmbeddedFiles?)(?=[\s/<>\[\]()%])")
 RAW_CODES = {
-    b"JS": "pdf_javascript",
-    b"JavaScript": "pdf_javascript",
-    b"Launch": "pdf_launch_action",
-    b"EmbeddedFile": "pdf_embedded_file",
-    b"EmbeddedFiles": "pdf_embedded_file",
+    b"JS": CheckCode.PDF_JAVASCRIPT,
+    b"JavaScript": CheckCode.PDF_JAVASCRIPT,
+    b"Launch": CheckCode.PDF_LAUNCH_ACTION,
+    b"EmbeddedFile": CheckCode.PDF_EMBEDDED_FILE,
+    b"EmbeddedFiles": CheckCode.PDF_EMBEDDED_FILE,
 }
 #: What each kind of active content is called in a message.
 ACTIVE_NAMES = {
-    "pdf_javascript": ("JavaScript 程式碼", "JavaScript"),
-    "pdf_launch_action": ("會開啟其他程式的動作", "an action that starts a program"),
-    "pdf_embedded_file": ("夾帶的附加檔案", "attached files"),
-    "pdf_rich_media": ("多媒體內容", "rich media (Flash/video)"),
+    CheckCode.PDF_JAVASCRIPT: ("JavaScript 程式碼", "JavaScript"),
+    CheckCode.PDF_LAUNCH_ACTION: ("會開啟其他程式的動作", "an action that starts a program"),
+    CheckCode.PDF_EMBEDDED_FILE: ("夾帶的附加檔案", "attached files"),
+    CheckCode.PDF_RICH_MEDIA: ("多媒體內容", "rich media (Flash/video)"),
+    CheckCode.PDF_IMAGE_TOO_MANY_PIXELS: ("像素過多的圖片", "an image with too many pixels"),
 }
 ADVICE = (
     "請在電腦上用「列印 > 另存為 PDF」重新產生一份，或改傳照片。",
@@ -66,7 +68,10 @@ def check_pdf(file: FileUnderCheck, facts: FileFacts, ctx: CheckContext) -> list
         facts.pages = len(reader.pages)
         if facts.pages > ctx.policy.max_pdf_pages:
             return [too_many_pages(file, ctx.policy.max_pdf_pages)]
-        active = find_active_content(reader) or _raw_active_content(file)
+        active = find_active_content(reader, ctx.policy.max_image_pixels)
+        active = active or _raw_active_content(file)
+    except DependencyError:  # AES encryption and no `cryptography` package to even test ""
+        return [encrypted(file)]
     except MemoryError:
         raise
     except Exception as exc:  # pypdf raises many types on hostile input; all mean "unreadable"
@@ -82,7 +87,10 @@ def check_pdf(file: FileUnderCheck, facts: FileFacts, ctx: CheckContext) -> list
                 f"'{name}' contains {what_en}, which we cannot accept for safety. {ADVICE[1]}",
             )
         ]
-    return [ok(file.file_id, "pdf_readable"), ok(file.file_id, "pdf_no_active_content")]
+    return [
+        ok(file.file_id, CheckCode.PDF_READABLE),
+        ok(file.file_id, CheckCode.PDF_NO_ACTIVE_CONTENT),
+    ]
 
 
 def _opens_without_password(reader: PdfReader) -> bool:
@@ -93,8 +101,12 @@ def _opens_without_password(reader: PdfReader) -> bool:
         return False
 
 
-def find_active_content(reader: PdfReader) -> str | None:
-    """The code of the first active content reachable from the trailer, or None."""
+def find_active_content(reader: PdfReader, max_image_pixels: int) -> str | None:
+    """The code of the first refused content reachable from the trailer, or None.
+
+    Besides active content, an image declaring more than `max_image_pixels` is refused: it
+    is a decompression bomb (a 1 MB stream of zeros inflates to a 1.2 GB bitmap when the
+    page is rendered)."""
     stack: list[object] = [reader.trailer]
     seen: set[tuple[int, int]] = set()
     visited = 0
@@ -111,7 +123,7 @@ def find_active_content(reader: PdfReader) -> str | None:
         if visited > MAX_PDF_OBJECTS:
             raise TooComplex
         if isinstance(obj, DictionaryObject):
-            found = _active_in_dict(obj)
+            found = _active_in_dict(obj) or _image_bomb(obj, max_image_pixels)
             if found:
                 return found
             stack.extend(obj.values())
@@ -123,19 +135,29 @@ def find_active_content(reader: PdfReader) -> str | None:
 def _active_in_dict(obj: DictionaryObject) -> str | None:
     action = obj.get("/S")
     if "/JS" in obj or action == "/JavaScript":
-        return "pdf_javascript"
+        return CheckCode.PDF_JAVASCRIPT
     if action == "/Launch":
-        return "pdf_launch_action"
+        return CheckCode.PDF_LAUNCH_ACTION
     if (
         "/EmbeddedFiles" in obj
         or "/EF" in obj
         or obj.get("/Type") == "/EmbeddedFile"
         or obj.get("/Subtype") == "/FileAttachment"
     ):
-        return "pdf_embedded_file"
+        return CheckCode.PDF_EMBEDDED_FILE
     if obj.get("/Subtype") == "/RichMedia" or action == "/RichMediaExecute":
-        return "pdf_rich_media"
+        return CheckCode.PDF_RICH_MEDIA
     return None
+
+
+def _image_bomb(obj: DictionaryObject, max_pixels: int) -> str | None:
+    if obj.get("/Subtype") != "/Image":
+        return None
+    try:
+        pixels = int(obj["/Width"]) * int(obj["/Height"])
+    except (KeyError, TypeError, ValueError):
+        return None  # no usable size: pdfium will refuse to draw it
+    return CheckCode.PDF_IMAGE_TOO_MANY_PIXELS if pixels > max_pixels else None
 
 
 def _raw_active_content(file: FileUnderCheck) -> str | None:
@@ -147,7 +169,7 @@ def unreadable(file: FileUnderCheck) -> CheckOutcome:
     name = display_name(file.original_name)
     return fail(
         file.file_id,
-        "pdf_unreadable",
+        CheckCode.PDF_UNREADABLE,
         f"「{name}」無法開啟（檔案可能已損壞），請重新匯出 PDF 或改傳照片。",
         f"'{name}' cannot be opened (it may be damaged); export it again or send a photo.",
     )
@@ -157,7 +179,7 @@ def encrypted(file: FileUnderCheck) -> CheckOutcome:
     name = display_name(file.original_name)
     return fail(
         file.file_id,
-        "pdf_encrypted",
+        CheckCode.PDF_ENCRYPTED,
         f"「{name}」有密碼保護，審核人員無法開啟。請移除密碼後再上傳"
         "（開啟檔案後用「列印 > 另存為 PDF」即可），或改傳照片。",
         f"'{name}' is password-protected, so reviewers cannot open it. Remove the password "
@@ -169,7 +191,7 @@ def too_many_pages(file: FileUnderCheck, limit: int) -> CheckOutcome:
     name = display_name(file.original_name)
     return fail(
         file.file_id,
-        "pdf_too_many_pages",
+        CheckCode.PDF_TOO_MANY_PAGES,
         f"「{name}」超過 {limit} 頁，請只上傳需要的頁面。",
         f"'{name}' has more than {limit} pages; upload only the pages needed.",
     )

@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable
 
 from moderation.checks.base import (
+    CheckCode,
     CheckContext,
     CheckOutcome,
     CheckReport,
@@ -105,7 +106,7 @@ def out_of_memory(file: FileUnderCheck) -> CheckOutcome:
     name = display_name(file.original_name)
     return fail(
         file.file_id,
-        "check_out_of_memory",
+        CheckCode.CHECK_OUT_OF_MEMORY,
         f"「{name}」太大或太複雜，無法自動檢查。"
         "請縮小照片，或用「列印 > 另存為 PDF」重新產生檔案。",
         f"'{name}' is too large or complex to check; resize the photo or re-save the PDF.",
@@ -116,7 +117,7 @@ def check_error(file: FileUnderCheck) -> CheckOutcome:
     name = display_name(file.original_name)
     return fail(
         file.file_id,
-        "check_error",
+        CheckCode.CHECK_ERROR,
         f"「{name}」無法自動檢查，請重新拍攝或重新匯出後再上傳。",
         f"'{name}' could not be checked; take the photo or export the file again.",
     )

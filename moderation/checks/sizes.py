@@ -3,6 +3,7 @@
 from collections import Counter
 
 from moderation.checks.base import (
+    CheckCode,
     CheckContext,
     CheckOutcome,
     FileCategory,
@@ -41,7 +42,7 @@ def check_sizes(files: list[FileUnderCheck], ctx: CheckContext) -> list[CheckOut
             out.append(
                 fail(
                     f.file_id,
-                    "file_too_large",
+                    CheckCode.FILE_TOO_LARGE,
                     f"「{name}」超過 {file_limit // MB} MB，請縮小後再上傳。",
                     f"'{name}' is over {file_limit // MB} MB; make it smaller.",
                 )
@@ -51,12 +52,12 @@ def check_sizes(files: list[FileUnderCheck], ctx: CheckContext) -> list[CheckOut
         out.append(
             fail(
                 None,
-                "total_too_large",
+                CheckCode.TOTAL_TOO_LARGE,
                 f"所有檔案合計超過 {total_limit // MB} MB，請縮小或減少檔案。",
                 f"All files together are over {total_limit // MB} MB.",
             )
         )
-    return out or [ok(None, "sizes")]
+    return out or [ok(None, CheckCode.SIZES)]
 
 
 def check_counts(files: list[FileUnderCheck], ctx: CheckContext) -> list[CheckOutcome]:
@@ -68,12 +69,12 @@ def check_counts(files: list[FileUnderCheck], ctx: CheckContext) -> list[CheckOu
             out.append(
                 fail(
                     None,
-                    "too_many_files",
+                    CheckCode.TOO_MANY_FILES,
                     f"附件最多 {p.post_max_files} 個。",
                     f"At most {p.post_max_files} attachments.",
                 )
             )
-        return out or [ok(None, "file_counts")]
+        return out or [ok(None, CheckCode.FILE_COUNTS)]
     required = list(REQUIRED_FOR_APPLICATION)
     if p.applicant_photo_required:
         required.append(FileCategory.APPLICANT_PHOTO)
@@ -82,7 +83,7 @@ def check_counts(files: list[FileUnderCheck], ctx: CheckContext) -> list[CheckOu
             out.append(
                 fail(
                     None,
-                    "files_missing",
+                    CheckCode.FILES_MISSING,
                     f"缺少必要文件：{CATEGORY_NAMES[category][0]}，請補上傳。",
                     f"A required document is missing: {CATEGORY_NAMES[category][1]}.",
                 )
@@ -93,9 +94,9 @@ def check_counts(files: list[FileUnderCheck], ctx: CheckContext) -> list[CheckOu
             out.append(
                 fail(
                     None,
-                    "too_many_files",
+                    CheckCode.TOO_MANY_FILES,
                     f"{CATEGORY_NAMES[category][0]}最多 {limit} 個檔案，請刪掉多的再送出。",
                     f"At most {limit} files for {CATEGORY_NAMES[category][1]}.",
                 )
             )
-    return out or [ok(None, "file_counts")]
+    return out or [ok(None, CheckCode.FILE_COUNTS)]

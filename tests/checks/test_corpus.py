@@ -1,0 +1,128 @@
+"""Every file of two public test corpora gets a verdict, in a child, without a crash or hang.
+
+The corpora (`shared/corpus/`, a sibling of the repository in CI) hold Pillow's test images
+(every format, truncated files, fuzzer crashers, bombs) and pypdf's test PDFs (encrypted,
+malformed, attachments, forms). The checks run once for the module, the way workers run them
+(`run_checks_isolated`), in batches on a small pool so that the run fits well under a minute
+on 2 cores; each test then looks at one property of the result.
+
+The resolution minimum is set to 1 px here: most test images are tiny, and refusing them for
+size would skip the decode, orientation and sanitize steps this corpus exists to exercise.
+"""
+
+import multiprocessing
+import os
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from moderation.checks.base import CheckContext, CheckReport, FileCategory, FileUnderCheck
+from moderation.checks.isolation import run_checks_isolated
+from moderation.policy import Policy
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO.parent / "shared" / "corpus"
+FOLDERS = ("pillow-test-images", "pypdf-resources")
+#: Files per child process: a child's start costs ~15 ms, a crash costs the rest of a batch.
+BATCH = 40
+#: Generous per-file timeout: nothing legitimate comes close; a hang still ends the test.
+TIMEOUT_S = 20
+#: Verdicts that mean the isolation caught something the checks themselves did not.
+CHILD_DEATHS = {"check_crashed", "check_timed_out", "check_out_of_memory", "check_error"}
+
+pytestmark = [
+    pytest.mark.slow,
+    # The checks do not touch the database: one pass of CI's two backends is enough.
+    pytest.mark.skipif(
+        os.environ.get("FAMILYBOOK_TEST_BACKEND") == "production",
+        reason="backend-independent; runs in the embedded pass",
+    ),
+    pytest.mark.skipif(
+        not all((CORPUS / f).is_dir() for f in FOLDERS),
+        reason=f"corpus not found at {CORPUS} (CI puts shared/ beside the clone)",
+    ),
+]
+
+
+@dataclass
+class CorpusRun:
+    verdicts: dict[Path, str] = field(default_factory=dict)
+    #: Passed outcomes that still tell the reviewer something (trailing data, frames).
+    notes: Counter[str] = field(default_factory=Counter)
+    open_fds_before: int = 0
+    open_fds_after: int = 0
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.fixture(scope="module")
+def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> CorpusRun:
+    paths = sorted(p for folder in FOLDERS for p in (CORPUS / folder).rglob("*") if p.is_file())
+    files = [
+        FileUnderCheck(f"c{i}", FileCategory.ATTACHMENT, p, p.stat().st_size, p.name)
+        for i, p in enumerate(paths)
+    ]
+    policy = Policy(min_document_pixels_short_side=1, min_photo_pixels_short_side=1)
+    ctx = CheckContext(policy, "post", tmp_path_factory.mktemp("corpus-work"))
+    run_checks_isolated(files[:1], ctx)  # start the forkserver before counting descriptors
+    run = CorpusRun(open_fds_before=_open_fds())
+    # Dealt round-robin, so the slow PDFs (rendering) are spread over all batches
+    n_batches = -(-len(files) // BATCH)
+    batches = [files[i::n_batches] for i in range(n_batches)]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        reports = list(
+            pool.map(lambda b: run_checks_isolated(b, ctx, timeout_s=TIMEOUT_S), batches)
+        )
+    run.open_fds_after = _open_fds()
+    by_id = {f.file_id: f.path for f in files}
+    for report in reports:
+        for file_id in report.facts:
+            run.verdicts[by_id[file_id]] = _verdict(report, file_id)
+        run.notes.update(o.code for o in report.outcomes if o.ok and o.message != "通過")
+    return run
+
+
+def _verdict(report: CheckReport, file_id: str) -> str:
+    failures = [o.code for o in report.outcomes if o.file_id == file_id and not o.ok]
+    return failures[0] if failures else "accepted"
+
+
+def test_every_file_gets_a_verdict(corpus_run: CorpusRun) -> None:
+    on_disk = [p for f in FOLDERS for p in (CORPUS / f).rglob("*") if p.is_file()]
+    assert len(corpus_run.verdicts) == len(on_disk)
+
+
+def test_no_file_needs_the_isolation_to_get_its_verdict(corpus_run: CorpusRun) -> None:
+    # Crashes, hangs and our own exceptions are caught, but each one is a bug to look at
+    deaths = {p.name: v for p, v in corpus_run.verdicts.items() if v in CHILD_DEATHS}
+    assert deaths == {}
+
+
+def test_known_bad_files_get_the_expected_verdicts(corpus_run: CorpusRun) -> None:
+    by_name = {p.relative_to(CORPUS).as_posix(): v for p, v in corpus_run.verdicts.items()}
+    assert by_name["pillow-test-images/truncated_jpeg.jpg"] == "image_unreadable"
+    assert by_name["pillow-test-images/hopper.jpg"] == "accepted"
+    assert by_name["pypdf-resources/attachment.pdf"] == "pdf_embedded_file"
+    assert by_name["pypdf-resources/issue-297.pdf"] == "pdf_javascript"
+    assert by_name["pypdf-resources/encryption/r6-user-password.pdf"] == "pdf_encrypted"
+    assert by_name["pypdf-resources/encryption/r2-owner-password.pdf"] == "accepted"
+
+
+def test_no_descriptors_or_children_leak(corpus_run: CorpusRun) -> None:
+    assert corpus_run.open_fds_after <= corpus_run.open_fds_before
+    assert multiprocessing.active_children() == []
+
+
+def test_print_the_counts(corpus_run: CorpusRun, capsys: pytest.CaptureFixture[str]) -> None:
+    counts = Counter(corpus_run.verdicts.values())
+    with capsys.disabled():
+        print(f"\ncorpus verdicts ({len(corpus_run.verdicts)} files):")
+        for verdict, n in counts.most_common():
+            print(f"  {n:5d}  {verdict}")
+        print("notes on accepted files:", {str(k): n for k, n in corpus_run.notes.items()})
+    assert counts["accepted"] > 0
