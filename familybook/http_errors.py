@@ -6,8 +6,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from moderation import errors
 
@@ -76,10 +77,23 @@ def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
-def _http_error(_: Request, exc: Exception) -> JSONResponse:
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    allowed = []
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return ", ".join(allowed)
+
+
+def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     code, zh, en = GENERIC.get(exc.status_code, ("http_error", "請求無法完成。", str(exc.detail)))
-    return JSONResponse(error_body(code, zh, en), exc.status_code, headers=exc.headers)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = _allowed_methods(request) or headers.get("Allow", "")
+    return JSONResponse(error_body(code, zh, en), exc.status_code, headers=headers)
 
 
 def _database_down(_: Request, exc: Exception) -> JSONResponse:
@@ -95,6 +109,20 @@ def _database_down(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _unstorable(_: Request, exc: Exception) -> JSONResponse:
+    # The database refused a value the client sent that no check stopped first: a NUL character
+    # (PostgreSQL text cannot hold one; SQLite can), a number out of range. Not a server fault.
+    log.warning("value refused by the database: %s", exc)
+    return JSONResponse(
+        error_body(
+            "invalid_input",
+            "送出的資料含有無法儲存的字元或數值，請修正後再試。",
+            "The request contains a character or value that cannot be stored.",
+        ),
+        422,
+    )
+
+
 def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error", exc_info=exc)
     return JSONResponse(
@@ -107,9 +135,61 @@ def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+#: The error body of API.md, as an OpenAPI schema.
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "message_en"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "message_en": {"type": "string"},
+                "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+            },
+        }
+    },
+}
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def document_errors(app: FastAPI) -> None:
+    """Say in the OpenAPI document what errors answer: our error body for 422 (not FastAPI's
+    `{"detail": […]}`, which we never send) and for every other status (`default`)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas["Error"] = ERROR_SCHEMA
+        for name in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(name, None)
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                responses = operation.setdefault("responses", {})
+                if "422" in responses:
+                    responses["422"] = _error_response("Invalid fields 欄位需要修正")
+                responses.setdefault("default", _error_response("Error 錯誤"))
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install(app: FastAPI) -> None:
+    document_errors(app)
     app.add_exception_handler(errors.FamilybookError, _familybook_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(OperationalError, _database_down)
+    app.add_exception_handler(DataError, _unstorable)
     app.add_exception_handler(Exception, _unexpected)

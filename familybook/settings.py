@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     login_failure_window_minutes: int = 15
 
     #: Submissions in received/checking longer than this are sent to the workers again.
-    sweep_stuck_after_s: int = 120
+    sweep_stuck_after_s: int = 300
     sweep_interval_s: int = 30
     #: Email retries back off from this many seconds, doubling.
     outbox_retry_base_s: int = 30

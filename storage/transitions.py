@@ -46,8 +46,10 @@ def move(
         )
     session.execute(
         update(Attempt)
-        .where(Attempt.submission_id == submission.id,
-               Attempt.number == values.get("attempt", submission.attempt))
+        .where(
+            Attempt.submission_id == submission.id,
+            Attempt.number == values.get("attempt", submission.attempt),
+        )
         .values(status=target.value)
         .execution_options(synchronize_session=False)
     )

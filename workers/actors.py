@@ -1,6 +1,7 @@
 """dramatiq actors: thin. They load, call the domain, save; all of them safe to run twice."""
 
 import logging
+from datetime import timedelta
 
 import dramatiq
 
@@ -17,7 +18,10 @@ MAIL_TIME_LIMIT_MS = 2 * 60_000
 
 @dramatiq.actor(queue_name="checks", time_limit=CHECK_TIME_LIMIT_MS, broker=broker)
 def check_attempt(attempt_id: str) -> None:
-    checking.check_attempt(get_runtime(), attempt_id)
+    rt = get_runtime()
+    # A check under way is left alone until it looks abandoned (the sweeper's threshold).
+    busy_for = timedelta(seconds=rt.settings.sweep_stuck_after_s)
+    checking.check_attempt(rt, attempt_id, take_over_after=busy_for)
 
 
 @dramatiq.actor(queue_name="mail", time_limit=MAIL_TIME_LIMIT_MS, broker=broker)

@@ -2,14 +2,15 @@
 
 import logging
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from familybook.runtime import Runtime
 from moderation.checks.base import CheckContext, CheckReport, FileCategory, FileUnderCheck
-from moderation.checks.pipeline import run_checks
+from moderation.checks.isolation import run_checks_isolated
 from moderation.errors import Conflict
 from moderation.policy import Policy
 from moderation.statuses import Status
@@ -17,6 +18,9 @@ from storage import transitions
 from storage.models import Attempt, CheckResult, Institution, StoredFile, Submission, utcnow
 
 log = logging.getLogger(__name__)
+
+#: All files of one attempt, below the actor's 5-minute time limit.
+CHECK_TOTAL_TIMEOUT_S = 240
 
 
 def _current(session: Session, attempt_id: str) -> tuple[Attempt, Submission] | None:
@@ -29,8 +33,13 @@ def _current(session: Session, attempt_id: str) -> tuple[Attempt, Submission] | 
     return attempt, submission
 
 
-def start_checking(rt: Runtime, attempt_id: str) -> bool:
-    """received → checking. True when there is checking to do (also after a crashed run)."""
+def start_checking(
+    rt: Runtime, attempt_id: str, *, take_over_after: timedelta | None = None
+) -> bool:
+    """received → checking. True when this run should check: the submission was received, or
+    it is `checking` and nobody has touched it for `take_over_after` (its worker presumably
+    died; None: at once). A take-over is a compare-and-set on the timestamp, so of several
+    re-sent messages one takes over and the others stand down while the check runs."""
     with rt.db.session() as session:
         found = _current(session, attempt_id)
         if found is None:
@@ -39,15 +48,37 @@ def start_checking(rt: Runtime, attempt_id: str) -> bool:
         if submission.status == Status.RECEIVED:
             transitions.move(session, submission, Status.CHECKING)
             return True
-        return submission.status == Status.CHECKING
+        if submission.status != Status.CHECKING:
+            return False
+        now = utcnow()
+        stale_before = now - (take_over_after or timedelta(0))
+        if take_over_after is not None and submission.status_changed_at >= stale_before:
+            return False  # being checked right now by another worker
+        taken = session.execute(
+            update(Submission)
+            .where(
+                Submission.id == submission.id,
+                Submission.status == Status.CHECKING,
+                Submission.version == submission.version,
+                Submission.status_changed_at == submission.status_changed_at,
+            )
+            .values(status_changed_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount  # type: ignore[attr-defined]
+        return bool(taken == 1)
 
 
-def check_attempt(rt: Runtime, attempt_id: str) -> Status | None:
+def check_attempt(
+    rt: Runtime, attempt_id: str, *, take_over_after: timedelta | None = None
+) -> Status | None:
+    """Check one attempt and save the outcome once. A duplicate message (re-sent by the
+    sweeper, re-delivered by dramatiq) while another run is under way does nothing when
+    `take_over_after` is given (the actor passes the sweep threshold)."""
     try:
-        if not start_checking(rt, attempt_id):
+        if not start_checking(rt, attempt_id, take_over_after=take_over_after):
             return None
     except Conflict:
-        pass  # another worker moved it to checking first; both may check, one result is kept
+        return None  # another worker moved it to checking first and is checking it
     with rt.db.session() as session:
         found = _current(session, attempt_id)
         if found is None:
@@ -69,7 +100,11 @@ def check_attempt(rt: Runtime, attempt_id: str) -> Status | None:
         ]
         kind = submission.kind
     with tempfile.TemporaryDirectory(prefix="fb-check-") as work:
-        report = run_checks(to_check, CheckContext(policy, kind, Path(work)))
+        # Decoding and rendering run in a child process under time and memory limits: a
+        # hostile file ends as a verdict, never as a dead worker or a lost message.
+        report = run_checks_isolated(
+            to_check, CheckContext(policy, kind, Path(work)), total_timeout_s=CHECK_TOTAL_TIMEOUT_S
+        )
         return _save(rt, attempt_id, report)
 
 
