@@ -77,6 +77,15 @@ def _staff_add(args: argparse.Namespace) -> None:
     print(f"staff {args.email} ({args.role}) token, shown once 憑證只顯示一次:\n{token}")
 
 
+def _stuck(_: argparse.Namespace) -> None:
+    import json
+
+    from familybook.operations import stuck_report
+    from workers.broker import broker
+
+    print(json.dumps(stuck_report(get_runtime(), broker=broker), ensure_ascii=False, indent=2))
+
+
 def _demo(_: argparse.Namespace) -> None:
     from familybook.demo import instructions, load_demo
     from storage.migrate import upgrade
@@ -129,6 +138,9 @@ def parser() -> argparse.ArgumentParser:
     sadd.add_argument("--role", choices=("reviewer", "admin"), default="reviewer")
     sadd.set_defaults(func=_staff_add)
     sub.add_parser("demo", help="load demo data and print how to try it").set_defaults(func=_demo)
+    sub.add_parser(
+        "stuck", help="work stuck in the pipeline, failing emails, dead letters"
+    ).set_defaults(func=_stuck)
     return p
 
 

@@ -5,10 +5,12 @@ from typing import Any
 from fastapi import APIRouter
 from sqlalchemy import func, select
 
+from familybook.operations import stuck_report
 from moderation.reasons import REASONS
 from moderation.statuses import Status
-from review_api.deps import CurrentStaff, SessionDep
+from review_api.deps import CurrentStaff, RuntimeDep, SessionDep
 from storage.models import Institution, Submission, utcnow
+from workers.broker import broker
 
 router = APIRouter(tags=["review"])
 
@@ -22,7 +24,7 @@ def reasons(_: CurrentStaff) -> list[dict[str, Any]]:
 
 
 @router.get("/stats")
-def stats(session: SessionDep, staff: CurrentStaff) -> dict[str, Any]:
+def stats(session: SessionDep, staff: CurrentStaff, rt: RuntimeDep) -> dict[str, Any]:
     now = utcnow()
     rows = session.execute(
         select(
@@ -53,4 +55,10 @@ def stats(session: SessionDep, staff: CurrentStaff) -> dict[str, Any]:
             entry["queue_length"] += count
             waited = int((now - oldest.replace(tzinfo=now.tzinfo)).total_seconds())
             entry["oldest_waiting_s"] = max(entry["oldest_waiting_s"], waited)
-    return {"queues": sorted(queues.values(), key=lambda e: (e["institution"], e["kind"]))}
+    # End this session's transaction first: the report reads in its own (SQLite allows one).
+    session.commit()
+    report = stuck_report(rt, broker=broker, institution_ids=staff.institution_ids)
+    return {
+        "queues": sorted(queues.values(), key=lambda e: (e["institution"], e["kind"])),
+        "stuck": report,
+    }
