@@ -6,7 +6,8 @@ from datetime import timedelta
 import dramatiq
 
 from familybook.runtime import get_runtime
-from workers import checking, mailer
+from moderation.statuses import Status
+from workers import checking, mailer, ocr
 from workers.broker import broker
 
 log = logging.getLogger(__name__)
@@ -14,6 +15,8 @@ log = logging.getLogger(__name__)
 #: The check stage is quick; a hostile file is bounded by the checks' own limits.
 CHECK_TIME_LIMIT_MS = 5 * 60_000
 MAIL_TIME_LIMIT_MS = 2 * 60_000
+#: Several documents, each with tesseract's own timeout inside.
+OCR_TIME_LIMIT_MS = 6 * 60_000
 
 
 @dramatiq.actor(queue_name="checks", time_limit=CHECK_TIME_LIMIT_MS, broker=broker)
@@ -21,7 +24,14 @@ def check_attempt(attempt_id: str) -> None:
     rt = get_runtime()
     # A check under way is left alone until it looks abandoned (the sweeper's threshold).
     busy_for = timedelta(seconds=rt.settings.sweep_stuck_after_s)
-    checking.check_attempt(rt, attempt_id, take_over_after=busy_for)
+    if checking.check_attempt(rt, attempt_id, take_over_after=busy_for) == Status.AWAITING_REVIEW:
+        wake_ocr(attempt_id)
+
+
+@dramatiq.actor(queue_name="ocr", time_limit=OCR_TIME_LIMIT_MS, max_retries=2, broker=broker)
+def prefill_attempt(attempt_id: str) -> None:
+    # The item is already in the review queue: OCR only adds the pre-filled comparison.
+    ocr.run_ocr(get_runtime(), attempt_id)
 
 
 @dramatiq.actor(queue_name="mail", time_limit=MAIL_TIME_LIMIT_MS, broker=broker)
@@ -51,3 +61,7 @@ def wake_check(attempt_id: str) -> bool:
 
 def wake_email(outbox_id: str) -> bool:
     return _wake(send_email, outbox_id)
+
+
+def wake_ocr(attempt_id: str) -> bool:
+    return _wake(prefill_attempt, attempt_id)

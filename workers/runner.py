@@ -18,9 +18,20 @@ class WorkerPool:
     def __init__(
         self, *, threads: int = 2, queues: Iterable[str] = QUEUES, sweeper: bool = True
     ) -> None:
+        # Low prefetch: a long OCR message waiting in one worker's buffer is invisible to the
+        # others, and dramatiq may re-deliver it if heartbeats lapse (PITFALLS.md).
         self.worker = Worker(broker, worker_threads=threads, queues=set(queues), worker_timeout=500)
+        # Low prefetch (dramatiq's default is 2 per thread): a long OCR message waiting in one
+        # worker's buffer is invisible to the others, and may be re-delivered if heartbeats
+        # lapse (PITFALLS.md). The attribute is read when consumers start.
+        self.worker.queue_prefetch = threads
         self.sweeper = (
-            SweeperThread(get_runtime(), wake_check=actors.wake_check, wake_email=actors.wake_email)
+            SweeperThread(
+                get_runtime(),
+                wake_check=actors.wake_check,
+                wake_email=actors.wake_email,
+                wake_ocr=actors.wake_ocr,
+            )
             if sweeper
             else None
         )

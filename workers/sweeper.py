@@ -26,6 +26,7 @@ class SweepResult:
     resent_checks: int = 0
     expired_leases: int = 0
     emails_due: int = 0
+    resent_ocr: int = 0
 
 
 def sweep(
@@ -33,6 +34,7 @@ def sweep(
     *,
     wake_check: Callable[[str], object],
     wake_email: Callable[[str], object],
+    wake_ocr: Callable[[str], object] | None = None,
     stuck_after: timedelta | None = None,
 ) -> SweepResult:
     now = utcnow()
@@ -68,6 +70,27 @@ def sweep(
                 status_changed_at=now,
             )
         ).rowcount  # type: ignore[attr-defined]
+        ocr_missing = (
+            session.execute(
+                select(Attempt.id)
+                .join(
+                    Submission,
+                    and_(
+                        Submission.id == Attempt.submission_id, Submission.attempt == Attempt.number
+                    ),
+                )
+                .where(
+                    Submission.kind == "application",
+                    Submission.status.in_([Status.AWAITING_REVIEW, Status.IN_REVIEW]),
+                    Attempt.ocr_done_at.is_(None),
+                    Attempt.checked_at < now - stuck_after,
+                )
+            )
+            .scalars()
+            .all()
+            if wake_ocr is not None
+            else []
+        )
         due = (
             session.execute(
                 select(OutboxEmail.id).where(
@@ -86,8 +109,12 @@ def sweep(
         wake_check(attempt_id)
     for email_id in due:
         wake_email(email_id)
+    for attempt_id in ocr_missing:
+        assert wake_ocr is not None
+        wake_ocr(attempt_id)
     result.resent_checks, result.expired_leases, result.emails_due = len(stuck), expired, len(due)
-    if stuck or expired or due:
+    result.resent_ocr = len(ocr_missing)
+    if stuck or expired or due or ocr_missing:
         log.info("sweep: %s", result)
     return result
 

@@ -1,0 +1,94 @@
+"""The two entry points the workers call, and the reviewer's one-line summary.
+
+Never raises: an unreadable file, an OCR timeout or a crash leaves the fields "not found". These
+are aids for the reviewer; nothing is refused on OCR alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+
+from .reader import read_pages
+from .register import register_fields
+from .text import Line
+from .types import Declared, OcrSource, PrefillField, Status, not_found
+from .verify import verify_birth_date, verify_id, verify_name
+
+log = logging.getLogger(__name__)
+
+_RANK = {Status.MATCH: 2, Status.MISMATCH: 1, Status.NOT_FOUND: 0}
+#: Order and labels of the summary flag in the review queue.
+LABELS = {"national_id": "ID no.", "name": "name", "birth_date": "birth date",
+          "relationship": "relationship", "inmate_name": "inmate"}
+MARKS = {Status.MATCH: "✓", Status.MISMATCH: "✗", Status.NOT_FOUND: "?"}
+
+
+def _better(a: PrefillField, b: PrefillField) -> PrefillField:
+    """Across pages and files: a match anywhere wins, then a mismatch, then the surer one."""
+    return max((a, b), key=lambda f: (_RANK[Status(f.status)], f.confidence))
+
+
+def _card_fields(lines: list[Line], d: Declared) -> list[PrefillField]:
+    id_field = verify_id(lines, d.national_id)
+    name = verify_name(lines, d.name, id_confirmed=id_field.status == Status.MATCH)
+    return [name, id_field, verify_birth_date(lines, d.birth_date, skip_issue=True)]
+
+
+#: Per document kind: the verifier of one page's lines, and the fields it reports.
+VERIFIERS: dict[str, Callable[[list[Line], Declared], list[PrefillField]]] = {
+    "card": _card_fields, "register": register_fields}
+
+
+def _empty(kind: str, d: Declared) -> list[PrefillField]:
+    fields = [not_found("name", d.name), not_found("national_id", d.national_id),
+              not_found("birth_date", d.birth_date.isoformat())]
+    if kind == "register":
+        fields += [not_found("relationship", d.relationship),
+                   not_found("inmate_name", d.inmate_name)]
+    return fields
+
+
+def merge_pages(kind: str, readings: Iterable[tuple[int, list[Line]]], d: Declared
+                ) -> list[PrefillField]:
+    """Verify each pass over all pages read so far (a register's applicant and inmate may be on
+    different pages); keep the best verdict per field; stop once everything matches."""
+    best = _empty(kind, d)
+    seen: dict[int, list[Line]] = {}
+    for pass_no, lines in readings:
+        seen.setdefault(pass_no, []).extend(lines)
+        fields = VERIFIERS[kind](seen[pass_no], d)
+        best = [_better(b, f) for b, f in zip(best, fields, strict=True)]
+        if all(f.status == Status.MATCH for f in best):
+            break
+    return best
+
+
+def _run(sources: list[OcrSource], d: Declared, kind: str, timeout_s: float
+         ) -> list[PrefillField]:
+    try:
+        return merge_pages(kind, read_pages(sources, kind, time.monotonic() + timeout_s), d)
+    except Exception:  # never let OCR fail a submission: log it, a reviewer still decides
+        log.exception("OCR pre-fill failed")
+        return _empty(kind, d)
+
+
+def prefill_identity_document(sources: list[OcrSource], declared: Declared, *,
+                              timeout_s: float = 30.0) -> list[PrefillField]:
+    """Name, ID number and birth date from an ID card (國民身分證, front), against `declared`."""
+    return _run(sources, declared, "card", timeout_s)
+
+
+def prefill_relationship_document(sources: list[OcrSource], declared: Declared, *,
+                                  timeout_s: float = 30.0) -> list[PrefillField]:
+    """The applicant's row (name, ID, birth date), the inmate's row and their relationship."""
+    return _run(sources, declared, "register", timeout_s)
+
+
+def summary_flag(fields: list[PrefillField]) -> str:
+    """One line for the review queue, e.g. "ID no. ✓, name ✓, relationship ✗"."""
+    ordered = sorted(fields, key=lambda f: list(LABELS).index(f.field) if f.field in LABELS else 99)
+    parts = [f"{LABELS.get(f.field, f.field)} {MARKS.get(Status(f.status), '?')}"
+             for f in ordered]
+    return ", ".join(parts) if parts else "OCR: nothing read"

@@ -1,0 +1,100 @@
+"""OCR words → lines, and the small text searches the verifiers need (dates, names).
+
+Tesseract's own line ids break a table row into several blocks, so rows are rebuilt here from the
+word boxes: words whose vertical centres are close belong to the same line.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+from datetime import date
+
+#: Variant and look-alike characters the chi_tra model emits for the ones we look for.
+_CHAR_FIXES = str.maketrans({"户": "戶", "戸": "戶", "囯": "國", "曰": "日", "：": ":"})
+#: In a date, these read as digits (OCR of 1/0/5/8 in a CJK line).
+_DATE_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5",
+                              "B": "8", "〇": "0", "Ｏ": "0"})
+_ROC_DATE = re.compile(r"(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,3})")
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    conf: float  # 0..100, tesseract's word confidence
+
+
+@dataclass
+class Line:
+    words: list[Word]
+
+    @property
+    def text(self) -> str:
+        """The words without spaces: Chinese has none, and OCR splits IDs and names at random."""
+        return "".join(w.text for w in self.words).translate(_CHAR_FIXES)
+
+    @property
+    def display(self) -> str:
+        return " ".join(w.text for w in self.words)[:80]
+
+    @property
+    def y(self) -> float:
+        return statistics.median(w.top + w.height / 2 for w in self.words)
+
+    def conf(self, start: int = 0, end: int | None = None) -> float:
+        """Mean confidence (0..1) of the words covering text[start:end]."""
+        end = len(self.text) if end is None else end
+        pos, confs = 0, []
+        for w in self.words:
+            if pos < end and pos + len(w.text) > start:
+                confs.append(w.conf)
+            pos += len(w.text)
+        return max(0.0, min(1.0, statistics.fmean(confs) / 100)) if confs else 0.0
+
+
+def group_lines(words: list[Word]) -> list[Line]:
+    """Cluster words into lines by vertical centre, left to right within a line."""
+    words = [w for w in words if w.text.strip()]
+    if not words:
+        return []
+    tol = 0.6 * statistics.median(w.height for w in words)
+    lines: list[Line] = []
+    for w in sorted(words, key=lambda w: w.top + w.height / 2):
+        yc = w.top + w.height / 2
+        if lines and abs(lines[-1].y - yc) <= tol:
+            lines[-1].words.append(w)
+        else:
+            lines.append(Line([w]))
+    for line in lines:
+        line.words.sort(key=lambda w: w.left)
+    return lines
+
+
+def legible_chars(words: list[Word]) -> int:
+    """Characters read with some confidence: a page upside down or sideways has almost none."""
+    return sum(len(w.text) for w in words if w.conf >= 60 and any(c.isalnum() for c in w.text))
+
+
+def find_roc_dates(text: str) -> list[tuple[date, int, int]]:
+    """ROC dates (民國75年3月5日) in `text` as (date, start, end); the 民國 is optional."""
+    out = []
+    for m in _ROC_DATE.finditer(text.translate(_DATE_DIGITS)):
+        year, month, day = int(m[1]), int(m[2]), m[3]
+        # A 日 misread as a digit ("17日" → "179") leaves a day that is too long or too large.
+        for d in (day, day[:2], day[:1]):
+            try:
+                out.append((date(year + 1911, month, int(d)), m.start(), m.end()))
+                break
+            except ValueError:
+                continue
+    return out
+
+
+def find_name(text: str, name: str) -> int:
+    """Offset of `name` in `text`, or -1."""
+    return text.find(name) if name else -1

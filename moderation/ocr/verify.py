@@ -1,0 +1,105 @@
+"""Verifying declared values against OCR lines: the ID number, the name, the birth date.
+
+We know what the family declared, so the question per field is "does the document say this?",
+which is far more reliable than reading the field blind. A valid ID number or a date that is
+present but different is a mismatch; nothing recognisable is "not found".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .idnumber import find_ids, hamming
+from .text import Line, find_roc_dates
+from .types import PrefillField, Status, not_found
+
+#: Confidence is scaled down per repaired character of the ID number.
+REPAIR_PENALTY = 0.15
+#: Words on a card's issue-date line (發證日期 … 換發/補發/初發): that date is not the birth date.
+ISSUE_MARKS = ("發證", "換發", "補發", "初發", "證日")
+#: Printed words of a card: a misread name must not be "found" inside them (林國民 ~ 國國民).
+CARD_LABELS = ("中華民國國民身分證", "國民身分證", "出生年月日", "發證日期", "統一編號", "姓名",
+               "性別", "民國", "換發", "補發")
+
+
+def verify_id(lines: list[Line], expected: str) -> PrefillField:
+    seen = []
+    for line in lines:
+        for cand in find_ids(line.text):
+            conf = line.conf(cand.start, cand.start + 10) * (1 - REPAIR_PENALTY * cand.repairs)
+            if cand.value == expected.upper():
+                return PrefillField("national_id", cand.value, expected, Status.MATCH,
+                                    round(max(conf, 0.05), 2), line.display)
+            seen.append((cand, conf, line))
+    if seen:  # a valid number that is not the applicant's: someone else's document?
+        cand, conf, line = max(seen, key=lambda s: s[1])
+        return PrefillField("national_id", cand.value, expected, Status.MISMATCH,
+                            round(conf, 2), line.display)
+    return not_found("national_id", expected)
+
+
+def near_name(text: str, expected: str) -> int:
+    """Offset of a one-character misreading of `expected` (3+ characters) in `text`, or -1."""
+    n = len(expected)
+    if n < 3:  # with two characters, one wrong leaves too little to go on
+        return -1
+    for i in range(len(text) - n + 1):
+        if hamming(text[i : i + n], expected) == 1:
+            return i
+    return -1
+
+
+def name_field(line: Line, pos: int, expected: str, id_confirmed: bool) -> PrefillField:
+    """The verdict for the name read at `line.text[pos:]`.
+
+    A one-character difference counts as a match only when the ID number on the same document
+    is exactly the declared one: chi_tra confuses some characters consistently (呂/吳, 芬/分),
+    and with the ID confirmed a misread is far likelier than another person.
+    """
+    read = line.text[pos : pos + len(expected)]
+    conf = line.conf(pos, pos + len(expected))
+    if read == expected:
+        return PrefillField("name", read, expected, Status.MATCH, round(conf, 2), line.display)
+    if id_confirmed and hamming(read, expected) == 1:
+        return PrefillField("name", read, expected, Status.MATCH, round(conf * 0.5, 2),
+                            line.display)
+    return PrefillField("name", read, expected, Status.MISMATCH, round(conf, 2), line.display)
+
+
+def verify_name(lines: list[Line], expected: str, *, id_confirmed: bool = False,
+                label: str = "名") -> PrefillField:
+    for line in lines:
+        pos = line.text.find(expected)
+        if pos >= 0:
+            return name_field(line, pos, expected, id_confirmed)
+    for line in lines:
+        masked = line.text
+        for printed in CARD_LABELS:
+            masked = masked.replace(printed, "\0" * len(printed))
+        pos = near_name(masked, expected)
+        if pos >= 0:
+            return name_field(line, pos, expected, id_confirmed)
+    for line in lines:  # the name line by its label: what is written there instead
+        pos = line.text.find(label)
+        if 0 <= pos <= 2 and len(line.text) - pos - 1 >= 2:
+            return name_field(line, pos + 1, expected, id_confirmed)
+    return not_found("name", expected)
+
+
+def verify_birth_date(lines: list[Line], expected: date, *, skip_issue: bool) -> PrefillField:
+    iso = expected.isoformat()
+    candidates = []
+    for line in lines:
+        if skip_issue and any(mark in line.text for mark in ISSUE_MARKS):
+            continue
+        for found, start, end in find_roc_dates(line.text):
+            conf = line.conf(start, end)
+            if found == expected:
+                return PrefillField("birth_date", iso, iso, Status.MATCH, round(conf, 2),
+                                    line.display)
+            candidates.append((found, conf, line))
+    if candidates:
+        found, conf, line = candidates[0]
+        return PrefillField("birth_date", found.isoformat(), iso, Status.MISMATCH,
+                            round(conf, 2), line.display)
+    return not_found("birth_date", iso)

@@ -1,0 +1,129 @@
+"""The pure parts: ID check digit and repairs, ROC dates, 稱謂 → relationship, the summary."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from moderation.ocr import PrefillField, Status, summary_flag
+from moderation.ocr.idnumber import find_ids, is_valid
+from moderation.ocr.kinship import derive, matches, title_at_start
+from moderation.ocr.text import Line, Word, find_roc_dates, group_lines
+from moderation.ocr.verify import verify_name
+from tests.ocr.docgen import make_national_id
+
+
+def test_check_digit() -> None:
+    assert is_valid("A123456789")  # the textbook example
+    assert not is_valid("A123456788")
+    assert not is_valid("A323456789")  # second digit must be 1/2 (or 8/9)
+    assert not is_valid("a123456789x")
+
+
+def test_generated_ids_are_valid() -> None:
+    import random
+
+    rng = random.Random(1)
+    assert all(is_valid(make_national_id(rng, rng.choice((1, 2)))) for _ in range(200))
+
+
+@pytest.mark.parametrize(("ocr", "expected"), [
+    ("統一編號A123456789", "A123456789"),
+    ("統一編號“_A12345678S", None),  # S→5 breaks the check digit: no repair
+    ("A1234S6789", "A123456789"),  # S→5 where the check digit then holds
+    ("AI23456789", "A123456789"),  # I→1
+    ("A12345B783", "A123458783"),  # B→8
+    ("812345678O", "B123456780"),  # 8→B as the letter, O→0, and the check digit holds
+    ("8123456789", None),  # B123456789: the check digit fails, so no repair
+])
+def test_id_repairs_only_where_the_check_digit_holds(ocr: str, expected: str | None) -> None:
+    found = [c.value for c in find_ids(ocr)]
+    assert found == ([expected] if expected else [])
+
+
+def test_repairs_are_counted() -> None:
+    (cand,) = find_ids("xxA1234S6789yy")
+    assert (cand.value, cand.raw, cand.repairs, cand.start) == ("A123456789", "A1234S6789", 1, 2)
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("民國75年3月5日", "1986-03-05"),
+    ("民國 54年 7月 17日", "1965-07-17"),
+    ("出生日期民國102年12月6日", "2013-12-06"),
+    ("民國54年7月179", "1965-07-17"),  # 日 read as 9
+    ("民國5O年1O月I日", "1961-10-01"),  # O/I read for 0/1 inside a date
+])
+def test_roc_dates(text: str, iso: str) -> None:
+    assert [d.isoformat() for d, _, _ in find_roc_dates(text)] == [iso]
+
+
+def test_impossible_dates_are_ignored() -> None:
+    assert find_roc_dates("民國75年13月5日") == []
+
+
+@pytest.mark.parametrize(("applicant", "inmate", "code"), [
+    ("戶長", "配偶", "spouse"), ("配偶", "戶長", "spouse"),
+    ("戶長", "長子", "parent"), ("母", "戶長", "parent"), ("配偶", "次女", "parent"),
+    ("長子", "戶長", "child"), ("戶長", "父", "child"),
+    ("長子", "長女", "sibling"), ("次子", "三女", "sibling"), ("妹", "戶長", "sibling"),
+    ("戶長", "孫", "grandparent"), ("孫女", "配偶", "grandchild"),
+    ("同居人", "戶長", "cohabitant"), ("配偶", "父", "relative"),
+])
+def test_relationship_from_titles(applicant: str, inmate: str, code: str) -> None:
+    assert code in derive(applicant, inmate)
+
+
+def test_ambiguous_pairs_are_sets_and_relative_is_a_catch_all() -> None:
+    assert derive("長子", "孫") == {"parent", "relative"}
+    assert matches("relative", derive("戶長", "長子"))
+    assert not matches("relative", derive("同居人", "戶長"))
+    assert not matches("spouse", derive("戶長", "長子"))
+
+
+def test_titles_at_row_start() -> None:
+    assert title_at_start("長孫女高華柏民國") == "長孫女"
+    assert title_at_start("“戶長林晴文") == "戶長"
+    assert title_at_start("林子英民國") is None  # 子 inside a name is not a title
+
+
+def test_lines_are_rebuilt_from_word_boxes() -> None:
+    # Table cells of one row come back as separate blocks; they belong to one line.
+    words = [Word("林晴文", 400, 105, 120, 40, 90), Word("戶長", 100, 100, 80, 40, 80),
+             Word("長子", 100, 200, 80, 40, 70), Word("Q126459990", 900, 198, 300, 40, 95)]
+    lines = group_lines(words)
+    assert [ln.text for ln in lines] == ["戶長林晴文", "長子Q126459990"]
+    assert lines[0].conf(0, 2) == pytest.approx(0.8)
+    assert Line([]).conf() == 0.0
+
+
+def test_summary_flag() -> None:
+    def f(name: str, status: Status) -> PrefillField:
+        return PrefillField(name, None, None, status, 0.0, "")
+
+    flag = summary_flag([f("name", Status.MATCH), f("relationship", Status.MISMATCH),
+                         f("national_id", Status.MATCH), f("birth_date", Status.NOT_FOUND)])
+    assert flag == "ID no. ✓, name ✓, birth date ?, relationship ✗"
+    assert summary_flag([]) == "OCR: nothing read"
+
+
+def test_declared_dates_are_iso_in_fields() -> None:
+    assert date(1986, 3, 5).isoformat() == "1986-03-05"
+
+
+def _line(text: str) -> Line:
+    return Line([Word(text, 0, 0, 10, 10, 90.0)])
+
+
+def test_one_misread_name_character_needs_the_id_to_be_a_match() -> None:
+    lines = [_line("中華民國國民身分證"), _line("姓名呂芬英")]  # 吳 read as 呂
+    assert verify_name(lines, "吳芬英", id_confirmed=True).status == Status.MATCH
+    assert verify_name(lines, "吳芬英", id_confirmed=True).confidence < 0.5
+    assert verify_name(lines, "吳芬英").status == Status.MISMATCH
+    assert verify_name(lines, "吳芬英").value == "呂芬英"
+    assert verify_name(lines, "吳明").status == Status.MISMATCH  # 2 characters: no tolerance
+
+
+def test_a_name_is_not_found_inside_the_cards_printed_words() -> None:
+    lines = [_line("中華民國國民身分證"), _line("出生年月日")]
+    assert verify_name(lines, "林國民", id_confirmed=True).status == Status.NOT_FOUND

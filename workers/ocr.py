@@ -1,0 +1,133 @@
+"""OCR pre-fill for one application attempt: load, call moderation.ocr, save. Safe to run twice.
+
+Runs on its own queue ("ocr") so operators scale OCR workers apart from the quick checks. A
+failure or a timeout leaves the fields "not found"; it never holds the submission back: the
+item is already in the review queue while OCR runs, and OCR only adds aids for the reviewer.
+"""
+
+import logging
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from familybook.runtime import Runtime
+from moderation.checks.base import FileCategory
+from moderation.ocr import (
+    Declared,
+    OcrSource,
+    prefill_identity_document,
+    prefill_relationship_document,
+    summary_flag,
+)
+from moderation.ocr import PrefillField as OcrField
+from storage.models import (
+    Account,
+    Application,
+    Attempt,
+    Inmate,
+    PrefillField,
+    StoredFile,
+    Submission,
+    utcnow,
+)
+
+log = logging.getLogger(__name__)
+
+#: Per document; tesseract gets its own timeout inside moderation.ocr.
+OCR_TIMEOUT_S = 60.0
+SUMMARY_FLAG = "ocr_summary"
+
+
+def _declared(session: Session, submission: Submission) -> Declared | None:
+    application = session.get(Application, submission.id)
+    account = session.get(Account, submission.account_id)
+    if application is None or account is None:
+        return None
+    inmate = session.get(Inmate, application.inmate_id)
+    return Declared(
+        name=account.name,
+        national_id=account.national_id,
+        birth_date=account.birth_date,
+        inmate_name=inmate.name if inmate else None,
+        relationship=application.relationship,
+    )
+
+
+def _source(rt: Runtime, f: StoredFile) -> OcrSource:
+    # The sanitized image when there is one (no metadata, orientation applied); a PDF as is:
+    # moderation.ocr extracts its embedded scan with the right DPI.
+    key = (
+        f.sanitized_key
+        if f.sanitized_key and f.detected_type != "application/pdf"
+        else f.storage_key
+    )
+    return OcrSource(rt.files.path(key))
+
+
+def run_ocr(rt: Runtime, attempt_id: str) -> int:
+    """Pre-fill every identity and relationship document of the attempt; returns fields stored."""
+    with rt.db.session() as session:
+        attempt = session.get(Attempt, attempt_id)
+        submission = session.get(Submission, attempt.submission_id) if attempt else None
+        if attempt is None or submission is None or submission.kind != "application":
+            return 0
+        if attempt.ocr_done_at is not None:
+            return 0  # a repeated message: the result is already stored
+        declared = _declared(session, submission)
+        files = session.scalars(
+            select(StoredFile).where(
+                StoredFile.attempt_id == attempt_id,
+                StoredFile.category.in_([FileCategory.IDENTITY, FileCategory.RELATIONSHIP]),
+                StoredFile.detected_type.is_not(None),
+            )
+        ).all()
+        jobs = [(f.id, f.category, _source(rt, f)) for f in files]
+    if declared is None:
+        return 0
+    results: list[tuple[str, list[OcrField]]] = []
+    for file_id, category, source in jobs:
+        read = (
+            prefill_identity_document
+            if category == FileCategory.IDENTITY
+            else prefill_relationship_document
+        )
+        try:
+            fields = read([source], declared, timeout_s=OCR_TIMEOUT_S)
+        except Exception:  # OCR is an aid: a crash must not hold anything back
+            log.exception("OCR failed on file %s", file_id)
+            fields = []
+        results.append((file_id, fields))
+    return _save(rt, attempt_id, results)
+
+
+def _save(rt: Runtime, attempt_id: str, results: list[tuple[str, list[OcrField]]]) -> int:
+    stored = 0
+    with rt.db.session() as session:
+        attempt = session.get(Attempt, attempt_id)
+        if attempt is None or attempt.ocr_done_at is not None:
+            return 0
+        session.execute(delete(PrefillField).where(PrefillField.attempt_id == attempt_id))
+        everything = []
+        for file_id, fields in results:
+            for field in fields:
+                everything.append(field)
+                session.add(
+                    PrefillField(
+                        attempt_id=attempt_id,
+                        file_id=file_id,
+                        field=field.field,
+                        value=field.value,
+                        expected=field.expected,
+                        status=field.status,
+                        confidence=field.confidence,
+                        source_text=field.source_text[:500],
+                    )
+                )
+                stored += 1
+        flags = [f for f in (attempt.flags or []) if f.get("code") != SUMMARY_FLAG]
+        if everything:
+            line = summary_flag(everything)
+            flags.append({"code": SUMMARY_FLAG, "message": line, "message_en": line})
+        attempt.flags = flags
+        attempt.ocr_done_at = utcnow()
+    return stored
