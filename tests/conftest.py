@@ -111,3 +111,16 @@ def workers() -> Iterator["WorkerPool"]:
     pool.start()
     yield pool
     pool.stop()
+
+
+#: Folders whose tests touch neither the database nor the broker: run once, in the embedded pass.
+BACKEND_INDEPENDENT = ("tests/checks/", "tests/ocr/")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if BACKEND != "production":
+        return
+    skip = pytest.mark.skip(reason="backend-independent; runs in the embedded pass")
+    for item in items:
+        if any(part in item.nodeid for part in BACKEND_INDEPENDENT):
+            item.add_marker(skip)
