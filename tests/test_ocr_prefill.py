@@ -1,5 +1,9 @@
 """OCR pre-fill in the pipeline: the reviewer sees what the ID card says next to the account."""
 
+import io
+
+from PIL import Image
+
 from tests.support import files, flow
 
 
@@ -50,3 +54,45 @@ def test_someone_elses_card_is_not_a_match(client, rt, mail):
     assert "match" not in statuses.values()
     # OCR is an aid: the item is still waiting for a person
     assert item["status"] == "awaiting_review"
+
+
+def test_writing_in_a_posted_photo_is_flagged_for_the_reviewer(client, rt, mail):
+    flow.institution(rt)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    fam, app_id = flow.approved_family(client, mail, reviewer, "a@example.com")
+    note = files.document_image(["請打電話給我", "0912345678"], size=(1200, 900))
+    photo = io.BytesIO()
+    note.save(photo, "PNG")
+    post_id = flow.post(client, fam, app_id, photo=photo.getvalue()).json()["id"]
+    flow.wait_post(client, fam, post_id, {"awaiting_review"})
+
+    def flagged():
+        flags = client.get(f"/review/v1/items/{post_id}", headers=reviewer).json()["flags"]
+        return (
+            {f["code"]: f for f in flags}
+            if any(f["code"] == "photo_contains_text" for f in flags)
+            else None
+        )
+
+    flags = flow.wait_for(flagged, timeout=60, what="photo text flag")
+    assert "0912345678" in flags["photo_contains_text"]["message"].replace(" ", "")
+    assert "contains_phone_number" in flags
+
+
+def test_a_plain_photo_raises_no_text_flag(client, rt, mail):
+    flow.institution(rt)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    fam, app_id = flow.approved_family(client, mail, reviewer, "a@example.com")
+    plain = io.BytesIO()
+    Image.new("RGB", (900, 700), (90, 160, 90)).save(plain, "PNG")
+    post_id = flow.post(client, fam, app_id, body="孩子很好。", photo=plain.getvalue()).json()["id"]
+    flow.wait_post(client, fam, post_id, {"awaiting_review"})
+    from storage.models import Attempt
+
+    def ocr_done():
+        with rt.db.session() as session:
+            return session.query(Attempt).filter_by(submission_id=post_id).one().ocr_done_at
+
+    flow.wait_for(ocr_done, timeout=60, what="photo OCR")
+    flags = client.get(f"/review/v1/items/{post_id}", headers=reviewer).json()["flags"]
+    assert flags == []

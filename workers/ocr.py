@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from familybook.runtime import Runtime
 from moderation.checks.base import FileCategory
+from moderation.flags import text_flags
 from moderation.ocr import (
     Declared,
     OcrSource,
@@ -20,6 +21,7 @@ from moderation.ocr import (
     summary_flag,
 )
 from moderation.ocr import PrefillField as OcrField
+from moderation.ocr.photo_text import text_in_photo
 from storage.models import (
     Account,
     Application,
@@ -36,6 +38,7 @@ log = logging.getLogger(__name__)
 #: Per document; tesseract gets its own timeout inside moderation.ocr.
 OCR_TIMEOUT_S = 60.0
 SUMMARY_FLAG = "ocr_summary"
+PHOTO_TEXT_FLAG = "photo_contains_text"
 
 
 def _declared(session: Session, submission: Submission) -> Declared | None:
@@ -65,23 +68,35 @@ def _source(rt: Runtime, f: StoredFile) -> OcrSource:
 
 
 def run_ocr(rt: Runtime, attempt_id: str) -> int:
-    """Pre-fill every identity and relationship document of the attempt; returns fields stored."""
+    """Pre-fill an application's documents, or flag text in a post's photos. Returns how many
+    fields (or photos with text) were stored."""
     with rt.db.session() as session:
         attempt = session.get(Attempt, attempt_id)
         submission = session.get(Submission, attempt.submission_id) if attempt else None
-        if attempt is None or submission is None or submission.kind != "application":
-            return 0
-        if attempt.ocr_done_at is not None:
-            return 0  # a repeated message: the result is already stored
-        declared = _declared(session, submission)
-        files = session.scalars(
-            select(StoredFile).where(
-                StoredFile.attempt_id == attempt_id,
-                StoredFile.category.in_([FileCategory.IDENTITY, FileCategory.RELATIONSHIP]),
-                StoredFile.detected_type.is_not(None),
-            )
-        ).all()
-        jobs = [(f.id, f.category, _source(rt, f)) for f in files]
+        if attempt is None or submission is None or attempt.ocr_done_at is not None:
+            return 0  # gone, or a repeated message whose result is already stored
+        if submission.kind == "post":
+            photos = session.scalars(
+                select(StoredFile).where(
+                    StoredFile.attempt_id == attempt_id,
+                    StoredFile.sanitized_key.is_not(None),
+                    StoredFile.sanitized_type.like("image/%"),
+                )
+            ).all()
+            keys = [(f.id, f.sanitized_key) for f in photos]
+        else:
+            declared = _declared(session, submission)
+            files = session.scalars(
+                select(StoredFile).where(
+                    StoredFile.attempt_id == attempt_id,
+                    StoredFile.category.in_([FileCategory.IDENTITY, FileCategory.RELATIONSHIP]),
+                    StoredFile.detected_type.is_not(None),
+                )
+            ).all()
+            jobs = [(f.id, f.category, _source(rt, f)) for f in files]
+    # OCR runs outside any transaction: it may take seconds, and SQLite has one writer.
+    if submission.kind == "post":
+        return _photo_flags(rt, attempt_id, keys)
     if declared is None:
         return 0
     results: list[tuple[str, list[OcrField]]] = []
@@ -98,6 +113,40 @@ def run_ocr(rt: Runtime, attempt_id: str) -> int:
             fields = []
         results.append((file_id, fields))
     return _save(rt, attempt_id, results)
+
+
+def _photo_flags(rt: Runtime, attempt_id: str, keys: list[tuple[str, str | None]]) -> int:
+    """Flag writing found in a post's photos, and phone numbers or links within it."""
+    found = []
+    for file_id, key in keys:
+        if key is None:
+            continue
+        try:
+            text = text_in_photo(rt.files.path(key), timeout_s=OCR_TIMEOUT_S / 3)
+        except Exception:  # an aid only: a failure leaves no flag, never a stuck post
+            log.exception("photo OCR failed on file %s", file_id)
+            continue
+        if text:
+            found.append(text)
+    with rt.db.session() as session:
+        attempt = session.get(Attempt, attempt_id)
+        if attempt is None or attempt.ocr_done_at is not None:
+            return 0
+        flags = [f for f in (attempt.flags or []) if f.get("code") != PHOTO_TEXT_FLAG]
+        if found:
+            excerpt = " / ".join(found)[:200]
+            flags.append(
+                {
+                    "code": PHOTO_TEXT_FLAG,
+                    "message": f"照片中有文字：{excerpt}",
+                    "message_en": f"Text found in a photo: {excerpt}",
+                }
+            )
+            known = {f["code"] for f in flags}
+            flags += [f for f in text_flags(*found) if f["code"] not in known]
+        attempt.flags = flags
+        attempt.ocr_done_at = utcnow()
+    return len(found)
 
 
 def _save(rt: Runtime, attempt_id: str, results: list[tuple[str, list[OcrField]]]) -> int:
