@@ -1,12 +1,18 @@
 """What applications and posts share: a new attempt with its files, and the 202 answer."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
+from starlette.requests import Request
 
-from ingest.uploads import Upload
+from familybook.runtime import Runtime
+from ingest.uploads import Upload, receive_upload
 from moderation.statuses import Status
 from storage.models import Attempt, StoredFile
+from workers.actors import wake_check
 
 
 @dataclass(frozen=True)
@@ -48,3 +54,24 @@ def add_attempt(
             )
         )
     return attempt
+
+
+async def accept_upload(
+    request: Request,
+    rt: Runtime,
+    *,
+    file_fields: frozenset[str],
+    handle: Callable[[Upload], Accepted],
+) -> dict[str, Any]:
+    """Stream the upload into the file store, let `handle` commit it (in a worker thread: it
+    talks to the database), then wake the checks. Whatever `handle` refuses leaves no file."""
+    upload = await receive_upload(
+        request, rt.files, file_fields=file_fields, max_bytes=rt.settings.max_request_bytes
+    )
+    try:
+        result = await run_in_threadpool(handle, upload)
+    except BaseException:
+        upload.discard()
+        raise
+    wake_check(result.attempt_id)
+    return {"id": result.submission_id, "status": result.status, "attempt": result.attempt}

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from moderation.inmates import mask_name
 from moderation.relationships import LABELS, Relationship
 from moderation.statuses import FAMILY_LABELS, Status
-from storage.models import Application, Attempt, Inmate, Institution, Submission
+from storage.models import Application, Attempt, Inmate, Institution, Post, Submission
 
 
 def _iso(value: Any) -> str | None:
@@ -23,61 +23,18 @@ def attempts_of(session: Session, submission_id: str) -> list[Attempt]:
     )
 
 
-def application_view(session: Session, submission: Submission) -> dict[str, Any]:
-    application = session.get(Application, submission.id)
-    assert application is not None
-    inmate = session.get(Inmate, application.inmate_id)
-    institution = session.get(Institution, submission.institution_id)
-    assert inmate is not None and institution is not None
-    status = Status(submission.status)
-    attempts = attempts_of(session, submission.id)
-    current = attempts[-1]
-    zh, en = LABELS[Relationship(application.relationship)]
-    return {
-        "id": submission.id,
-        "kind": "application",
-        "institution": {"code": institution.code, "name": institution.name},
-        "inmate": {"callsign": inmate.callsign, "masked_name": mask_name(inmate.name)},
-        "relationship": application.relationship,
-        "relationship_label": zh,
-        "relationship_label_en": en,
-        "status": status.value,
-        "status_label": FAMILY_LABELS[status][0],
-        "status_label_en": FAMILY_LABELS[status][1],
-        "reasons": current.reasons or [],
-        "attempt": submission.attempt,
-        "attempts": [
-            {
-                "number": a.number,
-                "status": a.status,
-                "submitted_at": _iso(a.submitted_at),
-                "decided_at": _iso(a.decided_at),
-                "reasons": a.reasons or [],
-            }
-            for a in attempts
-        ],
-        "submitted_at": _iso(current.submitted_at),
-        "decided_at": _iso(submission.decided_at),
-    }
-
-
-def post_view(session: Session, submission: Submission) -> dict[str, Any]:
-    from storage.models import Post
-
-    post = session.get(Post, submission.id)
-    assert post is not None
+def _status_part(
+    session: Session, submission: Submission, attempts: list[Attempt]
+) -> dict[str, Any]:
+    """What every family view shares: where the submission stands, and its attempts."""
     institution = session.get(Institution, submission.institution_id)
     assert institution is not None
     status = Status(submission.status)
-    attempts = attempts_of(session, submission.id)
     current = attempts[-1]
     return {
         "id": submission.id,
-        "kind": "post",
-        "application_id": post.application_id,
+        "kind": submission.kind,
         "institution": {"code": institution.code, "name": institution.name},
-        "title": current.title,
-        "body": current.body,
         "status": status.value,
         "status_label": FAMILY_LABELS[status][0],
         "status_label_en": FAMILY_LABELS[status][1],
@@ -96,5 +53,32 @@ def post_view(session: Session, submission: Submission) -> dict[str, Any]:
         ],
         "submitted_at": _iso(current.submitted_at),
         "decided_at": _iso(submission.decided_at),
+    }
+
+
+def application_view(session: Session, submission: Submission) -> dict[str, Any]:
+    application = session.get(Application, submission.id)
+    assert application is not None
+    inmate = session.get(Inmate, application.inmate_id)
+    assert inmate is not None
+    zh, en = LABELS[Relationship(application.relationship)]
+    return {
+        **_status_part(session, submission, attempts_of(session, submission.id)),
+        "inmate": {"callsign": inmate.callsign, "masked_name": mask_name(inmate.name)},
+        "relationship": application.relationship,
+        "relationship_label": zh,
+        "relationship_label_en": en,
+    }
+
+
+def post_view(session: Session, submission: Submission) -> dict[str, Any]:
+    post = session.get(Post, submission.id)
+    assert post is not None
+    attempts = attempts_of(session, submission.id)
+    return {
+        **_status_part(session, submission, attempts),
+        "application_id": post.application_id,
+        "title": attempts[-1].title,
+        "body": attempts[-1].body,
         "delivered_at": _iso(post.delivered_at),
     }

@@ -5,11 +5,12 @@ from typing import Annotated
 
 from fastapi import Depends
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from familybook.security import token_hash
 from ingest.deps import RuntimeDep, SessionDep, bearer_token
 from moderation.errors import Forbidden, NotFound, Unauthenticated
-from storage.models import Staff, StaffInstitution, Submission
+from storage.models import Institution, Staff, StaffInstitution, Submission
 
 __all__ = ["CurrentAdmin", "CurrentStaff", "RuntimeDep", "SessionDep", "StaffMember"]
 
@@ -64,3 +65,17 @@ def visible_item(session: SessionDep, staff: StaffMember, item_id: str) -> Submi
     if submission is None or submission.institution_id not in staff.institution_ids:
         raise item_not_found()
     return submission
+
+
+def institutions_in_scope(session: Session, staff: StaffMember, code: str | None) -> set[str]:
+    """The staff member's institutions, or the one named by `code` if it is one of them."""
+    if code is None:
+        return set(staff.institution_ids)
+    institution = session.scalar(select(Institution).where(Institution.code == code))
+    if institution is None or institution.id not in staff.institution_ids:
+        raise NotFound(
+            code="institution_not_found",
+            message="找不到這個機關。",
+            message_en="No such institution among yours.",
+        )
+    return {institution.id}

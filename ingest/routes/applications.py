@@ -4,18 +4,15 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request, status
-from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
 from ingest import applications
 from ingest.applications import FILE_FIELDS
 from ingest.deps import CurrentFamily, RuntimeDep, SessionDep, VerifiedFamily
-from ingest.submissions import Accepted
-from ingest.uploads import Upload, receive_upload
+from ingest.submissions import accept_upload
 from ingest.views import application_view
 from moderation.errors import NotFound
 from storage.models import Submission
-from workers.actors import wake_check
 
 router = APIRouter(tags=["applications"])
 
@@ -56,33 +53,16 @@ UPLOAD_DOC = {
 }
 
 
-def _accepted(result: Accepted) -> dict[str, Any]:
-    return {"id": result.submission_id, "status": result.status, "attempt": result.attempt}
-
-
-async def _receive(request: Request, rt: RuntimeDep) -> Upload:
-    return await receive_upload(
-        request,
-        rt.files,
-        file_fields=frozenset(FILE_FIELDS),
-        max_bytes=rt.settings.max_request_bytes,
-    )
-
-
 @router.post("/applications", status_code=status.HTTP_202_ACCEPTED, openapi_extra=UPLOAD_DOC)
 async def apply(
     request: Request, account: VerifiedFamily, session: SessionDep, rt: RuntimeDep
 ) -> dict[str, Any]:
-    upload = await _receive(request, rt)
-    try:
-        result = await run_in_threadpool(
-            applications.apply, session, account, upload, today=date.today()
-        )
-    except BaseException:
-        upload.discard()
-        raise
-    wake_check(result.attempt_id)
-    return _accepted(result)
+    return await accept_upload(
+        request,
+        rt,
+        file_fields=FILE_FIELDS,
+        handle=lambda upload: applications.apply(session, account, upload, today=date.today()),
+    )
 
 
 @router.post(
@@ -97,16 +77,14 @@ async def resubmit(
     session: SessionDep,
     rt: RuntimeDep,
 ) -> dict[str, Any]:
-    upload = await _receive(request, rt)
-    try:
-        result = await run_in_threadpool(
-            applications.resubmit, session, account, application_id, upload, today=date.today()
-        )
-    except BaseException:
-        upload.discard()
-        raise
-    wake_check(result.attempt_id)
-    return _accepted(result)
+    return await accept_upload(
+        request,
+        rt,
+        file_fields=FILE_FIELDS,
+        handle=lambda upload: applications.resubmit(
+            session, account, application_id, upload, today=date.today()
+        ),
+    )
 
 
 @router.get("/applications")

@@ -3,16 +3,13 @@
 from typing import Any
 
 from fastapi import APIRouter, Request, status
-from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
 from ingest import posts
 from ingest.deps import CurrentFamily, RuntimeDep, SessionDep, VerifiedFamily
-from ingest.submissions import Accepted
-from ingest.uploads import Upload, receive_upload
+from ingest.submissions import accept_upload
 from ingest.views import post_view
 from storage.models import Submission, utcnow
-from workers.actors import wake_check
 
 router = APIRouter(tags=["posts"])
 
@@ -40,31 +37,16 @@ UPLOAD_DOC = {
 }
 
 
-async def _receive(request: Request, rt: RuntimeDep) -> Upload:
-    return await receive_upload(
-        request,
-        rt.files,
-        file_fields=frozenset(posts.FILE_FIELDS),
-        max_bytes=rt.settings.max_request_bytes,
-    )
-
-
-def _accepted(result: Accepted) -> dict[str, Any]:
-    return {"id": result.submission_id, "status": result.status, "attempt": result.attempt}
-
-
 @router.post("/posts", status_code=status.HTTP_202_ACCEPTED, openapi_extra=UPLOAD_DOC)
 async def create(
     request: Request, account: VerifiedFamily, session: SessionDep, rt: RuntimeDep
 ) -> dict[str, Any]:
-    upload = await _receive(request, rt)
-    try:
-        result = await run_in_threadpool(posts.create_post, session, account, upload, now=utcnow())
-    except BaseException:
-        upload.discard()
-        raise
-    wake_check(result.attempt_id)
-    return _accepted(result)
+    return await accept_upload(
+        request,
+        rt,
+        file_fields=posts.FILE_FIELDS,
+        handle=lambda upload: posts.create_post(session, account, upload, now=utcnow()),
+    )
 
 
 @router.post(
@@ -73,16 +55,12 @@ async def create(
 async def resubmit(
     post_id: str, request: Request, account: VerifiedFamily, session: SessionDep, rt: RuntimeDep
 ) -> dict[str, Any]:
-    upload = await _receive(request, rt)
-    try:
-        result = await run_in_threadpool(
-            posts.resubmit_post, session, account, post_id, upload, now=utcnow()
-        )
-    except BaseException:
-        upload.discard()
-        raise
-    wake_check(result.attempt_id)
-    return _accepted(result)
+    return await accept_upload(
+        request,
+        rt,
+        file_fields=posts.FILE_FIELDS,
+        handle=lambda upload: posts.resubmit_post(session, account, post_id, upload, now=utcnow()),
+    )
 
 
 @router.get("/posts")

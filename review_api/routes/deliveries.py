@@ -9,10 +9,10 @@ from familybook.audit import record
 from ingest.views import post_view
 from moderation.errors import NotFound
 from moderation.statuses import Status
-from review_api.deps import CurrentStaff, SessionDep, visible_item
+from review_api.deps import CurrentStaff, SessionDep, institutions_in_scope, visible_item
 from review_api.items import application_inmate
 from storage import transitions
-from storage.models import Institution, Post, Submission, utcnow
+from storage.models import Post, Submission, utcnow
 
 router = APIRouter(tags=["deliveries"])
 
@@ -21,16 +21,7 @@ router = APIRouter(tags=["deliveries"])
 def deliveries(
     session: SessionDep, staff: CurrentStaff, institution: str | None = None
 ) -> list[dict[str, Any]]:
-    ids = set(staff.institution_ids)
-    if institution is not None:
-        inst = session.scalar(select(Institution).where(Institution.code == institution))
-        if inst is None or inst.id not in ids:
-            raise NotFound(
-                code="institution_not_found",
-                message="找不到這個機關。",
-                message_en="No such institution among yours.",
-            )
-        ids = {inst.id}
+    ids = institutions_in_scope(session, staff, institution)
     rows = session.scalars(
         select(Submission)
         .join(Post, Post.id == Submission.id)

@@ -12,7 +12,14 @@ from familybook.audit import record
 from moderation.errors import NotFound, invalid_fields
 from moderation.statuses import Status
 from review_api import claims, decisions
-from review_api.deps import CurrentStaff, RuntimeDep, SessionDep, item_not_found, visible_item
+from review_api.deps import (
+    CurrentStaff,
+    RuntimeDep,
+    SessionDep,
+    institutions_in_scope,
+    item_not_found,
+    visible_item,
+)
 from review_api.items import item_view
 from storage.models import Attempt, Institution, StoredFile, Submission, utcnow
 from workers.actors import wake_email
@@ -33,16 +40,7 @@ def queue(
     kind: str | None = None,
     institution: str | None = None,
 ) -> list[dict[str, Any]]:
-    ids = set(staff.institution_ids)
-    if institution is not None:
-        inst = session.scalar(select(Institution).where(Institution.code == institution))
-        if inst is None or inst.id not in ids:
-            raise NotFound(
-                code="institution_not_found",
-                message="找不到這個機關。",
-                message_en="No such institution among yours.",
-            )
-        ids = {inst.id}
+    ids = institutions_in_scope(session, staff, institution)
     query = (
         select(Submission, Institution.code, Attempt.flags)
         .join(Institution, Institution.id == Submission.institution_id)
