@@ -184,6 +184,8 @@ class Attempt(Base):
     flags: Mapped[list[Any]] = mapped_column(default=list)
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     checked_at: Mapped[datetime | None]
+    #: Set by the worker that takes the OCR: duplicates of its message stand down meanwhile.
+    ocr_started_at: Mapped[datetime | None]
     ocr_done_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
 

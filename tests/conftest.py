@@ -104,10 +104,22 @@ def rt(clean_state: Runtime) -> Runtime:
 
 @pytest.fixture
 def workers() -> Iterator["WorkerPool"]:
-    """Real dramatiq workers on whichever broker the backend uses (no sweeper: tests drive it)."""
+    """Real dramatiq workers for checks and email on whichever broker the backend uses (no
+    sweeper: the tests drive it)."""
     from workers.runner import WorkerPool
 
-    pool = WorkerPool(threads=2, sweeper=False)
+    pool = WorkerPool(threads=2, queues=("checks", "mail"), sweeper=False)
+    pool.start()
+    yield pool
+    pool.stop()
+
+
+@pytest.fixture
+def ocr_workers(workers: "WorkerPool") -> Iterator["WorkerPool"]:
+    """OCR workers as well: most tests leave the OCR queue alone (it costs seconds a file)."""
+    from workers.runner import WorkerPool
+
+    pool = WorkerPool(threads=1, queues=("ocr",), sweeper=False)
     pool.start()
     yield pool
     pool.stop()

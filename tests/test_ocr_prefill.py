@@ -15,7 +15,7 @@ def _prefill(client, reviewer, app_id):
     return flow.wait_for(ready, timeout=120, what="OCR pre-fill")
 
 
-def test_id_card_fields_are_compared_with_the_account(client, rt, mail):
+def test_id_card_fields_are_compared_with_the_account(client, rt, mail, ocr_workers):
     flow.institution(rt)
     reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
     fam = flow.family(client, mail, "a@example.com", n=7)
@@ -34,7 +34,7 @@ def test_id_card_fields_are_compared_with_the_account(client, rt, mail):
     assert any(f["code"] == "ocr_summary" for f in queue_flags)
 
 
-def test_someone_elses_card_is_not_a_match(client, rt, mail):
+def test_someone_elses_card_is_not_a_match(client, rt, mail, ocr_workers):
     flow.institution(rt)
     reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
     fam = flow.family(client, mail, "a@example.com", n=7)
@@ -56,7 +56,7 @@ def test_someone_elses_card_is_not_a_match(client, rt, mail):
     assert item["status"] == "awaiting_review"
 
 
-def test_writing_in_a_posted_photo_is_flagged_for_the_reviewer(client, rt, mail):
+def test_writing_in_a_posted_photo_is_flagged_for_the_reviewer(client, rt, mail, ocr_workers):
     flow.institution(rt)
     reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
     fam, app_id = flow.approved_family(client, mail, reviewer, "a@example.com")
@@ -79,7 +79,7 @@ def test_writing_in_a_posted_photo_is_flagged_for_the_reviewer(client, rt, mail)
     assert "contains_phone_number" in flags
 
 
-def test_a_plain_photo_raises_no_text_flag(client, rt, mail):
+def test_a_plain_photo_raises_no_text_flag(client, rt, mail, ocr_workers):
     flow.institution(rt)
     reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
     fam, app_id = flow.approved_family(client, mail, reviewer, "a@example.com")

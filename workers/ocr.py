@@ -6,8 +6,9 @@ item is already in the review queue while OCR runs, and OCR only adds aids for t
 """
 
 import logging
+from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from familybook.runtime import Runtime
@@ -37,6 +38,8 @@ log = logging.getLogger(__name__)
 
 #: Per document; tesseract gets its own timeout inside moderation.ocr.
 OCR_TIMEOUT_S = 60.0
+#: Longer than the OCR actor's own time limit: a claim this old belongs to a dead worker.
+OCR_CLAIM_STALE_AFTER = timedelta(minutes=8)
 SUMMARY_FLAG = "ocr_summary"
 PHOTO_TEXT_FLAG = "photo_contains_text"
 
@@ -67,9 +70,31 @@ def _source(rt: Runtime, f: StoredFile) -> OcrSource:
     return OcrSource(rt.files.path(key))
 
 
+def _take(rt: Runtime, attempt_id: str) -> bool:
+    """Compare-and-set the OCR claim: one message runs it; duplicates (a sweeper re-send, a
+    re-delivery) stand down unless the claim is old enough that its worker must have died."""
+    now = utcnow()
+    with rt.db.session() as session:
+        taken = session.execute(
+            update(Attempt)
+            .where(
+                Attempt.id == attempt_id,
+                Attempt.ocr_done_at.is_(None),
+                or_(
+                    Attempt.ocr_started_at.is_(None),
+                    Attempt.ocr_started_at < now - OCR_CLAIM_STALE_AFTER,
+                ),
+            )
+            .values(ocr_started_at=now)
+        ).rowcount  # type: ignore[attr-defined]
+    return bool(taken == 1)
+
+
 def run_ocr(rt: Runtime, attempt_id: str) -> int:
     """Pre-fill an application's documents, or flag text in a post's photos. Returns how many
     fields (or photos with text) were stored."""
+    if not _take(rt, attempt_id):
+        return 0
     with rt.db.session() as session:
         attempt = session.get(Attempt, attempt_id)
         submission = session.get(Submission, attempt.submission_id) if attempt else None

@@ -17,6 +17,7 @@ from familybook.runtime import Runtime
 from moderation.statuses import Status
 from storage.models import Attempt, OutboxEmail, Submission, utcnow
 from workers.mailer import SENDING_STALE_AFTER
+from workers.ocr import OCR_CLAIM_STALE_AFTER
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,10 @@ def sweep(
                     Submission.status.in_([Status.AWAITING_REVIEW, Status.IN_REVIEW]),
                     Attempt.ocr_done_at.is_(None),
                     Attempt.checked_at < now - stuck_after,
+                    or_(
+                        Attempt.ocr_started_at.is_(None),
+                        Attempt.ocr_started_at < now - OCR_CLAIM_STALE_AFTER,
+                    ),
                 )
             )
             .scalars()

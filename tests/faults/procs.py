@@ -72,9 +72,15 @@ class Processes:
         self.procs.append((name, proc))
         return proc
 
-    def worker(self, threads: int = 2, **env: str) -> subprocess.Popen[bytes]:
+    def worker(
+        self, threads: int = 2, queues: str = "checks,mail", **env: str
+    ) -> subprocess.Popen[bytes]:
+        # OCR is left out by default: these tests are about checks and email, and OCR runs on
+        # its own workers in production (docker-compose's ocr-worker).
         return self._popen(
-            "worker", [FAMILYBOOK, "worker", "--threads", str(threads)], {**self.env, **env}
+            "worker",
+            [FAMILYBOOK, "worker", "--threads", str(threads), "--queues", queues],
+            {**self.env, **env},
         )
 
     def api(self, port: int | None = None, **env: str) -> tuple[subprocess.Popen[bytes], str]:
