@@ -9,7 +9,7 @@ On the generated documents of tests/ocr/docgen.py (N per kind and variant), in t
   open PDFs: it gets the embedded page scan as a PNG with its DPI (extraction not timed).
 - ours: the public prefill_* call: load, prepare, OCR (one or two passes), verify. Engine
   `pool` (default) keeps one tesseract child per worker process, started once before timing;
-  `--engine cli` starts the tesseract command per image, as pytesseract does.
+  `--engine cli` is pytesseract: the tesseract command per image.
 Times: median per file, wall clock and CPU (all processes and threads; robust to other load on
 the machine, but it counts raw tesseract's OpenMP threads, which wall time does not).
 Accuracy: the share of documents whose verdict per field is right (`match` for the declared

@@ -13,17 +13,18 @@ reports the fields as not found.
 
 from __future__ import annotations
 
-import io
 import logging
 import os
 import select
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
 
+import pytesseract
 from PIL import Image
 
 from .text import Word
@@ -43,17 +44,11 @@ _HEADER = struct.Struct("<4sIIII")
 
 
 def _env() -> dict[str, str]:
-    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "OMP_THREAD_LIMIT": "1",
-            "LANG": "C.UTF-8"}
-
-
-#: Runs a command under the memory limit. A Python exec wrapper rather than preexec_fn, which
-#: is unsafe in a threaded process (dramatiq workers are).
-_LIMITED = [sys.executable, "-I", "-S", "-c",
-            "import os, resource, sys; n = int(sys.argv[1]);"
-            "resource.setrlimit(resource.RLIMIT_AS, (n, n));"
-            "resource.setrlimit(resource.RLIMIT_CORE, (0, 0));"
-            "os.execvp(sys.argv[2], sys.argv[2:])", str(MEMORY_LIMIT_BYTES)]
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "OMP_THREAD_LIMIT": "1",
+        "LANG": "C.UTF-8",
+    }
 
 
 def parse_tsv(tsv: str) -> list[Word]:
@@ -66,21 +61,44 @@ def parse_tsv(tsv: str) -> list[Word]:
     return words
 
 
+#: pytesseract runs one command; this wrapper puts that command under the memory ceiling and
+#: one OpenMP thread (leptonica, under tesseract, has had CVEs on crafted images).
+_WRAPPER_SCRIPT = f"""#!/bin/sh
+ulimit -v {MEMORY_LIMIT_BYTES // 1024} 2>/dev/null
+ulimit -c 0
+OMP_THREAD_LIMIT=1 exec tesseract "$@"
+"""
+_wrapper_lock = threading.Lock()
+_wrapper_path: Path | None = None
+
+
+def _wrapper() -> Path:
+    """Written once per process into a private temp dir: a wheel need not keep an exec bit."""
+    global _wrapper_path
+    with _wrapper_lock:
+        if _wrapper_path is None or not _wrapper_path.exists():
+            folder = Path(tempfile.mkdtemp(prefix="familybook-tesseract-"))
+            path = folder / "tesseract"
+            path.write_text(_WRAPPER_SCRIPT)
+            path.chmod(0o700)
+            _wrapper_path = path
+        return _wrapper_path
+
+
 class CliEngine:
-    """The tesseract command, one process per image, image as PGM on stdin (no temp files)."""
+    """pytesseract: the tesseract command, one process per image (model loaded each time)."""
 
     def ocr(self, img: Image.Image, dpi: int, timeout_s: float) -> list[Word] | None:
-        buf = io.BytesIO()
-        img.convert("L").save(buf, "PPM")
-        cmd = [*_LIMITED, "tesseract", "stdin", "stdout", "-l", LANG, "--dpi", str(dpi),
-               "--psm", str(PSM_AUTO), "-c", "tessedit_do_invert=0", "tsv"]
+        pytesseract.pytesseract.tesseract_cmd = str(_wrapper())
+        config = f"--dpi {dpi} --psm {PSM_AUTO} -c tessedit_do_invert=0"
         try:
-            done = subprocess.run(cmd, input=buf.getvalue(), capture_output=True, env=_env(),
-                                  timeout=timeout_s, check=True)
-        except (subprocess.SubprocessError, OSError) as exc:
+            tsv = pytesseract.image_to_data(
+                img.convert("L"), lang=LANG, config=config, timeout=timeout_s
+            )
+        except (RuntimeError, pytesseract.TesseractError, OSError) as exc:
             log.warning("tesseract failed: %s", exc)
             return None
-        return parse_tsv(done.stdout.decode("utf-8", "replace"))
+        return parse_tsv(str(tsv))
 
 
 class PoolEngine:
@@ -95,7 +113,11 @@ class PoolEngine:
     def _start(self, deadline: float) -> subprocess.Popen[bytes]:
         proc = subprocess.Popen(
             [sys.executable, "-I", "-S", str(_CHILD), LANG, str(MEMORY_LIMIT_BYTES)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_env())
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=_env(),
+        )
         self._proc = proc  # so that a timeout below kills it
         try:
             ready = self._read(proc, 6, deadline)
@@ -143,8 +165,9 @@ class PoolEngine:
                     self._served = 0
                 self._served += 1
                 assert self._proc.stdin is not None
-                self._proc.stdin.write(_HEADER.pack(b"OCR1", grey.width, grey.height, dpi,
-                                                    PSM_AUTO) + grey.tobytes())
+                self._proc.stdin.write(
+                    _HEADER.pack(b"OCR1", grey.width, grey.height, dpi, PSM_AUTO) + grey.tobytes()
+                )
                 self._proc.stdin.flush()
                 (size,) = struct.unpack("<I", self._read(self._proc, 4, deadline))
                 tsv = self._read(self._proc, size, deadline)
