@@ -13,6 +13,8 @@ A verified family and an administrator are created for each operation; their bea
 with every generated request. Examples are capped so that a backend runs in well under a minute.
 """
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -33,6 +35,8 @@ FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
     database=None,  # nothing written under .hypothesis/
+    # Repeatable in CI; FAMILYBOOK_FUZZ_RANDOM=1 explores new examples on a developer's machine.
+    derandomize=os.environ.get("FAMILYBOOK_FUZZ_RANDOM") != "1",
     suppress_health_check=list(HealthCheck),
 )
 
