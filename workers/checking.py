@@ -109,7 +109,8 @@ def check_attempt(
 
 
 def _save(rt: Runtime, attempt_id: str, report: CheckReport) -> Status | None:
-    stored: list[str] = []
+    stored: list[str] = []  # new copies: deleted again if this save does not commit
+    replaced: list[str] = []  # copies a re-run replaces: deleted once this save commits
     try:
         with rt.db.session() as session:
             found = _current(session, attempt_id)
@@ -117,23 +118,25 @@ def _save(rt: Runtime, attempt_id: str, report: CheckReport) -> Status | None:
                 return None  # someone else finished it
             attempt, submission = found
             session.execute(delete(CheckResult).where(CheckResult.attempt_id == attempt_id))
-            for o in report.outcomes:
-                session.add(
-                    CheckResult(
-                        attempt_id=attempt_id,
-                        file_id=o.file_id,
-                        file_key=o.file_id or "-",
-                        code=o.code,
-                        ok=o.ok,
-                        message=o.message,
-                        message_en=o.message_en,
-                    )
+            session.add_all(
+                CheckResult(
+                    attempt_id=attempt_id,
+                    file_id=o.file_id,
+                    file_key=o.file_id or "-",
+                    code=o.code,
+                    ok=o.ok,
+                    message=o.message,
+                    message_en=o.message_en,
                 )
+                for o in report.outcomes
+            )
             for file_id, facts in report.facts.items():
                 row = session.get(StoredFile, file_id)
                 assert row is not None
                 row.detected_type = facts.detected_type
                 row.width, row.height, row.pages = facts.width, facts.height, facts.pages
+                replaced += [k for k in (row.sanitized_key, row.preview_key) if k]
+                row.sanitized_key = row.sanitized_type = row.preview_key = None
                 if facts.sanitized_path is not None and report.passed:
                     row.sanitized_key = rt.files.put_file(facts.sanitized_path).key
                     row.sanitized_type = facts.sanitized_type
@@ -143,14 +146,14 @@ def _save(rt: Runtime, attempt_id: str, report: CheckReport) -> Status | None:
                     stored.append(row.preview_key)
             attempt.checked_at = utcnow()
             if report.passed:
-                transitions.move(session, submission, Status.AWAITING_REVIEW)
-                return Status.AWAITING_REVIEW
-            attempt.reasons = [
-                {"code": o.code, "message": o.message, "message_en": o.message_en}
-                for o in report.failures
-            ]
-            transitions.move(session, submission, Status.NEEDS_FIX)
-            return Status.NEEDS_FIX
+                outcome = Status.AWAITING_REVIEW
+            else:
+                attempt.reasons = [
+                    {"code": o.code, "message": o.message, "message_en": o.message_en}
+                    for o in report.failures
+                ]
+                outcome = Status.NEEDS_FIX
+            transitions.move(session, submission, outcome)
     except Conflict:
         for key in stored:
             rt.files.delete(key)
@@ -160,3 +163,6 @@ def _save(rt: Runtime, attempt_id: str, report: CheckReport) -> Status | None:
         for key in stored:
             rt.files.delete(key)
         raise
+    for key in replaced:
+        rt.files.delete(key)
+    return outcome
