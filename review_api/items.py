@@ -6,7 +6,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moderation.relationships import LABELS, Relationship
-from review_api.strikes import active_strikes
 from storage.models import (
     Account,
     Application,
@@ -19,6 +18,7 @@ from storage.models import (
     StoredFile,
     Submission,
 )
+from storage.strike_counts import active_strikes
 
 
 def _iso(value: Any) -> str | None:

@@ -6,15 +6,16 @@ before counting, so two rejections decided at the same moment are both counted, 
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from familybook.outbox import queue_email
 from moderation import emails
 from moderation.errors import NotFound
 from moderation.policy import Policy
-from moderation.strikes import OVERRULE, suspension_due
+from moderation.strikes import suspension_due
 from storage.models import Account, Decision, Strike, Suspension
+from storage.strike_counts import active_strikes, counting
 
 
 def lock_account(session: Session, account_id: str) -> Account:
@@ -22,21 +23,6 @@ def lock_account(session: Session, account_id: str) -> Account:
     if account is None:
         raise NotFound(code="not_found", message="找不到這個帳號。", message_en="No such account.")
     return account
-
-
-def counting(account_id: str) -> tuple[ColumnElement[bool], ...]:
-    """Strikes that count towards the next suspension."""
-    return (
-        Strike.account_id == account_id,
-        Strike.suspension_id.is_(None),
-        or_(Strike.appeal_outcome.is_(None), Strike.appeal_outcome != OVERRULE),
-    )
-
-
-def active_strikes(session: Session, account_id: str) -> int:
-    return (
-        session.scalar(select(func.count()).select_from(Strike).where(*counting(account_id))) or 0
-    )
 
 
 def record_strike(

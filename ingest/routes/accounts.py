@@ -10,8 +10,8 @@ from ingest import accounts
 from ingest.deps import CurrentFamily, RuntimeDep, SessionDep
 from moderation.errors import InvalidInput, invalid_fields
 from moderation.registration import MOBILE_ERROR, PHONE_ERROR, clean_mobile, clean_phone
-from review_api.strikes import active_strikes
 from storage.models import utcnow
+from storage.strike_counts import active_strikes
 from workers.actors import wake_email
 
 router = APIRouter(tags=["accounts"])

@@ -12,6 +12,7 @@ from moderation.strikes import OVERRULE, parse_outcome
 from review_api import strikes
 from review_api.deps import CurrentAdmin, SessionDep, StaffMember
 from storage.models import Strike, Submission, utcnow
+from storage.strike_counts import active_strikes
 
 router = APIRouter(tags=["families"])
 
@@ -108,5 +109,5 @@ def decide_appeal(
     return {
         "strike_id": strike.id,
         "outcome": outcome,
-        "strike_count": strikes.active_strikes(session, strike.account_id),
+        "strike_count": active_strikes(session, strike.account_id),
     }
