@@ -92,9 +92,10 @@ def client(clean_state: Runtime) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def mail(workers: "WorkerPool") -> MailSink:
-    """The inbox; reading mail needs the workers that send it."""
-    return MAIL
+def mail(workers: "WorkerPool") -> Iterator[MailSink]:
+    """The inbox; reading mail needs the workers that send it. No test may see an email twice."""
+    yield MAIL
+    assert MAIL.duplicates() == []
 
 
 @pytest.fixture

@@ -56,6 +56,6 @@ def test_family_applies_and_reviewer_approves(client, rt, mail, workers):
     assert body["status"] == "approved"
     assert body["status_label"] == "審核通過"
     assert body["decided_at"] is not None
-    decision_mail = mail.wait_for("Mom@Example.com", count=2)[1]
+    decision_mail = mail.wait_for_subject("Mom@Example.com", "service application approved")
     assert "審核通過" in decision_mail["Subject"]
     assert "測試機關 TTD" in decision_mail.get_content()

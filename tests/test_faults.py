@@ -106,7 +106,7 @@ def test_emails_survive_an_smtp_outage_and_arrive_exactly_once(client, rt, mail)
     # Then every email arrives exactly once
     for fam in families:
         assert len(mail.wait_for(fam.email, 1)) == 1
-    flow.wait_for(lambda: _unsent(rt) == 0, what="outbox drained")
+    flow.wait_for(lambda: flow.unsent_emails(rt) == 0, what="outbox drained")
     _sweep(rt)
     for fam in families:
         assert len(mail.to(fam.email)) == 1
@@ -118,13 +118,6 @@ def _failed_sends(rt):
             select(func.count())
             .select_from(OutboxEmail)
             .where(OutboxEmail.last_error.is_not(None), OutboxEmail.sent_at.is_(None))
-        )
-
-
-def _unsent(rt):
-    with rt.db.session() as session:
-        return session.scalar(
-            select(func.count()).select_from(OutboxEmail).where(OutboxEmail.sent_at.is_(None))
         )
 
 

@@ -129,6 +129,16 @@ def wait_for(predicate: Callable[[], Any], timeout: float = 20.0, what: str = ""
     raise AssertionError(f"timed out waiting for {what or predicate}")
 
 
+def unsent_emails(rt: Runtime) -> int:
+    from sqlalchemy import func, select
+
+    from storage.models import OutboxEmail
+
+    with rt.db.session() as session:
+        query = select(func.count()).select_from(OutboxEmail).where(OutboxEmail.sent_at.is_(None))
+        return int(session.scalar(query) or 0)
+
+
 def wait_status(
     client: TestClient, fam: Family, app_id: str, statuses: set[str], timeout: float = 30.0
 ) -> dict[str, Any]:

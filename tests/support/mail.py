@@ -61,3 +61,22 @@ class MailSink:
                 return found
             time.sleep(0.05)
         raise AssertionError(f"expected {count} email(s) to {address}, got {self.to(address)}")
+
+    def wait_for_subject(self, address: str, part: str, timeout: float = 15.0) -> EmailMessage:
+        """The one email to `address` whose subject holds `part`. Workers send concurrently, so
+        arrival order says nothing; a subject seen twice is a duplicate send and fails."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [m for m in self.to(address) if part in str(m["Subject"])]
+            assert len(found) <= 1, f"{len(found)} emails to {address} about {part!r}"
+            if found:
+                return found[0]
+            time.sleep(0.05)
+        subjects = [str(m["Subject"]) for m in self.to(address)]
+        raise AssertionError(f"no email to {address} about {part!r}; got {subjects}")
+
+    def duplicates(self) -> list[str]:
+        """Message-IDs received more than once (the outbox promises each email once)."""
+        with self.lock:
+            ids = [str(m["Message-ID"]) for m in self.messages]
+        return sorted({i for i in ids if ids.count(i) > 1})
