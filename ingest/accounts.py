@@ -13,7 +13,7 @@ from familybook.settings import Settings
 from moderation import emails
 from moderation.errors import BadToken, Conflict, Forbidden, Gone, Throttled, Unauthenticated
 from moderation.registration import validate_registration
-from storage.models import Account, AuthToken, EmailToken, utcnow
+from storage.models import Account, AuthToken, EmailToken, LoginFailure, utcnow
 
 
 def _email_taken() -> Conflict:
@@ -121,30 +121,40 @@ def _bad_login() -> Unauthenticated:
     )
 
 
-def login(session: Session, settings: Settings, email: str, password: str) -> tuple[str, Any]:
-    account = session.scalar(select(Account).where(Account.email_key == email.strip().lower()))
+def _throttle(session: Session, settings: Settings, email_key: str) -> LoginFailure | None:
+    """The failures recorded for this email in the current window; raise while over the limit."""
     now = utcnow()
     window = timedelta(minutes=settings.login_failure_window_minutes)
-    if (
-        account is not None
-        and account.failed_login_since
-        and account.failed_login_since < now - window
-    ):
-        account.failed_logins, account.failed_login_since = 0, None
-    if account is not None and account.failed_logins >= settings.login_max_failures:
-        assert account.failed_login_since is not None
-        wait = int((account.failed_login_since + window - now).total_seconds()) + 1
+    row = session.get(LoginFailure, email_key)
+    if row is not None and row.since < now - window:
+        session.delete(row)
+        session.flush()
+        return None
+    if row is not None and row.failures >= settings.login_max_failures:
+        wait = int((row.since + window - now).total_seconds()) + 1
         raise Throttled(
             code="too_many_attempts",
             message="登入失敗太多次，請稍後再試。",
             message_en="Too many failed logins; please wait and try again.",
             extra={"retry_after": wait},
         )
+    return row
+
+
+def login(session: Session, settings: Settings, email: str, password: str) -> tuple[str, Any]:
+    email_key = email.strip().lower()[:254]
+    failures = _throttle(session, settings, email_key)
+    account = session.scalar(select(Account).where(Account.email_key == email_key))
     if not verify_password(account.password_hash if account else None, password):
-        if account is not None:
-            account.failed_logins += 1
-            account.failed_login_since = account.failed_login_since or now
+        # Counted the same whether or not the account exists: the answers must not differ.
+        if failures is None:
+            session.add(LoginFailure(email_key=email_key, failures=1))
+        else:
+            failures.failures += 1
+        try:
             session.commit()
+        except IntegrityError:  # a simultaneous failure made the row first: one uncounted
+            session.rollback()
         raise _bad_login()
     assert account is not None
     if account.verified_at is None:
@@ -153,7 +163,9 @@ def login(session: Session, settings: Settings, email: str, password: str) -> tu
             message="帳號尚未驗證，請到電子信箱收取驗證信。",
             message_en="Please verify your email address first.",
         )
-    account.failed_logins, account.failed_login_since = 0, None
+    if failures is not None:
+        session.delete(failures)
+    now = utcnow()
     token = new_token("fbf_")
     expires_at = now + timedelta(hours=settings.session_hours)
     session.add(

@@ -92,9 +92,17 @@ class Account(Base):
     consented_at: Mapped[datetime]
     verified_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    failed_login_since: Mapped[datetime | None]
     suspended_until: Mapped[datetime | None]
+
+
+class LoginFailure(Base):
+    """Failed logins per email, whether or not an account has it: throttling only real
+    accounts would tell a stranger which emails are registered."""
+
+    __tablename__ = "login_failures"
+    email_key: Mapped[str] = mapped_column(String(254), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    since: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class EmailToken(Base):
@@ -186,6 +194,8 @@ class Attempt(Base):
     checked_at: Mapped[datetime | None]
     #: Set by the worker that takes the OCR: duplicates of its message stand down meanwhile.
     ocr_started_at: Mapped[datetime | None]
+    #: How many times OCR was started: a document that kills or outlasts every try is given up.
+    ocr_tries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     ocr_done_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
 
@@ -269,6 +279,8 @@ class OutboxEmail(Base):
     #: Set before handing to SMTP, cleared on failure: a crash in between repeats one send.
     sending_since: Mapped[datetime | None]
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    #: Given up: the address or message can never be sent (operators see it in `stuck`).
+    failed_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
 
 

@@ -158,3 +158,16 @@ def test_without_smtp_each_email_is_a_readable_eml_file(client, rt, workers):
     assert "To: eml@example.com" in text
     assert "請點選下方連結進行帳號驗證" in text  # readable, not base64
     assert "/verify-email?token=" in text
+
+
+def test_unknown_emails_are_throttled_alike_so_logins_reveal_no_accounts(client, mail, rt):
+    flow.family(client, mail, "known@example.com")
+    answers = {}
+    for email in ("known@example.com", "stranger@example.com"):
+        codes = [
+            client.post("/api/v1/sessions", json={"email": email, "password": "wrong!!!"})
+            for _ in range(rt.settings.login_max_failures + 1)
+        ]
+        answers[email] = [(r.status_code, r.json()["error"]["code"]) for r in codes]
+    assert answers["known@example.com"] == answers["stranger@example.com"]
+    assert answers["stranger@example.com"][-1] == (429, "too_many_attempts")
