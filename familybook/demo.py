@@ -2,11 +2,11 @@
 
 import csv
 import tempfile
-from datetime import date
 from pathlib import Path
 
 from familybook import admin
 from familybook.runtime import Runtime
+from moderation.taiwan_time import taiwan_date
 
 MB = 1024 * 1024
 DEMO_ROSTER = [
@@ -44,7 +44,7 @@ def load_demo(rt: Runtime) -> dict[str, str]:
 def instructions(rt: Runtime, tokens: dict[str, str]) -> str:
     base = "http://localhost:8000"
     mail = rt.settings.mail_dir.resolve() if not rt.settings.smtp_url else rt.settings.smtp_url
-    today = date.today().isoformat()
+    today = taiwan_date().isoformat()
     return f"""Demo loaded 示範資料已載入: 臺東戒治所 (TTD), inmates 7375, 7376, 7377 (restricted).
 Reviewer token 審核人員憑證 (shown once): {tokens["reviewer"]}
 Admin token 管理者憑證 (shown once):     {tokens["admin"]}

@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ingest.submissions import Accepted, add_attempt
-from ingest.uploads import Upload, too_large
+from ingest.submissions import Accepted, add_attempt, policy_of
+from ingest.uploads import Upload, UploadLimits, too_large
 from moderation.checks.base import FileCategory
 from moderation.eligibility import InmateFacts, ensure_eligible, parse_relationship
 from moderation.errors import Conflict, NotFound, invalid_fields
@@ -20,6 +20,7 @@ from storage.models import (
     Inmate,
     Institution,
     Submission,
+    utcnow,
 )
 
 FILE_FIELDS = frozenset(
@@ -53,6 +54,23 @@ def _check_files(upload: Upload, policy: Policy) -> None:
         raise invalid_fields(errors)
     if upload.total_bytes() > policy.max_application_bytes:
         raise too_large(policy.max_application_bytes)
+
+
+def new_application_limits(session: Session, fields: dict[str, str]) -> UploadLimits | None:
+    code = fields.get("institution", "").strip()
+    institution = session.scalar(select(Institution).where(Institution.code == code))
+    if institution is None:
+        return None
+    return UploadLimits(Policy.from_json(institution.policy).max_application_bytes)
+
+
+def resubmission_limits(
+    session: Session, account: Account, application_id: str
+) -> UploadLimits | None:
+    submission = session.get(Submission, application_id)
+    if submission is None or submission.account_id != account.id:
+        return None
+    return UploadLimits(policy_of(session, submission.institution_id).max_application_bytes)
 
 
 def find_inmate(session: Session, code: str, callsign: str) -> tuple[Institution, Inmate]:
@@ -109,13 +127,15 @@ def apply(session: Session, account: Account, upload: Upload, *, today: date) ->
         status=Status.RECEIVED,
         attempt=1,
     )
-    session.add(submission)
-    session.flush()
-    session.add(Application(id=submission.id, inmate_id=inmate.id, relationship=relationship))
-    attempt = add_attempt(session, submission.id, 1, upload)
     try:
+        session.add(submission)
+        session.flush()
+        session.add(Application(id=submission.id, inmate_id=inmate.id, relationship=relationship))
+        attempt = add_attempt(session, submission.id, 1, upload)
         session.commit()
     except IntegrityError:
+        # Another family applied for the same inmate at the same moment: the unique index on
+        # the held inmate lets one of the two in.
         session.rollback()
         raise _inmate_taken() from None
     return Accepted(submission.id, attempt.id, 1, Status.RECEIVED)
@@ -150,21 +170,24 @@ def resubmit(
             }
         )
     number = submission.attempt + 1
-    attempt = add_attempt(session, submission.id, number, upload)
-    application.relationship = relationship
-    application.holds_inmate = True
+    # The guarded move comes first: of two resubmissions at once (a double click), the second
+    # finds the version changed and gets a 409 before it adds an attempt of its own.
     transitions.move(
         session,
         submission,
         Status.RECEIVED,
         attempt=number,
+        submitted_at=utcnow(),
         claimed_by=None,
         lease_expires_at=None,
         decided_at=None,
     )
     try:
+        attempt = add_attempt(session, submission.id, number, upload)
+        application.relationship = relationship
+        application.holds_inmate = True
         session.commit()
     except IntegrityError:
-        session.rollback()
+        session.rollback()  # another family took the inmate while this one was rejected
         raise _inmate_taken() from None
     return Accepted(submission.id, attempt.id, number, Status.RECEIVED)

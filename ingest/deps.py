@@ -31,7 +31,7 @@ def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str:
     return token.strip()
 
 
-def current_family(session: SessionDep, token: Annotated[str, Depends(bearer_token)]) -> Account:
+def _family_for(session: Session, token: str) -> Account:
     row = session.get(AuthToken, token_hash(token))
     if row is None or row.expires_at <= utcnow():
         raise Unauthenticated(
@@ -44,10 +44,7 @@ def current_family(session: SessionDep, token: Annotated[str, Depends(bearer_tok
     return account
 
 
-CurrentFamily = Annotated[Account, Depends(current_family)]
-
-
-def verified_family(account: CurrentFamily) -> Account:
+def _ensure_verified(account: Account) -> Account:
     if account.verified_at is None:
         raise Forbidden(
             code="email_unverified",
@@ -57,4 +54,26 @@ def verified_family(account: CurrentFamily) -> Account:
     return account
 
 
+def current_family(session: SessionDep, token: Annotated[str, Depends(bearer_token)]) -> Account:
+    return _family_for(session, token)
+
+
+CurrentFamily = Annotated[Account, Depends(current_family)]
+
+
+def verified_family(account: CurrentFamily) -> Account:
+    return _ensure_verified(account)
+
+
 VerifiedFamily = Annotated[Account, Depends(verified_family)]
+
+
+def uploading_family(rt: RuntimeDep, token: Annotated[str, Depends(bearer_token)]) -> Account:
+    """The verified family, looked up in a session that is closed before the upload streams:
+    upload routes open their own session once the bytes are in. The account comes back
+    detached; its columns are loaded, and writers re-read what they lock."""
+    with rt.db.session() as session:
+        return _ensure_verified(_family_for(session, token))
+
+
+UploadingFamily = Annotated[Account, Depends(uploading_family)]

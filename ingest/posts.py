@@ -5,17 +5,19 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ingest.submissions import Accepted, add_attempt
-from ingest.uploads import Upload, too_large
+from ingest.submissions import Accepted, add_attempt, policy_of
+from ingest.uploads import Upload, UploadLimits, too_large
 from moderation.checks.base import FileCategory
+from moderation.eligibility import ensure_not_restricted
 from moderation.errors import Conflict, InvalidInput, NotFound, invalid_fields
 from moderation.flags import text_flags
 from moderation.policy import Policy
 from moderation.quota import EarlierPost, ensure_not_suspended, ensure_quota
 from moderation.statuses import RESUBMITTABLE, Status
+from moderation.taiwan_time import taiwan_date
 from moderation.text import clean_text
 from storage import transitions
-from storage.models import Account, Application, Attempt, Institution, Post, Submission
+from storage.models import Account, Application, Attempt, Inmate, Post, Submission
 
 FILE_FIELDS = frozenset({FileCategory.ATTACHMENT})
 
@@ -40,9 +42,35 @@ def approved_application(
             message="服務項目申請通過後才能發佈家庭聯絡簿。",
             message_en="Posts are possible once the service application is approved.",
         )
-    institution = session.get(Institution, submission.institution_id)
-    assert institution is not None
-    return submission, Policy.from_json(institution.policy)
+    return submission, policy_of(session, submission.institution_id)
+
+
+def _post_limits(session: Session, account: Account, application_id: str) -> UploadLimits | None:
+    submission = session.get(Submission, application_id)
+    if submission is None or submission.account_id != account.id:
+        return None
+    policy = policy_of(session, submission.institution_id)
+    return UploadLimits(policy.post_max_bytes, policy.post_max_file_bytes)
+
+
+def new_post_limits(
+    session: Session, account: Account, fields: dict[str, str]
+) -> UploadLimits | None:
+    return _post_limits(session, account, fields.get("application_id", "").strip())
+
+
+def resubmission_limits(session: Session, account: Account, post_id: str) -> UploadLimits | None:
+    post = session.get(Post, post_id)
+    return _post_limits(session, account, post.application_id) if post else None
+
+
+def _ensure_inmate_reachable(session: Session, application_id: str, now: datetime) -> None:
+    """A ban on visits and letters, or an isolation, stops posts too while it lasts."""
+    application = session.get(Application, application_id)
+    assert application is not None
+    inmate = session.get(Inmate, application.inmate_id)
+    assert inmate is not None
+    ensure_not_restricted(inmate.restricted_until, today=taiwan_date(now))
 
 
 def _earlier_posts(session: Session, application_id: str) -> list[EarlierPost]:
@@ -97,8 +125,14 @@ def _check_files(upload: Upload, policy: Policy) -> None:
 
 
 def _lock_account(session: Session, account_id: str) -> Account:
-    # Serialises a family's own posting (quota, in-flight) against concurrent requests.
-    account = session.scalar(select(Account).where(Account.id == account_id).with_for_update())
+    # Serialises a family's own posting (quota, in-flight) against concurrent requests; the
+    # row is read afresh under the lock (a suspension may have begun a moment ago).
+    account = session.scalar(
+        select(Account)
+        .where(Account.id == account_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     assert account is not None
     return account
 
@@ -110,6 +144,7 @@ def create_post(session: Session, account: Account, upload: Upload, *, now: date
     application, policy = approved_application(session, account, application_id)
     locked = _lock_account(session, account.id)
     ensure_not_suspended(locked.suspended_until, now)
+    _ensure_inmate_reachable(session, application_id, now)
     ensure_quota(_earlier_posts(session, application_id), policy, now)
     title, body = _text(upload, policy)
     _check_files(upload, policy)
@@ -133,7 +168,9 @@ def create_post(session: Session, account: Account, upload: Upload, *, now: date
 def resubmit_post(
     session: Session, account: Account, post_id: str, upload: Upload, *, now: datetime
 ) -> Accepted:
-    submission = session.get(Submission, post_id)
+    locked = _lock_account(session, account.id)
+    # Read after the lock: a second resubmission at once sees the first one's attempt.
+    submission = session.get(Submission, post_id, populate_existing=True)
     post = session.get(Post, post_id)
     if submission is None or post is None or submission.account_id != account.id:
         raise _not_found()
@@ -144,14 +181,12 @@ def resubmit_post(
             message_en="Only a post that needs fixing or was rejected can be sent again.",
         )
     _, policy = approved_application(session, account, post.application_id)
-    locked = _lock_account(session, account.id)
     ensure_not_suspended(locked.suspended_until, now)
+    _ensure_inmate_reachable(session, post.application_id, now)
     ensure_quota(_earlier_posts(session, post.application_id), policy, now, replacing=post_id)
     title, body = _text(upload, policy)
     _check_files(upload, policy)
     number = submission.attempt + 1
-    attempt = add_attempt(session, submission.id, number, upload, title=title, body=body)
-    attempt.flags = text_flags(title, body)
     transitions.move(
         session,
         submission,
@@ -162,6 +197,8 @@ def resubmit_post(
         decided_at=None,
         submitted_at=now,
     )
+    attempt = add_attempt(session, submission.id, number, upload, title=title, body=body)
+    attempt.flags = text_flags(title, body)
     session.commit()
     return Accepted(submission.id, attempt.id, number, Status.RECEIVED)
 

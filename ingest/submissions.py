@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from familybook.runtime import Runtime
-from ingest.uploads import Upload, receive_upload
+from ingest.uploads import LimitsFor, Upload, UploadLimits, receive_upload
+from moderation.policy import Policy
 from moderation.statuses import Status
-from storage.models import Attempt, StoredFile
+from storage.models import Attempt, Institution, StoredFile
 from workers.actors import wake_check
 
 
@@ -56,22 +57,53 @@ def add_attempt(
     return attempt
 
 
+def limits_from(
+    rt: Runtime, find: Callable[[Session, dict[str, str]], UploadLimits | None]
+) -> LimitsFor:
+    """Look the limits up in a short session of their own, while the upload streams."""
+
+    def limits_for(fields: dict[str, str]) -> UploadLimits | None:
+        with rt.db.session() as session:
+            return find(session, fields)
+
+    return limits_for
+
+
+def policy_of(session: Session, institution_id: str) -> Policy:
+    institution = session.get(Institution, institution_id)
+    assert institution is not None
+    return Policy.from_json(institution.policy)
+
+
 async def accept_upload(
     request: Request,
     rt: Runtime,
     *,
     file_fields: frozenset[str],
-    handle: Callable[[Upload], Accepted],
+    handle: Callable[[Session, Upload], Accepted],
+    limits_for: LimitsFor | None = None,
 ) -> dict[str, Any]:
-    """Stream the upload into the file store, let `handle` commit it (in a worker thread: it
-    talks to the database), then wake the checks. Whatever `handle` refuses leaves no file."""
+    """Stream the upload into the file store, let `handle` commit it in a session of its own,
+    then wake the checks. No database session is open while the bytes arrive (SQLite's write
+    lock and PostgreSQL's connections are not held for a slow upload). Whatever `handle`
+    refuses leaves no file."""
     upload = await receive_upload(
-        request, rt.files, file_fields=file_fields, max_bytes=rt.settings.max_request_bytes
+        request,
+        rt.files,
+        file_fields=file_fields,
+        max_bytes=rt.settings.max_request_bytes,
+        limits_for=limits_for,
     )
+
+    def commit() -> Accepted:
+        with rt.db.session() as session:
+            return handle(session, upload)
+
     try:
-        result = await run_in_threadpool(handle, upload)
+        result = await run_in_threadpool(commit)
     except BaseException:
         upload.discard()
         raise
-    wake_check(result.attempt_id)
+    # A synchronous Redis call: off the event loop, in case the broker is slow or gone.
+    await run_in_threadpool(wake_check, result.attempt_id)
     return {"id": result.submission_id, "status": result.status, "attempt": result.attempt}

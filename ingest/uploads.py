@@ -8,9 +8,11 @@ must `discard()` it if the database refuses it afterwards.
 """
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath, PureWindowsPath
 
+from fastapi.concurrency import run_in_threadpool
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
@@ -50,6 +52,19 @@ class Upload:
         return [f for f in self.files if f.field == name]
 
 
+@dataclass(frozen=True)
+class UploadLimits:
+    """The institution's byte limits, known once the form's text fields have arrived."""
+
+    total_file_bytes: int
+    per_file_bytes: int | None = None
+
+
+#: Given the text fields seen before the first file, the limits to stream under (None: the
+#: fields do not say yet; the request-wide ceiling applies and the domain checks afterwards).
+LimitsFor = Callable[[dict[str, str]], UploadLimits | None]
+
+
 def clean_filename(raw: str) -> str:
     """A name fit to show a reviewer: no path, no control or bidi characters, not too long."""
     name = PureWindowsPath(PurePosixPath(raw).name).name
@@ -68,6 +83,15 @@ def too_large(limit: int) -> TooLarge:
     )
 
 
+def file_too_large(limit: int) -> TooLarge:
+    return TooLarge(
+        code="file_too_large",
+        message=f"有一個檔案超過 {limit // MB} MB，請縮小照片（例如用手機的「中」尺寸）後再送出。",
+        message_en=f"One file is over {limit // MB} MB; use a smaller photo or scan.",
+        extra={"limit_bytes": limit},
+    )
+
+
 def _bad_form(detail: str) -> InvalidInput:
     return InvalidInput(
         code="invalid_form",
@@ -79,10 +103,20 @@ def _bad_form(detail: str) -> InvalidInput:
 class _Receiver:
     """python-multipart callbacks that route each part to a field buffer or a blob writer."""
 
-    def __init__(self, store: FileStore, file_fields: frozenset[str], max_bytes: int) -> None:
+    def __init__(
+        self,
+        store: FileStore,
+        file_fields: frozenset[str],
+        max_bytes: int,
+        limits_for: LimitsFor | None = None,
+    ) -> None:
         self.store, self.file_fields, self.max_bytes = store, file_fields, max_bytes
+        self.limits_for = limits_for
+        self.limits: UploadLimits | None = None
         self.upload = Upload(store=store)
         self.received = 0
+        self.file_bytes = 0
+        self.this_file_bytes = 0
         self.parts = 0
         self._header_name = b""
         self._header_value = b""
@@ -121,19 +155,37 @@ class _Receiver:
         self._name = options.get(b"name", b"").decode("utf-8", "replace")
         filename = options.get(b"filename")
         if filename is not None and self._name in self.file_fields:
+            if self.limits is None and self.limits_for is not None:
+                # Asked once, at the first file: the fields a form sends first say whose
+                # limits apply, so an over-limit file is refused while it streams.
+                self.limits = self.limits_for(dict(self.upload.fields))
+                self.limits_for = None
             self._filename = clean_filename(filename.decode("utf-8", "replace"))
             self._writer = self.store.writer()
+            self.this_file_bytes = 0
 
     def _part_data(self, data: bytes, start: int, end: int) -> None:
         self.received += end - start
         if self.received > self.max_bytes:
             raise too_large(self.max_bytes)
         if self._writer is not None:
+            self._count_file_bytes(end - start)
             self._writer.write(data[start:end])
         else:
             self._text += data[start:end]
             if len(self._text) > MAX_FIELD_BYTES:
                 raise _bad_form(f"field {self._name} too long")
+
+    def _count_file_bytes(self, n: int) -> None:
+        self.file_bytes += n
+        self.this_file_bytes += n
+        if self.limits is None:
+            return
+        if self.file_bytes > self.limits.total_file_bytes:
+            raise too_large(self.limits.total_file_bytes)
+        per_file = self.limits.per_file_bytes
+        if per_file is not None and self.this_file_bytes > per_file:
+            raise file_too_large(per_file)
 
     def _part_end(self) -> None:
         if self._writer is not None:
@@ -157,7 +209,12 @@ class _Receiver:
 
 
 async def receive_upload(
-    request: Request, store: FileStore, *, file_fields: frozenset[str], max_bytes: int
+    request: Request,
+    store: FileStore,
+    *,
+    file_fields: frozenset[str],
+    max_bytes: int,
+    limits_for: LimitsFor | None = None,
 ) -> Upload:
     content_type, options = parse_options_header(request.headers.get("content-type", ""))
     boundary = options.get(b"boundary")
@@ -166,12 +223,14 @@ async def receive_upload(
     declared_length = request.headers.get("content-length")
     if declared_length and declared_length.isdigit() and int(declared_length) > max_bytes + MB:
         raise too_large(max_bytes)
-    receiver = _Receiver(store, file_fields, max_bytes)
+    receiver = _Receiver(store, file_fields, max_bytes, limits_for)
     parser = MultipartParser(boundary, receiver.callbacks())  # type: ignore[arg-type]
     try:
         async for chunk in request.stream():
-            parser.write(chunk)
-        parser.finalize()
+            # Parsing writes (and fsyncs) files and may ask the database for limits: off the
+            # event loop, so one slow disk or upload never stalls the other requests.
+            await run_in_threadpool(parser.write, chunk)
+        await run_in_threadpool(parser.finalize)
     except MultipartParseError as exc:
         receiver.abort()
         raise _bad_form(str(exc)) from None

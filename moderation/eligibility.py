@@ -39,14 +39,19 @@ def parse_relationship(raw: str, policy: Policy) -> Relationship:
     return relationship
 
 
-def ensure_eligible(inmate: InmateFacts, policy: Policy, *, today: date) -> None:
-    if inmate.restricted_until is not None and inmate.restricted_until >= today:
+def ensure_not_restricted(restricted_until: date | None, *, today: date) -> None:
+    """A ban on visits and letters or an isolation excludes the inmate while it lasts."""
+    if restricted_until is not None and restricted_until >= today:
         raise Forbidden(
             code="inmate_restricted",
-            message="這位收容人目前暫停通信（例如禁止接見通信或隔離中），暫時無法申請，請日後再試。",
-            message_en="This inmate is under a temporary restriction; please apply later.",
-            extra={"until": inmate.restricted_until.isoformat()},
+            message="這位收容人目前暫停通信（例如禁止接見通信或隔離中），暫時無法申請或發佈，請日後再試。",
+            message_en="This inmate is under a temporary restriction; please try again later.",
+            extra={"until": restricted_until.isoformat()},
         )
+
+
+def ensure_eligible(inmate: InmateFacts, policy: Policy, *, today: date) -> None:
+    ensure_not_restricted(inmate.restricted_until, today=today)
     child = inmate.youngest_child_birth_date
     if child is None or age_on(child, today) > policy.max_child_age:
         raise Forbidden(

@@ -267,3 +267,16 @@ def test_the_institution_publishes_to_the_familys_book(client, rt, mail):
     assert got.status_code == 200
     assert got.content.startswith(b"%PDF")
     assert mail.wait_for_subject(fam.email, "機關聯絡簿")
+
+
+def test_a_post_cannot_be_sent_while_the_inmate_is_under_a_restriction(client, rt, mail):
+    from storage.models import Inmate
+
+    flow.institution(rt)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    fam, app_id = flow.approved_family(client, mail, reviewer, "a@example.com")
+    with rt.db.session() as session:  # the institution puts the inmate in isolation
+        session.execute(update(Inmate).values(restricted_until=flow.days_from_today(30)))
+    r = flow.post(client, fam, app_id)
+    assert r.status_code == 403
+    assert r.json()["error"]["code"] == "inmate_restricted"

@@ -1,6 +1,6 @@
 """Registration, verification, login and the family's profile."""
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, status
@@ -10,6 +10,7 @@ from ingest import accounts
 from ingest.deps import CurrentFamily, RuntimeDep, SessionDep
 from moderation.errors import InvalidInput, invalid_fields
 from moderation.registration import MOBILE_ERROR, PHONE_ERROR, clean_mobile, clean_phone
+from moderation.taiwan_time import taiwan_date
 from storage.models import utcnow
 from storage.strike_counts import active_strikes
 from workers.actors import wake_email
@@ -83,7 +84,7 @@ def profile(account: Any, strike_count: int = 0) -> dict[str, Any]:
 @router.post("/accounts", status_code=status.HTTP_201_CREATED, response_model=AccountCreated)
 def register(body: RegistrationIn, session: SessionDep, rt: RuntimeDep) -> dict[str, Any]:
     raw = body.model_dump(exclude_unset=True)
-    account, email_id = accounts.register(session, rt.settings, raw, today=date.today())
+    account, email_id = accounts.register(session, rt.settings, raw, today=taiwan_date())
     session.commit()
     wake_email(email_id)
     return {"id": account.id, "email": account.email, "verified": False}

@@ -1,6 +1,5 @@
 """Service applications: apply, see the status, send a new attempt."""
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request, status
@@ -8,10 +7,11 @@ from sqlalchemy import select
 
 from ingest import applications
 from ingest.applications import FILE_FIELDS
-from ingest.deps import CurrentFamily, RuntimeDep, SessionDep, VerifiedFamily
-from ingest.submissions import accept_upload
+from ingest.deps import CurrentFamily, RuntimeDep, SessionDep, UploadingFamily
+from ingest.submissions import accept_upload, limits_from
 from ingest.views import application_view
 from moderation.errors import NotFound
+from moderation.taiwan_time import taiwan_date
 from storage.models import Submission
 
 router = APIRouter(tags=["applications"])
@@ -54,14 +54,15 @@ UPLOAD_DOC = {
 
 
 @router.post("/applications", status_code=status.HTTP_202_ACCEPTED, openapi_extra=UPLOAD_DOC)
-async def apply(
-    request: Request, account: VerifiedFamily, session: SessionDep, rt: RuntimeDep
-) -> dict[str, Any]:
+async def apply(request: Request, account: UploadingFamily, rt: RuntimeDep) -> dict[str, Any]:
     return await accept_upload(
         request,
         rt,
         file_fields=FILE_FIELDS,
-        handle=lambda upload: applications.apply(session, account, upload, today=date.today()),
+        limits_for=limits_from(rt, applications.new_application_limits),
+        handle=lambda session, upload: applications.apply(
+            session, account, upload, today=taiwan_date()
+        ),
     )
 
 
@@ -71,18 +72,18 @@ async def apply(
     openapi_extra=UPLOAD_DOC,
 )
 async def resubmit(
-    application_id: str,
-    request: Request,
-    account: VerifiedFamily,
-    session: SessionDep,
-    rt: RuntimeDep,
+    application_id: str, request: Request, account: UploadingFamily, rt: RuntimeDep
 ) -> dict[str, Any]:
     return await accept_upload(
         request,
         rt,
         file_fields=FILE_FIELDS,
-        handle=lambda upload: applications.resubmit(
-            session, account, application_id, upload, today=date.today()
+        limits_for=limits_from(
+            rt,
+            lambda session, _: applications.resubmission_limits(session, account, application_id),
+        ),
+        handle=lambda session, upload: applications.resubmit(
+            session, account, application_id, upload, today=taiwan_date()
         ),
     )
 

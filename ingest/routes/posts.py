@@ -6,8 +6,8 @@ from fastapi import APIRouter, Request, status
 from sqlalchemy import select
 
 from ingest import posts
-from ingest.deps import CurrentFamily, RuntimeDep, SessionDep, VerifiedFamily
-from ingest.submissions import accept_upload
+from ingest.deps import CurrentFamily, RuntimeDep, SessionDep, UploadingFamily
+from ingest.submissions import accept_upload, limits_from
 from ingest.views import post_view
 from storage.models import Submission, utcnow
 
@@ -38,14 +38,15 @@ UPLOAD_DOC = {
 
 
 @router.post("/posts", status_code=status.HTTP_202_ACCEPTED, openapi_extra=UPLOAD_DOC)
-async def create(
-    request: Request, account: VerifiedFamily, session: SessionDep, rt: RuntimeDep
-) -> dict[str, Any]:
+async def create(request: Request, account: UploadingFamily, rt: RuntimeDep) -> dict[str, Any]:
     return await accept_upload(
         request,
         rt,
         file_fields=posts.FILE_FIELDS,
-        handle=lambda upload: posts.create_post(session, account, upload, now=utcnow()),
+        limits_for=limits_from(
+            rt, lambda session, fields: posts.new_post_limits(session, account, fields)
+        ),
+        handle=lambda session, upload: posts.create_post(session, account, upload, now=utcnow()),
     )
 
 
@@ -53,13 +54,18 @@ async def create(
     "/posts/{post_id}/attempts", status_code=status.HTTP_202_ACCEPTED, openapi_extra=UPLOAD_DOC
 )
 async def resubmit(
-    post_id: str, request: Request, account: VerifiedFamily, session: SessionDep, rt: RuntimeDep
+    post_id: str, request: Request, account: UploadingFamily, rt: RuntimeDep
 ) -> dict[str, Any]:
     return await accept_upload(
         request,
         rt,
         file_fields=posts.FILE_FIELDS,
-        handle=lambda upload: posts.resubmit_post(session, account, post_id, upload, now=utcnow()),
+        limits_for=limits_from(
+            rt, lambda session, _: posts.resubmission_limits(session, account, post_id)
+        ),
+        handle=lambda session, upload: posts.resubmit_post(
+            session, account, post_id, upload, now=utcnow()
+        ),
     )
 
 

@@ -4,6 +4,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -15,6 +16,15 @@ from tests.support import files
 from tests.support.mail import MailSink
 
 PASSWORD = "correct horse battery"
+
+
+def days_from_today(days: int) -> date:
+    """A date relative to today in Taiwan, the calendar the institutions keep."""
+    from datetime import timedelta
+
+    from moderation.taiwan_time import taiwan_date
+
+    return taiwan_date() + timedelta(days=days)
 
 
 def national_id(n: int, letter: str = "A", sex: str = "2") -> str:

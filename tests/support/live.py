@@ -1,0 +1,142 @@
+"""The API under a real uvicorn server in a thread, for what TestClient cannot show: it reads
+a request body whole before the app sees it, so streaming behaviour needs a real socket."""
+
+import json
+import select
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlsplit
+
+import uvicorn
+
+from familybook.app import create_app
+from tests.support.mail import free_port
+
+
+@contextmanager
+def live_server() -> Iterator[str]:
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(run_workers=False), host="127.0.0.1", port=port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="live-api", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the live API did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+class MultipartStream:
+    """A multipart body sent piece by piece, counting what the server took before it answered;
+    `pause_after` bytes into the file it waits until `resume` is set."""
+
+    BOUNDARY = "familybook-test-boundary"
+
+    def __init__(
+        self,
+        fields: dict[str, str],
+        file_field: str,
+        file_bytes: int,
+        *,
+        head: bytes = b"%PDF-1.4\n",
+        pause_after: int | None = None,
+        other_files: dict[str, tuple[str, bytes]] | None = None,
+    ) -> None:
+        self.fields, self.file_field, self.file_bytes = fields, file_field, file_bytes
+        self.other_files = other_files or {}
+        self.head, self.pause_after = head, pause_after
+        self.sent = 0
+        self.paused = threading.Event()
+        self.resume = threading.Event()
+
+    @property
+    def content_type(self) -> str:
+        return f"multipart/form-data; boundary={self.BOUNDARY}"
+
+    def __iter__(self) -> Iterator[bytes]:
+        b = self.BOUNDARY
+        for name, value in self.fields.items():
+            part = f'--{b}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+            yield self._count(part.encode())
+        for name, (filename, data) in self.other_files.items():
+            yield self._count(
+                f'--{b}\r\nContent-Disposition: form-data; name="{name}"; '
+                f'filename="{filename}"\r\n\r\n'.encode()
+                + data
+                + b"\r\n"
+            )
+        yield self._count(
+            f'--{b}\r\nContent-Disposition: form-data; name="{self.file_field}"; '
+            f'filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n'.encode()
+        )
+        yield self._count(self.head)
+        chunk = b"0" * 65536
+        file_sent = len(self.head)
+        while file_sent < self.file_bytes:
+            if self.pause_after is not None and file_sent >= self.pause_after:
+                self.paused.set()
+                self.resume.wait(timeout=60)
+                self.pause_after = None
+            yield self._count(chunk)
+            file_sent += len(chunk)
+        yield self._count(f"\r\n--{b}--\r\n".encode())
+
+    def _count(self, data: bytes) -> bytes:
+        self.sent += len(data)
+        return data
+
+
+def post_streaming(
+    url: str, headers: dict[str, str], body: MultipartStream
+) -> tuple[int, dict[str, Any]]:
+    """POST the body chunk by chunk over a plain socket, stopping as soon as the server has
+    answered: `body.sent` then says how much the server took before it refused."""
+    target = urlsplit(url)
+    lines = [f"POST {target.path} HTTP/1.1", f"Host: {target.netloc}", "Connection: close"]
+    lines += [f"{k}: {v}" for k, v in {**headers, "Content-Type": body.content_type}.items()]
+    lines.append("Transfer-Encoding: chunked")
+    with socket.create_connection((target.hostname, target.port), timeout=30) as sock:
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        for piece in body:
+            if select.select([sock], [], [], 0)[0]:
+                break  # the answer is in: stop sending
+            try:
+                sock.sendall(b"%x\r\n%s\r\n" % (len(piece), piece))
+            except OSError:
+                break  # the server closed its side after answering
+        else:
+            sock.sendall(b"0\r\n\r\n")
+        raw = b""
+        try:
+            while chunk := sock.recv(65536):
+                raw += chunk
+        except ConnectionResetError:
+            pass  # it closed on the body it refused; what it answered first is in `raw`
+    head, _, payload = raw.partition(b"\r\n\r\n")
+    status = int(head.split()[1])
+    if b"transfer-encoding: chunked" in head.lower():
+        payload = _unchunk(payload)
+    return status, json.loads(payload)
+
+
+def _unchunk(data: bytes) -> bytes:
+    out = b""
+    while data:
+        size_line, _, rest = data.partition(b"\r\n")
+        size = int(size_line, 16)
+        if size == 0:
+            break
+        out, data = out + rest[:size], rest[size + 2 :]
+    return out
