@@ -1,20 +1,18 @@
 """Assemble the whole system: ingest at /api/v1, review at /review/v1, health, and in
 embedded mode the worker pool inside the same process."""
 
-import html
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Query
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from familybook import verify_page
 from familybook.http_errors import error_body, install
 from familybook.runtime import get_runtime
 from ingest.app import create_ingest_app
-from ingest.deps import SessionDep
-from moderation.errors import FamilybookError
 from review_api.app import create_review_app
 
 log = logging.getLogger(__name__)
@@ -80,25 +78,5 @@ def create_app(*, run_workers: bool | None = None, apis: str = "all") -> FastAPI
         body["error"]["parts"] = parts
         return JSONResponse(body, status_code=503)
 
-    @app.get("/verify-email", response_class=HTMLResponse, include_in_schema=False)
-    def verify_page(session: SessionDep, token: str = Query("")) -> HTMLResponse:
-        # The link in the verification email lands here when no portal is in front of us.
-        from ingest.accounts import verify_email
-
-        try:
-            verify_email(session, token)
-            session.commit()
-            zh, en, code = (
-                "帳號驗證完成，現在可以登入了。",
-                "Your email is verified; you can log in.",
-                200,
-            )
-        except FamilybookError as exc:
-            zh, en, code = exc.message, exc.message_en, 400
-        page = (
-            f"<!doctype html><meta charset=utf-8><title>家庭聯絡簿</title><p>{html.escape(zh)}"
-            f"<p lang=en>{html.escape(en)}"
-        )
-        return HTMLResponse(page, status_code=code)
-
+    app.include_router(verify_page.router)
     return app

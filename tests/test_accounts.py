@@ -171,3 +171,20 @@ def test_unknown_emails_are_throttled_alike_so_logins_reveal_no_accounts(client,
         answers[email] = [(r.status_code, r.json()["error"]["code"]) for r in codes]
     assert answers["known@example.com"] == answers["stranger@example.com"]
     assert answers["stranger@example.com"][-1] == (429, "too_many_attempts")
+
+
+def test_opening_the_email_link_asks_before_it_uses_the_token(client, mail):
+    # Given the link from the verification email
+    client.post("/api/v1/accounts", json=flow.registration("link@example.com"))
+    token = flow.token_from(mail, "link@example.com")
+    # When it is opened (as a mail scanner would), it only shows a button
+    page = client.get(f"/verify-email?token={token}")
+    assert page.status_code == 200
+    assert "完成帳號驗證" in page.text and 'method="post"' in page.text
+    assert client.get(f"/verify-email?token={token}").status_code == 200  # still unused
+    # Then pressing the button verifies the account, once
+    done = client.post("/verify-email", data={"token": token})
+    assert done.status_code == 200 and "驗證完成" in done.text
+    assert client.post("/verify-email", data={"token": token}).status_code == 400
+    login = {"email": "link@example.com", "password": flow.PASSWORD}
+    assert client.post("/api/v1/sessions", json=login).status_code == 201
