@@ -102,6 +102,7 @@ def failing_emails(rt: Runtime, *, now: datetime) -> tuple[int, list[dict[str, A
             "created_at": _iso(e.created_at),
             "next_try_at": _iso(e.next_try_at),
             "sending_since": _iso(e.sending_since),
+            "given_up_at": _iso(e.failed_at),
         }
         for e in rows[:LIST_LIMIT]
     ]

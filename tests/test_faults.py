@@ -121,6 +121,32 @@ def _failed_sends(rt):
         )
 
 
+def test_an_email_the_server_refuses_for_good_is_given_up_and_shown_to_operators(client, rt, mail):
+    from familybook.operations import failing_emails
+
+    # Given a registration whose address the mail server refuses (550 no such user)
+    r = client.post("/api/v1/accounts", json=flow.registration("nobody-here@example.com"))
+    assert r.status_code == 201
+    # Then the outbox gives the email up instead of trying it forever
+    flow.wait_for(lambda: _given_up(rt) == 1, what="the email given up")
+    with rt.db.session() as session:
+        session.execute(update(OutboxEmail).values(next_try_at=OutboxEmail.created_at))
+    assert _sweep(rt).emails_due == 0
+    # and operators see it, with the server's answer
+    count, listed = failing_emails(rt, now=utcnow())
+    assert count == 1
+    assert listed[0]["given_up_at"] is not None
+    assert "550" in listed[0]["last_error"]
+
+
+def _given_up(rt):
+    with rt.db.session() as session:
+        query = (
+            select(func.count()).select_from(OutboxEmail).where(OutboxEmail.failed_at.is_not(None))
+        )
+        return session.scalar(query)
+
+
 def test_expired_claims_go_back_to_the_queue(client, rt, mail):
     flow.institution(rt)
     reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])

@@ -26,7 +26,22 @@ log = logging.getLogger(__name__)
 SENDING_STALE_AFTER = timedelta(minutes=5)
 #: Backoff stops growing here.
 MAX_BACKOFF = timedelta(hours=1)
+#: After this many failed tries (about a day with the backoff) the email is given up and shown
+#: to operators (`familybook stuck`) instead of being tried forever.
+MAX_TRIES = 30
 SMTP_TIMEOUT_S = 20
+
+
+def _permanent(exc: Exception) -> bool:
+    """Failures that no retry can mend: the server refused the address or the message for
+    good (5xx), or the message cannot be encoded at all (e.g. an address SMTP cannot carry)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code >= 500 and not isinstance(exc, smtplib.SMTPServerDisconnected)
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return True  # e.g. an internationalised address on a server without SMTPUTF8
+    return not isinstance(exc, OSError | smtplib.SMTPException)
 
 
 def build_message(row: OutboxEmail, sender: str, *, readable: bool = False) -> EmailMessage:
@@ -68,6 +83,7 @@ def _claim(rt: Runtime, outbox_id: str) -> OutboxEmail | None:
             .where(
                 OutboxEmail.id == outbox_id,
                 OutboxEmail.sent_at.is_(None),
+                OutboxEmail.failed_at.is_(None),
                 OutboxEmail.next_try_at <= now,
                 or_(
                     OutboxEmail.sending_since.is_(None),
@@ -90,19 +106,8 @@ def send_outbox_email(rt: Runtime, outbox_id: str) -> bool:
             rt.settings,
             build_message(row, rt.settings.mail_from, readable=not rt.settings.smtp_url),
         )
-    except (OSError, smtplib.SMTPException) as exc:
-        backoff = min(
-            timedelta(seconds=rt.settings.outbox_retry_base_s * 2 ** (row.tries - 1)), MAX_BACKOFF
-        )
-        with rt.db.session() as session:
-            session.execute(
-                update(OutboxEmail)
-                .where(OutboxEmail.id == outbox_id)
-                .values(
-                    sending_since=None, next_try_at=utcnow() + backoff, last_error=repr(exc)[:500]
-                )
-            )
-        log.warning("email %s not sent (try %d): %r", outbox_id, row.tries, exc)
+    except Exception as exc:  # every failure is recorded; none may leave the row claimed
+        _failed(rt, row, exc)
         return False
     with rt.db.session() as session:
         session.execute(
@@ -111,6 +116,30 @@ def send_outbox_email(rt: Runtime, outbox_id: str) -> bool:
             .values(sent_at=utcnow(), sending_since=None, last_error=None)
         )
     return True
+
+
+def _failed(rt: Runtime, row: OutboxEmail, exc: Exception) -> None:
+    give_up = _permanent(exc) or row.tries >= MAX_TRIES
+    backoff = min(
+        timedelta(seconds=rt.settings.outbox_retry_base_s * 2 ** min(row.tries - 1, 20)),
+        MAX_BACKOFF,
+    )
+    now = utcnow()
+    with rt.db.session() as session:
+        session.execute(
+            update(OutboxEmail)
+            .where(OutboxEmail.id == row.id)
+            .values(
+                sending_since=None,
+                next_try_at=now + backoff,
+                failed_at=now if give_up else None,
+                last_error=repr(exc)[:500],
+            )
+        )
+    if give_up:
+        log.error("email %s given up after %d tries: %r", row.id, row.tries, exc)
+    else:
+        log.warning("email %s not sent (try %d): %r", row.id, row.tries, exc)
 
 
 def mail_files(settings: Settings) -> list[Path]:

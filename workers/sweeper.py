@@ -100,6 +100,7 @@ def sweep(
             session.execute(
                 select(OutboxEmail.id).where(
                     OutboxEmail.sent_at.is_(None),
+                    OutboxEmail.failed_at.is_(None),
                     OutboxEmail.next_try_at <= now,
                     or_(
                         OutboxEmail.sending_since.is_(None),

@@ -21,6 +21,15 @@ class _Handler:
     def __init__(self, sink: "MailSink") -> None:
         self.sink = sink
 
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        # Addresses a test wants refused for good, as a real server refuses unknown users.
+        if address.startswith("nobody-here@"):
+            return "550 5.1.1 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.sink.lock:
