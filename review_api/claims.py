@@ -26,12 +26,7 @@ def claim(
     if status == Status.IN_REVIEW:
         assert submission.lease_expires_at is not None
         if submission.claimed_by != staff.id and submission.lease_expires_at > now:
-            raise Conflict(
-                code="claimed_by_other",
-                message="這個項目正由其他審核人員處理中。",
-                message_en="Another reviewer is working on this item.",
-                extra={"lease_expires_at": submission.lease_expires_at.isoformat()},
-            )
+            raise _claimed_by_other(submission)
         # Renew our own lease, or take over an expired one: same status, new holder.
         transitions.move(
             session, submission, Status.AWAITING_REVIEW, claimed_by=None, lease_expires_at=None
@@ -42,11 +37,28 @@ def claim(
             message="這個項目還在自動檢查中，尚不能審核。",
             message_en="This item is still being checked automatically.",
         )
-    transitions.move(
-        session, submission, Status.IN_REVIEW, claimed_by=staff.id, lease_expires_at=now + lease
-    )
+    try:
+        transitions.move(
+            session, submission, Status.IN_REVIEW, claimed_by=staff.id, lease_expires_at=now + lease
+        )
+    except Conflict as exc:
+        if exc.code != "changed_meanwhile":
+            raise
+        # Two reviewers clicked at once and the other's claim landed first.
+        session.refresh(submission)
+        raise _claimed_by_other(submission) from None
     record(session, staff.actor, "claim", submission_id=submission.id)
     return submission
+
+
+def _claimed_by_other(submission: Submission) -> Conflict:
+    lease = submission.lease_expires_at
+    return Conflict(
+        code="claimed_by_other",
+        message="這個項目正由其他審核人員處理中。",
+        message_en="Another reviewer is working on this item.",
+        extra={"lease_expires_at": lease.isoformat() if lease else None},
+    )
 
 
 def release(session: Session, staff: StaffMember, submission: Submission) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from familybook.security import token_hash
 from ingest.deps import RuntimeDep, SessionDep, bearer_token
 from moderation.errors import Forbidden, NotFound, Unauthenticated
+from moderation.statuses import Status
 from storage.models import Institution, Staff, StaffInstitution, Submission
 
 __all__ = ["CurrentAdmin", "CurrentStaff", "RuntimeDep", "SessionDep", "StaffMember"]
@@ -59,10 +60,20 @@ def item_not_found() -> NotFound:
     return NotFound(code="not_found", message="找不到這個審核項目。", message_en="No such item.")
 
 
+#: Statuses of an attempt that has not passed the automated checks (yet, or at all).
+NOT_CHECKED = frozenset({Status.RECEIVED, Status.CHECKING, Status.NEEDS_FIX})
+
+
 def visible_item(session: SessionDep, staff: StaffMember, item_id: str) -> Submission:
-    """The item if the staff member serves its institution; otherwise 404 (not even 403)."""
+    """The item if the staff member serves its institution and it has reached review at least
+    once; otherwise 404 (not even 403). A first attempt that failed the checks goes back to
+    the family and never reaches a reviewer, not even by its id."""
     submission = session.get(Submission, item_id)
-    if submission is None or submission.institution_id not in staff.institution_ids:
+    if (
+        submission is None
+        or submission.institution_id not in staff.institution_ids
+        or (submission.attempt == 1 and Status(submission.status) in NOT_CHECKED)
+    ):
         raise item_not_found()
     return submission
 

@@ -63,6 +63,35 @@ def test_reviewer_file_views_are_audit_logged(client, rt, mail, workers):
     assert {v.file_id for v in views} == {f["id"] for f in files}
 
 
+def test_an_original_is_a_download_never_rendered_in_the_reviewers_browser(
+    client, rt, mail, workers
+):
+    a, _, app_a = _approved_setup(client, rt, mail)
+    flow.wait_status(client, a, app_a, {"awaiting_review"})
+    own = flow.staff(rt, "own@ttd.example", ["TTD"])
+    file_id = client.get(f"/review/v1/items/{app_a}", headers=own).json()["files"][0]["id"]
+    base = f"/review/v1/items/{app_a}/files/{file_id}"
+    original = client.get(f"{base}?variant=original", headers=own)
+    assert original.headers["content-type"] == "application/octet-stream"
+    assert original.headers["content-disposition"].startswith("attachment")
+    sanitized = client.get(base, headers=own)
+    assert sanitized.headers["content-type"] == "image/jpeg"
+    assert "sandbox" in sanitized.headers["content-security-policy"]
+
+
+def test_a_submission_the_checks_sent_back_never_reaches_a_reviewer(client, rt, mail, workers):
+    # Given an application whose "ID card" is a web page: the checks send it back at once
+    flow.institution(rt, "TTD")
+    fam = flow.family(client, mail, "a@example.com")
+    page = ("identity_documents", ("id.jpg", b"<html><script>x()</script></html>", "image/jpeg"))
+    app_id = flow.apply(client, fam, files_=[page, *flow.application_files()[1:]]).json()["id"]
+    flow.wait_status(client, fam, app_id, {"needs_fix"})
+    # Then a reviewer of the institution finds nothing, not even by its id
+    own = flow.staff(rt, "own@ttd.example", ["TTD"])
+    assert client.get("/review/v1/queue", headers=own).json() == []
+    assert client.get(f"/review/v1/items/{app_id}", headers=own).status_code == 404
+
+
 def test_no_token_is_401_everywhere(client):
     for method, path in [
         ("GET", "/api/v1/me"),

@@ -13,6 +13,7 @@ from moderation.errors import NotFound, invalid_fields
 from moderation.statuses import Status
 from review_api import claims, decisions
 from review_api.deps import (
+    NOT_CHECKED,
     CurrentStaff,
     RuntimeDep,
     SessionDep,
@@ -113,7 +114,12 @@ def file(
     submission = visible_item(session, staff, item_id)
     row = session.get(StoredFile, file_id)
     attempt = session.get(Attempt, row.attempt_id) if row else None
-    if row is None or attempt is None or attempt.submission_id != submission.id:
+    if (
+        row is None
+        or attempt is None
+        or attempt.submission_id != submission.id
+        or Status(attempt.status) in NOT_CHECKED  # files the checks refused stay with the family
+    ):
         raise item_not_found()
     key, media_type = {
         "original": (row.storage_key, row.detected_type or "application/octet-stream"),
@@ -135,13 +141,16 @@ def file(
         variant=variant,
     )
     session.commit()
-    # Never the family's own name in a header: a neutral one, inline.
+    # Never the family's own name in a header. The original is what the family sent, unchecked
+    # by any re-encoding: a download of opaque bytes, never rendered in the reviewer's browser.
+    original = variant == "original"
     return FileResponse(
         rt.files.path(key),
-        media_type=media_type or "application/octet-stream",
+        media_type="application/octet-stream" if original else media_type,
         headers={
-            "Content-Disposition": f'inline; filename="{row.id}"',
+            "Content-Disposition": f'{"attachment" if original else "inline"}; filename="{row.id}"',
             "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "sandbox; default-src 'none'",
             "Cache-Control": "no-store",
         },
     )

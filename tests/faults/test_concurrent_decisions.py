@@ -42,6 +42,8 @@ def _claim_race(http, app_id, reviewers):
     )
     codes = sorted(r.status_code for r in results)
     assert codes == [200, 409], [r.text for r in results]
+    refused = next(r for r in results if r.status_code == 409)
+    assert refused.json()["error"]["code"] == "claimed_by_other"
     winner = next(rv for rv, r in zip(reviewers, results, strict=True) if r.status_code == 200)
     loser = next(rv for rv in reviewers if rv is not winner)
     return winner, loser
@@ -62,11 +64,7 @@ def _decision_race(http, app_id, winner, loser, round_no, body):
     for (_, key), r in zip(keys, results, strict=True):
         assert r.status_code in (200, 409), r.text
         if r.status_code == 409:
-            assert r.json()["error"]["code"] in {
-                "already_decided",
-                "not_claimed",
-                "changed_meanwhile",
-            }
+            assert r.json()["error"]["code"] in {"already_decided", "not_claimed"}
         by_key.setdefault(key, set()).add(r.status_code)
     winning = [k for k, codes in by_key.items() if 200 in codes]
     assert len(winning) == 1, by_key  # one decision wins …
