@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 
 from moderation.statuses import Status
-from storage.models import CheckResult, OutboxEmail, Submission, utcnow
+from storage.models import AuditEntry, CheckResult, OutboxEmail, Submission, utcnow
 from tests.support import flow
 from workers import actors, checking
 from workers.sweeper import sweep
@@ -158,6 +158,11 @@ def test_expired_claims_go_back_to_the_queue(client, rt, mail):
     with rt.db.session() as session:
         session.execute(update(Submission).values(lease_expires_at=utcnow() - timedelta(seconds=1)))
     assert _sweep(rt).expired_leases == 1
+    # The family's history and the audit log follow the item back to the queue
+    attempt = client.get(f"/api/v1/applications/{app_id}", headers=fam.headers).json()
+    assert attempt["attempts"][-1]["status"] == "awaiting_review"
+    with rt.db.session() as session:
+        assert session.scalar(select(AuditEntry.actor).where(AuditEntry.action == "lease_expired"))
     assert client.post(f"/review/v1/items/{app_id}/claim", headers=other).status_code == 200
 
 

@@ -9,12 +9,16 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
 
+from familybook.audit import record
 from familybook.runtime import Runtime
+from moderation.errors import Conflict
 from moderation.statuses import Status
+from storage import transitions
 from storage.models import Attempt, OutboxEmail, Submission, utcnow
 from workers.mailer import SENDING_STALE_AFTER
 from workers.ocr import OCR_CLAIM_STALE_AFTER
@@ -60,17 +64,7 @@ def sweep(
             .scalars()
             .all()
         )
-        expired = session.execute(
-            update(Submission)
-            .where(Submission.status == Status.IN_REVIEW, Submission.lease_expires_at < now)
-            .values(
-                status=Status.AWAITING_REVIEW,
-                version=Submission.version + 1,
-                claimed_by=None,
-                lease_expires_at=None,
-                status_changed_at=now,
-            )
-        ).rowcount  # type: ignore[attr-defined]
+        expired = _expire_leases(session, now)
         ocr_missing = (
             session.execute(
                 select(Attempt.id)
@@ -123,6 +117,34 @@ def sweep(
     if stuck or expired or due or ocr_missing:
         log.info("sweep: %s", result)
     return result
+
+
+def _expire_leases(session: Session, now: datetime) -> int:
+    """Give items whose claim ran out back to the queue, through the same guarded move a
+    reviewer's release makes (the attempt's status follows; the audit log says who)."""
+    lapsed = session.scalars(
+        select(Submission).where(
+            Submission.status == Status.IN_REVIEW, Submission.lease_expires_at < now
+        )
+    ).all()
+    released = 0
+    for submission in lapsed:
+        holder = submission.claimed_by
+        try:
+            with session.begin_nested():
+                transitions.move(
+                    session,
+                    submission,
+                    Status.AWAITING_REVIEW,
+                    now=now,
+                    claimed_by=None,
+                    lease_expires_at=None,
+                )
+        except Conflict:
+            continue  # decided or renewed meanwhile: nothing to give back
+        record(session, "sweeper", "lease_expired", submission_id=submission.id, holder=holder)
+        released += 1
+    return released
 
 
 class SweeperThread(threading.Thread):
