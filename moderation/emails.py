@@ -6,6 +6,8 @@ Pure functions: they return a subject and a plain-text body; the outbox stores a
 from dataclasses import dataclass
 from datetime import datetime
 
+from moderation.taiwan_time import for_people
+
 SIGNATURE = "\n\n法務部矯正署 家庭聯絡簿\nFamily contact book (Familybook)\n"
 
 
@@ -70,7 +72,7 @@ def decision(
 
 
 def suspension(*, to: str, until: datetime, strikes: int) -> Email:
-    day = until.strftime("%Y-%m-%d %H:%M")
+    day = for_people(until)
     body = (
         "您好：\n"
         f"您發佈的家庭聯絡簿已累計 {strikes} 次審核未通過，依機關規定暫停發佈至 {day}。\n"

@@ -127,7 +127,7 @@ def ocr_workers(workers: "WorkerPool") -> Iterator["WorkerPool"]:
 
 
 #: Folders whose tests touch neither the database nor the broker: run once, in the embedded pass.
-BACKEND_INDEPENDENT = ("tests/checks/", "tests/ocr/")
+BACKEND_INDEPENDENT = ("tests/checks/", "tests/ocr/", "tests/moderation/")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

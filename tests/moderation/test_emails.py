@@ -1,0 +1,45 @@
+"""The words of the emails: Traditional Chinese first, the seed's summary, Taiwan time."""
+
+from datetime import UTC, datetime
+
+from moderation import emails
+
+
+def test_an_approved_post_email_carries_the_seeds_summary():
+    email = emails.decision(
+        to="f@example.com",
+        kind="post",
+        approved=True,
+        institution="法務部矯正署臺東戒治所",
+        relationship="配偶",
+        title="小明的成績單",
+    )
+    lines = email.body.splitlines()
+    assert lines[1] == "您於【家庭聯絡簿】發佈家庭聯絡簿審核結果為「審核通過」。"
+    assert "聯絡對象：法務部矯正署臺東戒治所" in lines
+    assert "與申請對象關係：配偶" in lines
+    assert "聯絡簿主旨：小明的成績單" in lines
+    assert email.body.index("審核通過") < email.body.index("approved")
+
+
+def test_a_rejection_email_says_why_and_what_to_do():
+    email = emails.decision(
+        to="f@example.com",
+        kind="application",
+        approved=False,
+        institution="臺東戒治所",
+        relationship="配偶",
+        reason="關係證明文件不足",
+        reason_en="relationship not proven",
+        advice="請補上最近三個月的戶籍謄本。",
+    )
+    assert "未通過原因：關係證明文件不足" in email.body
+    assert "審核意見：請補上最近三個月的戶籍謄本。" in email.body
+    assert "relationship not proven" in email.body
+
+
+def test_the_suspension_email_gives_the_end_in_taiwan_time():
+    # 16:30 UTC is half past midnight the next day in Taiwan
+    until = datetime(2027, 1, 31, 16, 30, tzinfo=UTC)
+    email = emails.suspension(to="f@example.com", until=until, strikes=3)
+    assert "2027-02-01 00:30（臺灣時間 Taiwan time）" in email.body
