@@ -10,6 +10,10 @@ from pathlib import Path
 from familybook.runtime import get_runtime
 from moderation.errors import FamilybookError
 
+#: How long `familybook worker` lets running messages finish after SIGTERM; docker-compose's
+#: stop_grace_period is a little longer, so the process ends on its own before any SIGKILL.
+SHUTDOWN_GRACE_MS = 25_000
+
 
 def _serve(args: argparse.Namespace) -> None:
     import uvicorn
@@ -30,8 +34,9 @@ def _worker(args: argparse.Namespace) -> None:
         signal.signal(sig, lambda *_: stop.set())
     pool.start()
     stop.wait()
-    # Graceful: running messages finish (or are re-delivered), nothing is acknowledged early.
-    pool.stop()
+    # Graceful: running messages get the grace period to finish; one that does not is never
+    # acknowledged, so Redis re-delivers it (or the sweeper re-sends it) to another worker.
+    pool.stop(timeout_ms=SHUTDOWN_GRACE_MS)
 
 
 def _migrate(_: argparse.Namespace) -> None:
