@@ -1,5 +1,7 @@
 """When the database is unreachable the API says so (503, a clear code) and keeps nothing."""
 
+import time
+
 import pytest
 
 from storage.db import Database
@@ -47,3 +49,65 @@ def test_readyz_names_the_part_that_is_down(client, database_down):
     assert r.status_code == 503
     assert r.json()["error"]["parts"]["database"].startswith("down")
     assert r.json()["error"]["parts"]["broker"].startswith("ok")
+
+
+
+class RedisSwitch:
+    """Makes Redis unreachable for this process (the broker's client points at a closed port)
+    and brings it back: the production backend's broker, without touching the server."""
+
+    def __init__(self) -> None:
+        from workers.broker import broker
+
+        self.broker = broker
+        self.working = broker.client, broker.scripts
+
+    def down(self) -> None:
+        import redis
+        from dramatiq.brokers.redis import _scripts
+
+        dead = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=1)
+        # dramatiq sends through Lua scripts bound to the client they were registered on.
+        self.broker.client = dead
+        self.broker.scripts = {name: dead.register_script(s) for name, s in _scripts.items()}
+
+    def up(self) -> None:
+        self.broker.client, self.broker.scripts = self.working
+
+
+@pytest.fixture
+def redis_switch():
+    from tests.conftest import BACKEND
+
+    if BACKEND != "production":
+        pytest.skip("the in-process broker cannot be down")
+    switch = RedisSwitch()
+    try:
+        yield switch
+    finally:
+        switch.up()
+
+
+def test_with_redis_down_an_upload_is_kept_and_finished_once_it_is_back(
+    client, rt, mail, redis_switch
+):
+    from datetime import timedelta
+
+    from workers import actors
+    from workers.sweeper import sweep
+
+    flow.institution(rt)
+    fam = flow.family(client, mail, "a@example.com")
+    # Given Redis is unreachable when the family applies
+    redis_switch.down()
+    r = flow.apply(client, fam)
+    # Then the database has it (the record; broker messages only wake workers): 202, not lost
+    assert r.status_code == 202, r.text
+    assert client.get("/readyz").json()["error"]["parts"]["broker"].startswith("down")
+    time.sleep(1)
+    status = client.get(f"/api/v1/applications/{r.json()['id']}", headers=fam.headers).json()
+    assert status["status"] == "received"  # its wake-up was lost with the broker
+    # When Redis is back, the sweeper's re-send finishes it
+    redis_switch.up()
+    sweep(rt, wake_check=actors.wake_check, wake_email=actors.wake_email, stuck_after=timedelta(0))
+    flow.wait_status(client, fam, r.json()["id"], {"awaiting_review"})
