@@ -1,6 +1,6 @@
 """Service applications: a family asks to use the contact book for one inmate."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -113,8 +113,29 @@ def _validated(session: Session, upload: Upload, *, today: date) -> tuple[Instit
     return institution, inmate, relationship.value
 
 
+def _release_if_abandoned(session: Session, inmate: Inmate, policy: Policy) -> None:
+    """One service per inmate, but a family that never fixed its application must not keep
+    every other family of the inmate out: after the policy's days in needs_fix it lets go.
+    (If they come back later, their resubmission finds the inmate taken.)"""
+    stale = utcnow() - timedelta(days=policy.needs_fix_hold_days)
+    abandoned = session.scalars(
+        select(Application)
+        .join(Submission, Submission.id == Application.id)
+        .where(
+            Application.inmate_id == inmate.id,
+            Application.holds_inmate,
+            Submission.status == Status.NEEDS_FIX,
+            Submission.status_changed_at < stale,
+        )
+    ).all()
+    for application in abandoned:
+        application.holds_inmate = False
+    session.flush()
+
+
 def apply(session: Session, account: Account, upload: Upload, *, today: date) -> Accepted:
     institution, inmate, relationship = _validated(session, upload, today=today)
+    _release_if_abandoned(session, inmate, Policy.from_json(institution.policy))
     held = session.scalar(
         select(Application.id).where(Application.inmate_id == inmate.id, Application.holds_inmate)
     )

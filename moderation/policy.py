@@ -25,6 +25,8 @@ class Policy:
     max_files_per_category: int = 4
     max_application_bytes: int = 30 * MB
     allowed_types: tuple[str, ...] = DEFAULT_ALLOWED_TYPES
+    #: An application left in needs_fix this long stops holding its inmate for another family.
+    needs_fix_hold_days: int = 60
     # Posts
     post_interval_days: int = 30
     post_max_files: int = 3

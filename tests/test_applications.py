@@ -150,3 +150,33 @@ def test_resubmission_is_refused_while_under_review(client, rt, mail):
     )
     assert r.status_code == 409
     assert rt.files.count() == stored_before  # the refused attempt's files were not kept
+
+
+def test_an_application_left_unfixed_for_months_no_longer_blocks_the_inmate(client, rt, mail):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from storage.models import Submission, utcnow
+
+    # Given a family whose application was sent back and never fixed
+    flow.institution(rt, needs_fix_hold_days=60)
+    first = flow.family(client, mail, "a@example.com", n=1)
+    page = ("identity_documents", ("id.jpg", b"<html></html>", "image/jpeg"))
+    app_id = flow.apply(client, first, files_=[page, *flow.application_files()[1:]]).json()["id"]
+    flow.wait_status(client, first, app_id, {"needs_fix"})
+    second = flow.family(client, mail, "b@example.com", n=2)
+    assert flow.apply(client, second).status_code == 409  # still held after a day
+    # When 61 days pass
+    with rt.db.session() as session:
+        session.execute(update(Submission).values(status_changed_at=utcnow() - timedelta(days=61)))
+    # Then another family of the inmate may apply, and the first one's late fix is refused
+    assert flow.apply(client, second).status_code == 202
+    late = client.post(
+        f"/api/v1/applications/{app_id}/attempts",
+        headers=first.headers,
+        data={"institution": "TTD", "callsign": "7375", "relationship": "spouse"},
+        files=flow.application_files(),
+    )
+    assert late.status_code == 409
+    assert late.json()["error"]["code"] == "inmate_has_service"
