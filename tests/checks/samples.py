@@ -193,8 +193,11 @@ def pdf_with_document_js() -> bytes:
     return pdf_bytes(writer)
 
 
-def raw_pdf(objects: list[bytes]) -> bytes:
-    """A PDF written byte by byte (object 1 is the catalog), for what pypdf's writer won't do."""
+def raw_pdf(objects: list[bytes], info: bytes | None = None) -> bytes:
+    """A PDF written byte by byte (object 1 is the catalog), for what pypdf's writer won't do.
+    `info`, if given, becomes the last object and the trailer's /Info."""
+    if info is not None:
+        objects = [*objects, info]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -203,8 +206,10 @@ def raw_pdf(objects: list[bytes]) -> bytes:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+    info_ref = b" /Info %d 0 R" % len(objects) if info is not None else b""
+    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (
         len(objects) + 1,
+        info_ref,
         xref,
     )
     return bytes(out)
@@ -245,5 +250,77 @@ def pdf_with_image_bomb(width: int = 10_000, height: int = 10_000) -> bytes:
             b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB"
             b" /BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream"
             % (width, height, len(data), data),
+        ]
+    )
+
+
+#: A RAR 5 archive's signature and the start of its header: enough for any RAR reader to try.
+RAR = b"Rar!\x1a\x07\x01\x00" + b"\x00" * 24
+
+
+def pdf_with_payload_before_a_fresh_eof(payload: bytes) -> bytes:
+    """A PDF with `payload` after its %%EOF, then `startxref`/%%EOF again: readers follow the
+    last startxref back to the real xref, so the file still opens as the same PDF."""
+    original = pdf_bytes(pdf())
+    xref_at = original[original.rindex(b"startxref") + 9 :].split()[0]
+    return original + payload + b"\nstartxref\n" + xref_at + b"\n%%EOF\n"
+
+
+def pdf_incremental_update(original: bytes) -> bytes:
+    """`original` with an incremental update appended (new Info, as a viewer that saves a
+    filled-in form or a comment writes it): a second xref section and %%EOF after the first."""
+    writer = PdfWriter(io.BytesIO(original), incremental=True)
+    writer.add_metadata({"/Title": "戶籍謄本（已簽名）"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def pdf_with_rich_text_comment() -> bytes:
+    """A FreeText comment whose rich text is XHTML `<body xmlns=…>`, written as Acrobat writes
+    it: plain in a literal string (pypdf's writer would escape the `<`)."""
+    rich = (
+        b'<?xml version="1.0"?><body xmlns="http://www.w3.org/1999/xhtml" '
+        b'xmlns:xfa="http://www.xfa.org/schema/xfa-data/1.0/" xfa:APIVersion="Acrobat:11.0.23" '
+        b'xfa:spec="2.0.2" ><p dir="ltr">checked</p></body>'
+    )
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [4 0 R] >>",
+            b"<< /Type /Annot /Subtype /FreeText /Rect [72 72 272 120] /Contents (checked)"
+            b" /DA (/Helv 12 Tf 0 g) /RC (" + rich + b") >>",
+        ]
+    )
+
+
+def pdf_with_info_title(title: bytes) -> bytes:
+    """A PDF whose Info /Title is `title`, as raw bytes in a literal string."""
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        ],
+        info=b"<< /Title (" + title + b") >>",
+    )
+
+
+def pdf_with_image_bytes(pixels: bytes, width: int = 64) -> bytes:
+    """One page drawing a grey image whose stream holds `pixels` as they are (no filter)."""
+    height = len(pixels) // width
+    body = pixels[: width * height]
+    content = b"q 595 0 0 842 0 0 cm /Im1 Do Q"
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+            b" /Resources << /XObject << /Im1 5 0 R >> >> >>",
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+            b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray"
+            b" /BitsPerComponent 8 /Length %d >>\nstream\n%s\nendstream"
+            % (width, height, len(body), body),
         ]
     )
