@@ -7,7 +7,9 @@
   within the 100-character limit.
 - Refused: control characters (other than line breaks), bidirectional overrides and isolates
   (they make text display in another order than it is stored: "Trojan Source"), invisible
-  formatting characters, lone surrogates, and fields that are blank once trimmed. Harmless
+  formatting characters, lone surrogates, and fields that are blank once trimmed. Letters that
+  draw nothing (Hangul fillers such as U+3164, the braille blank U+2800) count as blank, and
+  are refused anywhere else they stand alone: they look like a space but are not one. Harmless
   invisibles that pasted text carries (BOM, zero-width space, soft hyphen) are removed.
 - One grapheme may hold at most `MAX_CODEPOINTS_PER_GRAPHEME` code points, or a single
   "character" could carry hundreds of stacked accents (zalgo text) past every length limit.
@@ -36,6 +38,13 @@ TAG_CHARACTERS = range(0xE0020, 0xE0080)
 #: nothing a reader sees: removed silently (BOM, zero-width space, word joiner, soft hyphen).
 SILENTLY_REMOVED = str.maketrans("", "", "\ufeff\u200b\u2060\u00ad")
 BLACK_FLAG = "\U0001f3f4"
+#: Letters and symbols that draw nothing (categories Lo and So, so neither `isspace()` nor the
+#: format check sees them): Hangul choseong/jungseong fillers and the compatibility and
+#: halfwidth fillers (U+3164 is the well-known "invisible name"), the braille blank cell and
+#: the musical null notehead. A field made of them looks empty.
+INVISIBLE_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\U0001d159")
+BRAILLE_BLANK = "\u2800"
+BRAILLE_PATTERNS = regex.compile(r"[\u2801-\u28ff]")
 GRAPHEME = regex.compile(r"\X")
 
 
@@ -72,6 +81,13 @@ def clean_text(
         )
     _refuse_bad_characters(text, field, allow_newlines)
     graphemes = GRAPHEME.findall(text)
+    if any(_invisible_cluster(g, text) for g in graphemes):
+        raise _refuse(
+            field,
+            TextCode.TEXT_INVISIBLE_CHARACTER,
+            "含有看起來像空白、但不是空白的隱藏字元，請刪除後重新輸入（可改用直接打字，不要貼上）。",
+            "It contains an invisible character that looks like a space; type it again.",
+        )
     if any(len(g) > MAX_CODEPOINTS_PER_GRAPHEME for g in graphemes):
         raise _refuse(
             field,
@@ -97,7 +113,24 @@ def count_chars(text: str) -> int:
 
 def _blank(ch: str) -> bool:
     """Whitespace, or invisible characters that would make a field look empty."""
-    return ch.isspace() or unicodedata.category(ch) in ("Cf", "Zs", "Mn")
+    return (
+        ch.isspace()
+        or ch in INVISIBLE_FILLERS
+        or unicodedata.category(ch) in ("Cf", "Zs", "Mn", "Me")
+    )
+
+
+def _invisible_cluster(grapheme: str, text: str) -> bool:
+    """A character as a person sees it that holds a filler and nothing visible.
+
+    A filler joined to a visible letter is how Unicode writes some old Hangul syllables
+    (ᄀ + U+1160 is one cluster, and shows ᄀ), and a blank cell between braille cells is a
+    braille space: both are kept."""
+    if not any(ch in INVISIBLE_FILLERS for ch in grapheme):
+        return False
+    if not all(_blank(ch) for ch in grapheme):
+        return False
+    return not (grapheme == BRAILLE_BLANK and BRAILLE_PATTERNS.search(text))
 
 
 def _refuse_bad_characters(text: str, field: str, allow_newlines: bool) -> None:

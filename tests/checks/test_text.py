@@ -109,3 +109,71 @@ def test_message_is_in_chinese_and_english():
         clean_text("好" * 101, field="body", max_chars=100)
     assert "最多 100 個字" in caught.value.message
     assert "At most 100 characters" in caught.value.message_en
+
+
+@pytest.mark.parametrize(
+    "filler",
+    ["\u3164", "\u115f", "\u1160", "\uffa0", "\u2800"],
+    ids=["hangul-filler", "choseong-filler", "jungseong-filler", "halfwidth-filler", "braille"],
+)
+def test_title_of_invisible_fillers_is_refused_as_blank(filler):
+    # Given a title of letters that draw nothing (not whitespace to Python)
+    assert not filler.isspace()
+    # Then it is as blank as spaces would be
+    assert refusal(filler * 3 + " ", max_chars=20, allow_newlines=False) == "text_blank"
+
+
+def test_hangul_filler_between_words_is_refused():
+    # It looks like a space and is not one (used to dodge word filters)
+    assert refusal("加\u3164油") == "text_invisible_character"
+
+
+def test_braille_blank_between_braille_cells_is_kept():
+    # ⠓⠊⠀⠓⠊: "hi hi" in braille, where the blank cell is the space
+    text = "\u2813\u280a\u2800\u2813\u280a"
+    assert clean_text(text, field="body", max_chars=5) == text
+
+
+def test_filler_joined_to_a_visible_hangul_letter_is_kept():
+    # ᄀ + jungseong filler: one syllable block showing ᄀ (old Hangul)
+    assert count_chars(clean_text("\u1100\u1160", field="body", max_chars=1)) == 1
+
+
+def test_family_emoji_with_skin_tones_counts_as_one():
+    family = "👩🏽\u200d👩🏽\u200d👧🏽"  # 8 code points
+    assert len(family) == 8
+    assert count_chars(family) == 1
+
+
+def test_body_of_100_family_emoji_with_skin_tones_is_accepted():
+    family = "👩🏽\u200d👩🏽\u200d👧🏽"
+    assert clean_text(family * 100, field="body", max_chars=100) == family * 100
+
+
+def test_kiss_with_two_skin_tones_counts_as_one():
+    assert count_chars("👨🏻\u200d❤\ufe0f\u200d💋\u200d👨🏼") == 1  # 10 code points
+
+
+def test_taiwan_flag_counts_as_one_and_fits_a_one_character_title():
+    assert clean_text("🇹🇼", field="title", max_chars=1, allow_newlines=False) == "🇹🇼"
+
+
+def test_two_flags_count_as_two():
+    assert count_chars("🇹🇼🇯🇵") == 2
+
+
+@pytest.mark.parametrize("keycap", ["1\ufe0f\u20e3", "#\ufe0f\u20e3"], ids=["one", "hash"])
+def test_keycap_counts_as_one(keycap):
+    assert count_chars(keycap) == 1
+
+
+def test_letter_with_two_combining_marks_counts_as_one():
+    assert count_chars("e\u0301\u0302") == 1
+
+
+def test_thai_letter_with_vowel_and_tone_marks_counts_as_one():
+    assert count_chars("\u0e01\u0e34\u0e49") == 1
+
+
+def test_rainbow_flag_counts_as_one():
+    assert count_chars("🏳\ufe0f\u200d🌈") == 1
