@@ -27,6 +27,11 @@ class Policy:
     allowed_types: tuple[str, ...] = DEFAULT_ALLOWED_TYPES
     #: An application left in needs_fix this long stops holding its inmate for another family.
     needs_fix_hold_days: int = 60
+    #: Per file category (`FileCategory` values: "identity_documents", "relationship_documents",
+    #: "applicant_photo", "attachments", "institution_files"), the types it accepts instead of
+    #: `allowed_types`, e.g. {"attachments": ("image/jpeg", "image/png")} for photo-only posts.
+    #: A category not listed uses `allowed_types`.
+    allowed_types_by_category: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Posts
     post_interval_days: int = 30
     post_max_files: int = 3
@@ -55,6 +60,9 @@ class Policy:
         data = asdict(self)
         data["allowed_relationships"] = list(self.allowed_relationships)
         data["allowed_types"] = list(self.allowed_types)
+        data["allowed_types_by_category"] = {
+            category: list(types) for category, types in self.allowed_types_by_category.items()
+        }
         return data
 
     @classmethod
@@ -64,7 +72,16 @@ class Policy:
         for key in ("allowed_relationships", "allowed_types"):
             if key in clean:
                 clean[key] = tuple(clean[key])
+        if "allowed_types_by_category" in clean:
+            by_category = clean["allowed_types_by_category"] or {}
+            clean["allowed_types_by_category"] = {
+                str(category): tuple(types) for category, types in by_category.items()
+            }
         return cls(**clean)
+
+    def allowed_types_for(self, category: str) -> tuple[str, ...]:
+        """The types a file of `category` may be: its own list if the policy has one."""
+        return self.allowed_types_by_category.get(str(category), self.allowed_types)
 
     def public(self) -> dict[str, Any]:
         """What families may see (GET /institutions)."""

@@ -57,6 +57,11 @@ ADVICE = {
     ),
     "application/msword": ("請用「另存新檔」存成 PDF 再上傳。", "Save it as PDF and upload that."),
 }
+#: When the type is one the institution takes, but not for this kind of file (photo-only posts).
+CATEGORY_ADVICE = (
+    "請改傳符合格式的檔案，例如用手機把文件拍成照片。",
+    "Send a file of an accepted type instead, e.g. a phone photo of the document.",
+)
 DEFAULT_ADVICE = (
     "請改用手機拍照（JPG）或將文件存成 PDF 後再上傳。",
     "Take a photo (JPG) or save the document as PDF, then upload it.",
@@ -83,21 +88,32 @@ def check_file_type(
             )
         ]
     facts.detected_type = detect_type(str(file.path))
-    if facts.detected_type in ctx.policy.allowed_types:
+    accepted = ctx.policy.allowed_types_for(file.category)
+    if facts.detected_type in accepted:
         return [ok(file.file_id, CODE)]
-    allowed = "、".join(TYPE_NAMES.get(t, t) for t in ctx.policy.allowed_types)
-    what_zh, what_en = KNOWN_REFUSED.get(
-        _family(facts.detected_type), ("不支援的格式", "an unsupported type")
-    )
-    advice_zh, advice_en = ADVICE.get(_family(facts.detected_type), DEFAULT_ADVICE)
-    return [
-        fail(
+    return [_refuse(file, facts.detected_type, accepted)]
+
+
+def _refuse(file: FileUnderCheck, detected: str, accepted: tuple[str, ...]) -> CheckOutcome:
+    name = display_name(file.original_name)
+    allowed = "、".join(TYPE_NAMES.get(t, t) for t in accepted)
+    allowed_en = ", ".join(TYPE_NAMES.get(t, t) for t in accepted)
+    if detected in TYPE_NAMES:  # a type we take elsewhere, not for this kind of file
+        what = TYPE_NAMES[detected]
+        return fail(
             file.file_id,
             CODE,
-            f"「{name}」實際上是{what_zh}，只接受 {allowed} 檔。{advice_zh}",
-            f"'{name}' is really {what_en}; only {allowed} is accepted. {advice_en}",
+            f"「{name}」是 {what} 檔，這裡只接受 {allowed} 檔。{CATEGORY_ADVICE[0]}",
+            f"'{name}' is a {what} file; only {allowed_en} is accepted here. {CATEGORY_ADVICE[1]}",
         )
-    ]
+    what_zh, what_en = KNOWN_REFUSED.get(_family(detected), ("不支援的格式", "an unsupported type"))
+    advice_zh, advice_en = ADVICE.get(_family(detected), DEFAULT_ADVICE)
+    return fail(
+        file.file_id,
+        CODE,
+        f"「{name}」實際上是{what_zh}，只接受 {allowed} 檔。{advice_zh}",
+        f"'{name}' is really {what_en}; only {allowed_en} is accepted. {advice_en}",
+    )
 
 
 def _family(mime: str) -> str:

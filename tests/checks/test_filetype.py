@@ -58,3 +58,48 @@ def test_allowed_types_come_from_the_policy(check):
 def test_category_does_not_change_the_type_check(check):
     outcomes, _ = check(samples.HTML, "photo.jpg", category=FileCategory.ATTACHMENT)
     assert failed(outcomes) == ["file_type"]
+
+
+PHOTOS_ONLY_POSTS = Policy(allowed_types_by_category={"attachments": ("image/jpeg", "image/png")})
+
+
+def test_category_with_its_own_types_refuses_a_pdf(check):
+    # Given an institution whose post attachments must be photos
+    data = samples.pdf_bytes(samples.pdf())
+    # When a post attaches a PDF
+    outcomes, _ = check(
+        data, "letter.pdf", category=FileCategory.ATTACHMENT, policy=PHOTOS_ONLY_POSTS
+    )
+    # Then it is refused, saying it is a PDF and what this field takes
+    assert failed(outcomes) == ["file_type"]
+    assert "PDF" in outcomes[0].message and "JPG/JPEG、PNG" in outcomes[0].message
+    assert "only JPG/JPEG, PNG is accepted here" in outcomes[0].message_en
+
+
+def test_category_without_its_own_types_uses_the_general_list(check):
+    # The same PDF is still fine as an application's household register
+    data = samples.pdf_bytes(samples.pdf())
+    outcomes, _ = check(
+        data, "household.pdf", category=FileCategory.RELATIONSHIP, policy=PHOTOS_ONLY_POSTS
+    )
+    assert failed(outcomes) == []
+
+
+def test_category_with_its_own_types_accepts_them(check):
+    outcomes, _ = check(
+        samples.jpeg(), "kids.jpg", category=FileCategory.ATTACHMENT, policy=PHOTOS_ONLY_POSTS
+    )
+    assert failed(outcomes) == []
+
+
+def test_policy_json_without_per_category_types_still_loads():
+    # Institutions' stored policies predate the per-category lists
+    policy = Policy.from_json({"allowed_types": ["image/jpeg"], "max_child_age": 18})
+    assert policy.allowed_types_by_category == {}
+    assert policy.allowed_types_for(FileCategory.ATTACHMENT) == ("image/jpeg",)
+
+
+def test_policy_json_round_trips_per_category_types():
+    stored = PHOTOS_ONLY_POSTS.to_json()
+    assert stored["allowed_types_by_category"] == {"attachments": ["image/jpeg", "image/png"]}
+    assert Policy.from_json(stored) == PHOTOS_ONLY_POSTS
