@@ -2,8 +2,10 @@
 and without active content (JavaScript, launch actions, embedded files).
 
 Active content is found by walking every object reachable from the trailer (what a viewer can
-reach), so objects packed in compressed object streams and names written with `#xx` escapes
-are seen too; a byte scan of the raw file adds the objects a broken xref hides from the walk.
+reach) and every object the xref lists (objects of an older revision, which a viewer that
+rebuilds a damaged xref may use), so objects packed in compressed object streams and names
+written with `#xx` escapes are seen too; a byte scan of the raw file adds the uncompressed
+objects no xref lists, with `#xx` escapes in names decoded as a reader decodes them.
 Reviewers only ever see the pages rendered to pixels (`pdfrender`), so nothing in a PDF can run
 on their machines; the refusal is for the record and for the family's fix ("print to PDF").
 """
@@ -32,6 +34,9 @@ log = logging.getLogger(__name__)
 MAX_PDF_OBJECTS = 200_000
 #: Active content written in plain bytes (uncompressed objects, even unreachable ones).
 RAW_ACTIVE = re.compile(rb"/(JS|JavaScript|Launch|EmbeddedFiles?)(?=[\s/<>\[\]()%])")
+#: A name with at least one `#xx` escape (/L#61unch is /Launch to every PDF reader).
+RAW_ESCAPED_NAME = re.compile(rb"/((?:[A-Za-z0-9]|#[0-9A-Fa-f]{2})*#[0-9A-Fa-f]{2}[A-Za-z0-9#]*)")
+NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 RAW_CODES = {
     b"JS": CheckCode.PDF_JAVASCRIPT,
     b"JavaScript": CheckCode.PDF_JAVASCRIPT,
@@ -69,7 +74,7 @@ def check_pdf(file: FileUnderCheck, facts: FileFacts, ctx: CheckContext) -> list
         if facts.pages > ctx.policy.max_pdf_pages:
             return [too_many_pages(file, ctx.policy.max_pdf_pages)]
         active = find_active_content(reader, ctx.policy.max_image_pixels)
-        active = active or _raw_active_content(file)
+        active = active or raw_active_content(file.path.read_bytes())
     except DependencyError:  # AES encryption and no `cryptography` package to even test ""
         return [encrypted(file)]
     except MemoryError:
@@ -102,34 +107,66 @@ def _opens_without_password(reader: PdfReader) -> bool:
 
 
 def find_active_content(reader: PdfReader, max_image_pixels: int) -> str | None:
-    """The code of the first refused content reachable from the trailer, or None.
+    """The code of the first refused content reachable from the trailer or listed in the
+    xref, or None.
 
     Besides active content, an image declaring more than `max_image_pixels` is refused: it
     is a decompression bomb (a 1 MB stream of zeros inflates to a 1.2 GB bitmap when the
     page is rendered)."""
-    stack: list[object] = [reader.trailer]
-    seen: set[tuple[int, int]] = set()
-    visited = 0
-    while stack:
-        obj = stack.pop()
-        if isinstance(obj, IndirectObject):
-            ref = (obj.idnum, obj.generation)
-            if ref in seen:
+    walk = _Walk(max_image_pixels)
+    # What the trailer reaches must parse (a broken object there is an unreadable file); an
+    # object only the xref lists may be damaged: nothing a viewer shows depends on it.
+    return walk.run([reader.trailer], tolerant=False) or walk.run(
+        _listed_objects(reader), tolerant=True
+    )
+
+
+class _Walk:
+    """Depth-first over objects, each indirect object once, within MAX_PDF_OBJECTS."""
+
+    def __init__(self, max_image_pixels: int) -> None:
+        self.max_image_pixels = max_image_pixels
+        self.seen: set[tuple[int, int]] = set()
+        self.visited = 0
+
+    def run(self, start: list[object], *, tolerant: bool) -> str | None:
+        stack = list(start)
+        while stack:
+            obj = stack.pop()
+            if isinstance(obj, IndirectObject):
+                ref = (obj.idnum, obj.generation)
+                if ref not in self.seen:
+                    self.seen.add(ref)
+                    stack.append(_resolve(obj, tolerant))
                 continue
-            seen.add(ref)
-            stack.append(obj.get_object())
-            continue
-        visited += 1
-        if visited > MAX_PDF_OBJECTS:
-            raise TooComplex
-        if isinstance(obj, DictionaryObject):
-            found = _active_in_dict(obj) or _image_bomb(obj, max_image_pixels)
-            if found:
-                return found
-            stack.extend(obj.values())
-        elif isinstance(obj, ArrayObject):
-            stack.extend(obj)
-    return None
+            self.visited += 1
+            if self.visited > MAX_PDF_OBJECTS:
+                raise TooComplex
+            if isinstance(obj, DictionaryObject):
+                found = _active_in_dict(obj) or _image_bomb(obj, self.max_image_pixels)
+                if found:
+                    return found
+                stack.extend(obj.values())
+            elif isinstance(obj, ArrayObject):
+                stack.extend(obj)
+        return None
+
+
+def _resolve(ref: IndirectObject, tolerant: bool) -> object:
+    if not tolerant:
+        return ref.get_object()
+    try:
+        return ref.get_object()
+    except Exception:  # pypdf raises many types on a damaged object
+        return None
+
+
+def _listed_objects(reader: PdfReader) -> list[object]:
+    """Every object the xref sections list, reachable or not (pypdf merges the sections of
+    all revisions: an older revision's objects that the newest did not replace are there)."""
+    listed = {(idnum, gen) for gen, table in reader.xref.items() for idnum in table}
+    listed.update((idnum, 0) for idnum in reader.xref_objStm)
+    return [IndirectObject(idnum, gen, reader) for idnum, gen in sorted(listed) if idnum > 0]
 
 
 def _active_in_dict(obj: DictionaryObject) -> str | None:
@@ -160,9 +197,16 @@ def _image_bomb(obj: DictionaryObject, max_pixels: int) -> str | None:
     return CheckCode.PDF_IMAGE_TOO_MANY_PIXELS if pixels > max_pixels else None
 
 
-def _raw_active_content(file: FileUnderCheck) -> str | None:
-    match = RAW_ACTIVE.search(file.path.read_bytes())
-    return RAW_CODES[match.group(1)] if match else None
+def raw_active_content(data: bytes) -> str | None:
+    """Active content written in the file's bytes, whether or not any xref leads to it."""
+    match = RAW_ACTIVE.search(data)
+    if match:
+        return RAW_CODES[match.group(1)]
+    for escaped in RAW_ESCAPED_NAME.finditer(data):  # rare in real files: cheap to decode
+        name = NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), escaped.group(1))
+        if name in RAW_CODES:
+            return RAW_CODES[name]
+    return None
 
 
 def unreadable(file: FileUnderCheck) -> CheckOutcome:

@@ -193,9 +193,10 @@ def pdf_with_document_js() -> bytes:
     return pdf_bytes(writer)
 
 
-def raw_pdf(objects: list[bytes], info: bytes | None = None) -> bytes:
+def raw_pdf(objects: list[bytes], info: bytes | None = None, unlisted: bytes = b"") -> bytes:
     """A PDF written byte by byte (object 1 is the catalog), for what pypdf's writer won't do.
-    `info`, if given, becomes the last object and the trailer's /Info."""
+    `info`, if given, becomes the last object and the trailer's /Info; `unlisted` is written
+    after the objects but left out of the xref table."""
     if info is not None:
         objects = [*objects, info]
     out = bytearray(b"%PDF-1.4\n")
@@ -203,6 +204,7 @@ def raw_pdf(objects: list[bytes], info: bytes | None = None) -> bytes:
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
         out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    out += unlisted
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
@@ -322,5 +324,76 @@ def pdf_with_image_bytes(pixels: bytes, width: int = 64) -> bytes:
             b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray"
             b" /BitsPerComponent 8 /Length %d >>\nstream\n%s\nendstream"
             % (width, height, len(body), body),
+        ]
+    )
+
+
+ONE_PAGE = [
+    b"<< /Type /Catalog /Pages 2 0 R >>",
+    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+]
+
+
+def pdf_with_unlisted_object(body: bytes) -> bytes:
+    """A one-page PDF with an object that no xref lists and nothing refers to: invisible to
+    a parser that trusts the xref, found by a viewer that rebuilds a damaged one."""
+    return raw_pdf(ONE_PAGE, unlisted=b"9 0 obj\n" + body + b"\nendobj\n")
+
+
+def pdf_with_object_stream(objects: list[bytes]) -> bytes:
+    """A PDF 1.5 whose objects 1..n (1 is the catalog) all sit in one Flate-compressed object
+    stream, indexed by an xref stream: nothing of them is visible in the file's bytes."""
+    offsets, packed = [], b""
+    for body in objects:
+        offsets.append(len(packed))
+        packed += body + b"\n"
+    index = b" ".join(b"%d %d" % (n, at) for n, at in enumerate(offsets, start=1))
+    data = zlib.compress(index + b"\n" + packed)
+    stream_no, xref_no = len(objects) + 1, len(objects) + 2
+    out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    stream_at = len(out)
+    out += b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\n" % (
+        stream_no,
+        len(objects),
+        len(index) + 1,
+        len(data),
+    )
+    out += b"stream\n" + data + b"\nendstream\nendobj\n"
+    xref_at = len(out)
+    rows = [struct.pack(">BIH", 0, 0, 65535)]
+    rows += [struct.pack(">BIH", 2, stream_no, i) for i in range(len(objects))]
+    rows += [struct.pack(">BIH", 1, stream_at, 0), struct.pack(">BIH", 1, xref_at, 0)]
+    table = b"".join(rows)
+    out += b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Length %d >>\n" % (
+        xref_no,
+        xref_no + 1,
+        len(table),
+    )
+    out += b"stream\n" + table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at
+    return bytes(out)
+
+
+def pdf_with_page_actions(actions: bytes) -> bytes:
+    """Page 1 carries `actions` as its additional-actions (/AA) dictionary: run when the
+    page is opened or closed, with no click."""
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /AA " + actions + b" >>",
+        ]
+    )
+
+
+def pdf_with_rich_media() -> bytes:
+    """A RichMedia (Flash/video) annotation on page 1."""
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [4 0 R] >>",
+            b"<< /Type /Annot /Subtype /RichMedia /Rect [72 72 272 272]"
+            b" /RichMediaContent << /Assets << /Names [] >> >> >>",
         ]
     )

@@ -1,10 +1,12 @@
 """PDFs: active content refused, locked files sent back, pages rendered for review and OCR."""
 
+import io
+
 import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from moderation.checks.pdfs import RAW_ACTIVE
+from moderation.checks.pdfs import RAW_ACTIVE, find_active_content, raw_active_content
 from moderation.policy import Policy
 from tests.checks import samples
 from tests.checks.samples import failed
@@ -40,10 +42,79 @@ def test_embedded_file_is_refused(check):
 def test_javascript_with_escaped_names_is_found_by_the_object_walk(check):
     # Given JavaScript whose names are written with #xx escapes
     data = samples.pdf_with_escaped_javascript_name()
-    assert RAW_ACTIVE.search(data) is None  # a byte scan alone would let it through
-    # Then walking the objects still finds it
+    assert RAW_ACTIVE.search(data) is None  # a plain byte pattern does not see it
+    # Then walking the objects still finds it (pypdf decodes the names)
+    assert find_active_content(PdfReader(io.BytesIO(data)), 10**8) == "pdf_javascript"
     outcomes, _ = check(data, "doc.pdf")
     assert failed(outcomes) == ["pdf_javascript"]
+
+
+def test_javascript_in_an_object_no_xref_lists_is_found_by_the_byte_scan(check):
+    # Given JavaScript in an object the xref leaves out (a viewer rebuilding a damaged xref
+    # finds it; pypdf, trusting the xref, does not)
+    data = samples.pdf_with_unlisted_object(b"<< /S /JavaScript /JS (app.alert(1)) >>")
+    assert find_active_content(PdfReader(io.BytesIO(data)), 10**8) is None
+    # Then the scan of the raw bytes refuses it
+    outcomes, _ = check(data, "doc.pdf")
+    assert failed(outcomes) == ["pdf_javascript"]
+
+
+def test_escaped_launch_name_in_an_object_no_xref_lists_is_found_by_the_byte_scan(check):
+    # Given /L#61unch (read as /Launch) where only the bytes can show it
+    data = samples.pdf_with_unlisted_object(b"<< /S /L#61unch /F (cmd.exe) >>")
+    assert RAW_ACTIVE.search(data) is None
+    assert find_active_content(PdfReader(io.BytesIO(data)), 10**8) is None
+    # Then the byte scan decodes the escape as a reader would
+    outcomes, _ = check(data, "doc.pdf")
+    assert failed(outcomes) == ["pdf_launch_action"]
+
+
+def test_open_action_javascript_in_a_compressed_object_stream_is_refused(check):
+    # Given the catalog and its JavaScript open action inside a Flate-compressed object stream
+    data = samples.pdf_with_object_stream(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R /OpenAction 3 0 R >>",
+            b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+            b"<< /S /JavaScript /JS (app.alert(1)) >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        ]
+    )
+    assert raw_active_content(data) is None  # nothing to see in the bytes
+    # Then the object walk, which reads object streams, refuses it
+    outcomes, _ = check(data, "doc.pdf")
+    assert failed(outcomes) == ["pdf_javascript"]
+
+
+def test_unreferenced_javascript_in_an_object_stream_is_refused(check):
+    # Given JavaScript that nothing refers to, compressed: only the xref lists it
+    data = samples.pdf_with_object_stream(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+            b"<< /S /JavaScript /JS (app.alert(1)) >>",
+        ]
+    )
+    assert raw_active_content(data) is None
+    outcomes, _ = check(data, "doc.pdf")
+    assert failed(outcomes) == ["pdf_javascript"]
+
+
+def test_page_open_action_javascript_is_refused(check):
+    data = samples.pdf_with_page_actions(b"<< /O << /S /JavaScript /JS (app.alert(1)) >> >>")
+    outcomes, _ = check(data, "doc.pdf")
+    assert failed(outcomes) == ["pdf_javascript"]
+
+
+def test_page_close_action_launch_is_refused(check):
+    data = samples.pdf_with_page_actions(b"<< /C << /S /Launch /F (cmd.exe) >> >>")
+    outcomes, _ = check(data, "doc.pdf")
+    assert failed(outcomes) == ["pdf_launch_action"]
+
+
+def test_rich_media_annotation_is_refused(check):
+    outcomes, _ = check(samples.pdf_with_rich_media(), "doc.pdf")
+    assert failed(outcomes) == ["pdf_rich_media"]
 
 
 def test_password_protected_pdf_is_sent_back_with_advice(check):
