@@ -100,13 +100,15 @@ def _upright(img: Image.Image) -> Image.Image:
 def _too_many_pixels(file: FileUnderCheck, facts: FileFacts, ctx: CheckContext) -> CheckOutcome:
     name = display_name(file.original_name)
     megapixels = ctx.policy.max_image_pixels // 1_000_000
-    size = f"{facts.width}×{facts.height}" if facts.width else "?"
+    # Past twice its own ceiling Pillow refuses in `open`, before we learn the size
+    size = f"{facts.width}×{facts.height}，" if facts.width else ""
+    size_en = f"{facts.width}×{facts.height}; " if facts.width else ""
     return fail(
         file.file_id,
         CheckCode.IMAGE_TOO_MANY_PIXELS,
-        f"「{name}」的像素太多（{size}，上限約 {megapixels} 百萬像素），"
+        f"「{name}」的像素太多（{size}上限約 {megapixels} 百萬像素），"
         "請把照片縮小（例如手機相機設定為一般畫質）後再上傳。",
-        f"'{name}' has too many pixels ({size}; the limit is about {megapixels} megapixels); "
+        f"'{name}' has too many pixels ({size_en}the limit is about {megapixels} megapixels); "
         "resize it and upload again.",
     )
 
