@@ -61,6 +61,33 @@ def srgb_icc() -> bytes:
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
 
+def srgb_with_red_and_blue_swapped() -> bytes:
+    """A valid but deliberately odd RGB profile: sRGB with its red and blue colorants
+    swapped. Managed colour turns the file's (255, 0, 0) into sRGB blue; an unmanaged copy
+    keeps it red, so a test can tell conversion from merely dropping the profile."""
+    from PIL import ImageCms
+
+    icc = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    count = struct.unpack(">I", icc[128:132])[0]
+    entries = {bytes(icc[at : at + 4]): at for at in range(132, 132 + 12 * count, 12)}
+    red, blue = entries[b"rXYZ"], entries[b"bXYZ"]
+    icc[red + 4 : red + 12], icc[blue + 4 : blue + 12] = (
+        icc[blue + 4 : blue + 12],
+        icc[red + 4 : red + 12],
+    )
+    return bytes(icc)
+
+
+def corner_marked(size: tuple[int, int] = (1200, 900)) -> Image.Image:
+    """Grey, with a red square in the top-left corner and a green one in the top-right, as
+    stored: where they land after rotation tells the direction, not only the shape."""
+    img = Image.new("RGB", size, (128, 128, 128))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((0, 0, 149, 149), fill=(255, 0, 0))
+    draw.rectangle((size[0] - 150, 0, size[0] - 1, 149), fill=(0, 255, 0))
+    return img
+
+
 def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
@@ -74,6 +101,15 @@ def png_declaring(width: int, height: int) -> bytes:
         + _chunk(b"IDAT", zlib.compress(b"\x00" * 64))
         + _chunk(b"IEND", b"")
     )
+
+
+def jpeg_declaring(width: int, height: int) -> bytes:
+    """A small real JPEG whose frame header (SOF0) is patched to claim `width`×`height`
+    (at most 65,535 each): decoding it would allocate width × height × 3 bytes."""
+    data = bytearray(jpeg(photo((64, 64))))
+    sof = data.index(b"\xff\xc0")
+    data[sof + 5 : sof + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
 
 
 def zip_bytes(members: dict[str, bytes] | None = None) -> bytes:

@@ -2,6 +2,7 @@
 
 import time
 
+import pytest
 from PIL import Image
 
 from moderation.checks.base import FileCategory
@@ -25,6 +26,18 @@ def test_tiny_png_declaring_100000_by_100000_is_refused_without_decoding(check):
     assert failed(outcomes) == ["image_too_many_pixels"]
     assert time.perf_counter() - started < 1
     assert facts.sanitized_path is None
+
+
+def test_tiny_jpeg_declaring_65000_by_65000_is_refused_without_decoding(check):
+    # Given a 2 KB JPEG whose frame header claims 4.2 gigapixels (12 GB to decode)
+    data = samples.jpeg_declaring(65_000, 65_000)
+    started = time.perf_counter()
+    outcomes, facts = check(data, "bomb.jpg")
+    # Then it is refused from the header, at once
+    assert failed(outcomes) == ["image_too_many_pixels"]
+    assert time.perf_counter() - started < 1
+    assert facts.sanitized_path is None
+    assert "?" not in outcomes[-1].message  # Pillow refused before the size was known
 
 
 def test_policy_pixel_ceiling_applies_below_pillows_own(check):
@@ -68,6 +81,67 @@ def test_cmyk_jpeg_becomes_rgb(check):
     outcomes, facts = check(samples.jpeg(samples.photo(mode="CMYK")), "print.jpg")
     assert failed(outcomes) == []
     assert Image.open(facts.sanitized_path).mode == "RGB"
+
+
+def close_to(pixel: tuple[int, ...], expected: tuple[int, ...], tolerance: int = 12) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel, expected, strict=True))
+
+
+RED, GREEN, BLUE = (255, 0, 0), (0, 255, 0), (0, 0, 255)
+
+
+def test_pure_cmyk_red_comes_out_red(check):
+    # Given a CMYK print file in pure red (no cyan, full magenta and yellow, no black)
+    img = Image.new("CMYK", (800, 800), (0, 255, 255, 0))
+    outcomes, facts = check(samples.jpeg(img, quality=95), "print.jpg")
+    # Then the sanitized copy is red, not grey or washed out
+    assert failed(outcomes) == []
+    assert close_to(Image.open(facts.sanitized_path).getpixel((400, 400)), RED)
+
+
+def test_embedded_colour_profile_is_applied_to_the_pixels(check):
+    # Given red pixels tagged with a profile under which they mean sRGB blue
+    img = Image.new("RGB", (800, 800), RED)
+    data = samples.jpeg(img, quality=95, icc_profile=samples.srgb_with_red_and_blue_swapped())
+    outcomes, facts = check(data, "phone.jpg")
+    # Then the sanitized copy, which has no profile, holds the colour the profile meant
+    assert failed(outcomes) == []
+    clean = Image.open(facts.sanitized_path)
+    assert "icc_profile" not in clean.info
+    assert close_to(clean.getpixel((400, 400)), BLUE)
+
+
+#: Where the stored top-left (red) and top-right (green) corners must be seen, per EXIF
+#: orientation (TIFF 6.0: which stored row and column are the visual top and left).
+CORNERS = {
+    2: ("top-right", "top-left"),  # mirrored
+    3: ("bottom-right", "bottom-left"),  # rotated 180°
+    4: ("bottom-left", "bottom-right"),  # flipped
+    5: ("top-left", "bottom-left"),  # transposed
+    6: ("top-right", "bottom-right"),  # to be turned 90° clockwise
+    7: ("bottom-right", "top-right"),  # transversed
+    8: ("bottom-left", "top-left"),  # to be turned 90° counter-clockwise
+}
+
+
+def corner_pixel(img: Image.Image, corner: str) -> tuple[int, ...]:
+    """A pixel well inside the 150-px square at `corner`."""
+    x = 40 if corner.endswith("left") else img.width - 41
+    y = 40 if corner.startswith("top") else img.height - 41
+    return img.getpixel((x, y))
+
+
+@pytest.mark.parametrize("orientation", sorted(CORNERS))
+def test_exif_orientation_puts_each_corner_where_the_viewer_sees_it(check, orientation):
+    # Given a photo stored landscape with marked corners and an EXIF orientation
+    data = samples.jpeg(samples.corner_marked(), exif=samples.orientation_exif(orientation))
+    outcomes, facts = check(data, "phone.jpg", category=FileCategory.ATTACHMENT)
+    assert failed(outcomes) == []
+    # Then the sanitized copy shows the red and green corners where a viewer would
+    clean = Image.open(facts.sanitized_path)
+    red_at, green_at = CORNERS[orientation]
+    assert close_to(corner_pixel(clean, red_at), RED, 40)
+    assert close_to(corner_pixel(clean, green_at), GREEN, 40)
 
 
 def test_sixteen_bit_grey_is_scaled_not_clipped_to_white(check):
