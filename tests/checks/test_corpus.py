@@ -12,14 +12,22 @@ size would skip the decode, orientation and sanitize steps this corpus exists to
 
 import multiprocessing
 import os
+import re
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
-from moderation.checks.base import CheckContext, CheckReport, FileCategory, FileUnderCheck
+from moderation.checks.base import (
+    CheckContext,
+    CheckReport,
+    FileCategory,
+    FileFacts,
+    FileUnderCheck,
+)
 from moderation.checks.isolation import run_checks_isolated
 from moderation.policy import Policy
 
@@ -32,6 +40,20 @@ BATCH = 40
 TIMEOUT_S = 20
 #: Verdicts that mean the isolation caught something the checks themselves did not.
 CHILD_DEATHS = {"check_crashed", "check_timed_out", "check_out_of_memory", "check_error"}
+#: Pillow's names for files it keeps because they are damaged or hostile.
+DAMAGED_NAME = re.compile(r"truncated|broken|crash|oom|timeout|bomb", re.IGNORECASE)
+#: Damaged-named files that are nonetheless accepted, because what is damaged is metadata
+#: and the pixels decode in full (Pillow's own tests open them for that reason). Each is
+#: also checked below: its scan data ends in EOI and no bottom row is libjpeg's grey fill.
+DAMAGED_BUT_WHOLE = {
+    # An Adobe APP14 segment shorter than its 12 bytes; the image data after it is intact.
+    "pillow-test-images/truncated_app14.jpg",
+    # EXIF whose resolution entries point past the block; pixels intact.
+    "pillow-test-images/broken_exif_dpi.jpg",
+    "pillow-test-images/truncated_exif_dpi.jpg",
+    # A malformed Photoshop (APP13) resource block; pixels intact.
+    "pillow-test-images/photoshop-200dpi-broken.jpg",
+}
 
 pytestmark = [
     pytest.mark.slow,
@@ -49,7 +71,10 @@ pytestmark = [
 
 @dataclass
 class CorpusRun:
+    files: list[FileUnderCheck] = field(default_factory=list)
+    reports: list[CheckReport] = field(default_factory=list)
     verdicts: dict[Path, str] = field(default_factory=dict)
+    facts: dict[Path, FileFacts] = field(default_factory=dict)
     #: Passed outcomes that still tell the reviewer something (trailing data, frames).
     notes: Counter[str] = field(default_factory=Counter)
     open_fds_before: int = 0
@@ -70,7 +95,7 @@ def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> CorpusRun:
     policy = Policy(min_document_pixels_short_side=1, min_photo_pixels_short_side=1)
     ctx = CheckContext(policy, "post", tmp_path_factory.mktemp("corpus-work"))
     run_checks_isolated(files[:1], ctx)  # start the forkserver before counting descriptors
-    run = CorpusRun(open_fds_before=_open_fds())
+    run = CorpusRun(files=files, open_fds_before=_open_fds())
     # Dealt round-robin, so the slow PDFs (rendering) are spread over all batches
     n_batches = -(-len(files) // BATCH)
     batches = [files[i::n_batches] for i in range(n_batches)]
@@ -79,10 +104,12 @@ def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> CorpusRun:
             pool.map(lambda b: run_checks_isolated(b, ctx, timeout_s=TIMEOUT_S), batches)
         )
     run.open_fds_after = _open_fds()
+    run.reports = reports
     by_id = {f.file_id: f.path for f in files}
     for report in reports:
-        for file_id in report.facts:
+        for file_id, facts in report.facts.items():
             run.verdicts[by_id[file_id]] = _verdict(report, file_id)
+            run.facts[by_id[file_id]] = facts
         run.notes.update(o.code for o in report.outcomes if o.ok and o.message != "通過")
     return run
 
@@ -92,13 +119,54 @@ def _verdict(report: CheckReport, file_id: str) -> str:
     return failures[0] if failures else "accepted"
 
 
-def test_every_file_gets_a_verdict(corpus_run: CorpusRun) -> None:
+def test_every_file_gets_exactly_one_verdict(corpus_run: CorpusRun) -> None:
+    # Each file is reported by exactly one batch, with at least one outcome of its own
+    reported = Counter(file_id for r in corpus_run.reports for file_id in r.facts)
+    assert set(reported) == {f.file_id for f in corpus_run.files}
+    assert max(reported.values()) == 1
+    with_outcomes = {o.file_id for r in corpus_run.reports for o in r.outcomes}
+    assert {f.file_id for f in corpus_run.files} <= with_outcomes
     on_disk = [p for f in FOLDERS for p in (CORPUS / f).rglob("*") if p.is_file()]
     assert len(corpus_run.verdicts) == len(on_disk)
 
 
+def test_accepted_files_have_a_sanitized_copy_and_refused_ones_none(corpus_run: CorpusRun):
+    for path, verdict in corpus_run.verdicts.items():
+        facts = corpus_run.facts[path]
+        if verdict == "accepted":
+            assert facts.sanitized_path is not None and facts.sanitized_path.is_file(), path
+            assert facts.preview_path is not None and facts.preview_path.is_file(), path
+        else:
+            assert facts.sanitized_path is None, path
+
+
+def test_damaged_files_are_never_accepted_unless_their_pixels_are_whole(corpus_run: CorpusRun):
+    # Given Pillow's truncated, broken, crash, oom, timeout and bomb samples
+    damaged = {
+        p.relative_to(CORPUS).as_posix(): v
+        for p, v in corpus_run.verdicts.items()
+        if DAMAGED_NAME.search(p.name)
+    }
+    assert len(damaged) >= 50  # the pattern still finds Pillow's 60 samples
+    # Then none gets a sanitized copy, except the listed ones with only their metadata broken
+    accepted = {name for name, verdict in damaged.items() if verdict == "accepted"}
+    assert accepted == DAMAGED_BUT_WHOLE
+    for name in DAMAGED_BUT_WHOLE:
+        assert (CORPUS / name).read_bytes().endswith(b"\xff\xd9"), name
+        facts = corpus_run.facts[CORPUS / name]
+        assert facts.sanitized_path is not None
+        assert not _ends_in_decoder_fill(Image.open(facts.sanitized_path)), name
+
+
+def _ends_in_decoder_fill(img: Image.Image) -> bool:
+    """Whether the last 8 rows are flat mid-grey: what libjpeg paints for missing data."""
+    bottom = img.convert("RGB").crop((0, img.height - 8, img.width, img.height))
+    return all(low >= 120 and high <= 136 for low, high in bottom.getextrema())
+
+
 def test_no_file_needs_the_isolation_to_get_its_verdict(corpus_run: CorpusRun) -> None:
-    # Crashes, hangs and our own exceptions are caught, but each one is a bug to look at
+    # No check times out, runs out of memory or kills the child on any of these files: the
+    # isolation catches that, but each one is a bug to look at
     deaths = {p.name: v for p, v in corpus_run.verdicts.items() if v in CHILD_DEATHS}
     assert deaths == {}
 
@@ -111,6 +179,11 @@ def test_known_bad_files_get_the_expected_verdicts(corpus_run: CorpusRun) -> Non
     assert by_name["pypdf-resources/issue-297.pdf"] == "pdf_javascript"
     assert by_name["pypdf-resources/encryption/r6-user-password.pdf"] == "pdf_encrypted"
     assert by_name["pypdf-resources/encryption/r2-owner-password.pdf"] == "accepted"
+    # A second PDF appended to the first (Pillow's append bug): two documents in one
+    assert by_name["pillow-test-images/duplicate_xref_entry.pdf"] == "file_polyglot"
+    # Pillow's bombs are GIF and ICO: refused by type before any decoder (ours are in
+    # test_images: a PNG and a JPEG declaring gigapixels)
+    assert by_name["pillow-test-images/decompression_bomb.gif"] == "file_type"
 
 
 def test_no_descriptors_or_children_leak(corpus_run: CorpusRun) -> None:
@@ -125,4 +198,5 @@ def test_print_the_counts(corpus_run: CorpusRun, capsys: pytest.CaptureFixture[s
         for verdict, n in counts.most_common():
             print(f"  {n:5d}  {verdict}")
         print("notes on accepted files:", {str(k): n for k, n in corpus_run.notes.items()})
+    assert sum(counts.values()) == len(corpus_run.files)
     assert counts["accepted"] > 0
