@@ -124,12 +124,7 @@ def test_needs_fix_is_resubmitted_as_a_new_attempt_with_history_kept(client, rt,
     tiny = ("identity_documents", ("id.png", files.tiny_png(), "image/png"))
     app_id = flow.apply(client, fam, files_=[tiny, *flow.application_files()[1:]]).json()["id"]
     flow.wait_status(client, fam, app_id, {"needs_fix"})
-    r = client.post(
-        f"/api/v1/applications/{app_id}/attempts",
-        headers=fam.headers,
-        data={"institution": "TTD", "callsign": "7375", "relationship": "spouse"},
-        files=flow.application_files(),
-    )
+    r = flow.resubmit(client, fam, app_id)
     assert r.status_code == 202
     assert r.json()["attempt"] == 2
     body = flow.wait_status(client, fam, app_id, {"awaiting_review"})
@@ -142,12 +137,7 @@ def test_resubmission_is_refused_while_under_review(client, rt, mail):
     app_id = flow.apply(client, fam).json()["id"]
     flow.wait_status(client, fam, app_id, {"awaiting_review"})
     stored_before = rt.files.count()
-    r = client.post(
-        f"/api/v1/applications/{app_id}/attempts",
-        headers=fam.headers,
-        data={"institution": "TTD", "callsign": "7375", "relationship": "spouse"},
-        files=flow.application_files(),
-    )
+    r = flow.resubmit(client, fam, app_id)
     assert r.status_code == 409
     assert rt.files.count() == stored_before  # the refused attempt's files were not kept
 
@@ -172,11 +162,6 @@ def test_an_application_left_unfixed_for_months_no_longer_blocks_the_inmate(clie
         session.execute(update(Submission).values(status_changed_at=utcnow() - timedelta(days=61)))
     # Then another family of the inmate may apply, and the first one's late fix is refused
     assert flow.apply(client, second).status_code == 202
-    late = client.post(
-        f"/api/v1/applications/{app_id}/attempts",
-        headers=first.headers,
-        data={"institution": "TTD", "callsign": "7375", "relationship": "spouse"},
-        files=flow.application_files(),
-    )
+    late = flow.resubmit(client, first, app_id)
     assert late.status_code == 409
     assert late.json()["error"]["code"] == "inmate_has_service"

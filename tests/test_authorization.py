@@ -21,12 +21,7 @@ def test_family_gets_404_for_another_familys_application(client, rt, mail):
 
 def test_family_cannot_resubmit_another_familys_application(client, rt, mail):
     _, b, app_a = _approved_setup(client, rt, mail)
-    r = client.post(
-        f"/api/v1/applications/{app_a}/attempts",
-        headers=b.headers,
-        data={"institution": "TTD", "callsign": "7375", "relationship": "spouse"},
-        files=flow.application_files(),
-    )
+    r = flow.resubmit(client, b, app_a)
     assert r.status_code == 404
 
 

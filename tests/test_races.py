@@ -32,15 +32,9 @@ def test_a_double_clicked_resubmission_makes_one_new_attempt(client, rt, mail):
     flow.wait_status(client, fam, app_id, {"needs_fix"})
 
     def again():
-        return client.post(
-            f"/api/v1/applications/{app_id}/attempts",
-            headers=fam.headers,
-            data={"institution": "TTD", "callsign": "7375", "relationship": "spouse"},
-            files=flow.application_files(),
-        )
+        return flow.resubmit(client, fam, app_id)
 
     answers = _at_once(again, again)
     assert sorted(r.status_code for r in answers) == [202, 409]
     body = client.get(f"/api/v1/applications/{app_id}", headers=fam.headers).json()
     assert [a["number"] for a in body["attempts"]] == [1, 2]
-

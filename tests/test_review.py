@@ -110,12 +110,7 @@ def test_rejected_family_sees_reason_gets_email_and_resubmits(client, rt, mail):
     assert "審核未通過" in email.get_content()
     assert "請補上最近三個月的戶籍謄本。" in email.get_content()
     # The family fixes it and sends a new attempt; the reviewer sees the history
-    r = client.post(
-        f"/api/v1/applications/{app_id}/attempts",
-        headers=fam.headers,
-        data={"institution": "TTD", "callsign": "7375", "relationship": "spouse"},
-        files=flow.application_files(),
-    )
+    r = flow.resubmit(client, fam, app_id)
     assert r.status_code == 202
     assert r.json()["attempt"] == 2
     flow.wait_status(client, fam, app_id, {"awaiting_review"})

@@ -139,6 +139,22 @@ def wait_for(predicate: Callable[[], Any], timeout: float = 20.0, what: str = ""
     raise AssertionError(f"timed out waiting for {what or predicate}")
 
 
+def resubmit(
+    client: TestClient,
+    fam: Family,
+    app_id: str,
+    callsign: str = "7375",
+    files_: list[Any] | None = None,
+) -> Any:
+    """A new attempt of a service application, with the same fields as `apply`."""
+    return client.post(
+        f"/api/v1/applications/{app_id}/attempts",
+        headers=fam.headers,
+        data={"institution": "TTD", "callsign": callsign, "relationship": "spouse"},
+        files=files_ if files_ is not None else application_files(),
+    )
+
+
 def unsent_emails(rt: Runtime) -> int:
     from sqlalchemy import func, select
 
