@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 
 from familybook import admin
+from familybook.demo_files import write_demo_files
 from familybook.runtime import Runtime
 from moderation.taiwan_time import taiwan_date
 
@@ -43,6 +44,7 @@ def load_demo(rt: Runtime) -> dict[str, str]:
 
 def instructions(rt: Runtime, tokens: dict[str, str]) -> str:
     base = "http://localhost:8000"
+    files = write_demo_files(rt.settings.data_dir.resolve() / "demo")
     mail = rt.settings.mail_dir.resolve() if not rt.settings.smtp_url else rt.settings.smtp_url
     today = taiwan_date().isoformat()
     return f"""Demo loaded 示範資料已載入: 臺東戒治所 (TTD), inmates 7375, 7376, 7377 (restricted).
@@ -62,8 +64,9 @@ Try it (in another terminal, with `familybook serve` running):
   curl -s {base}/api/v1/institutions/TTD/inmates/7375 -H "authorization: Bearer $TOKEN"
   curl -s -XPOST {base}/api/v1/applications -H "authorization: Bearer $TOKEN" \\
     -F institution=TTD -F callsign=7375 -F relationship=spouse \\
-    -F identity_documents=@id-card.jpg -F relationship_documents=@household.pdf
+    -F identity_documents=@{files["id_card"]} -F relationship_documents=@{files["household"]}
   curl -s {base}/review/v1/queue -H 'authorization: Bearer {tokens["reviewer"]}'
-  (then POST /review/v1/items/ID/claim and /review/v1/items/ID/decision with an Idempotency-Key)
+  (then POST /review/v1/items/ID/claim and /review/v1/items/ID/decision with an Idempotency-Key;
+   once approved, post with -F attachments=@{files["photo"]}: the README shows how)
 Today is {today}; API docs: {base}/api/v1/docs and {base}/review/v1/docs
 """
