@@ -23,6 +23,11 @@ def suspension_due(active_strikes: int, policy: Policy, now: datetime) -> Suspen
     return SuspensionPlan(now, now + timedelta(days=policy.suspension_days))
 
 
+def suspension_running(*, until: datetime, lifted_at: datetime | None, now: datetime) -> bool:
+    """A suspension still keeps the family from posting: neither over nor lifted early."""
+    return lifted_at is None and until > now
+
+
 def ensure_appealable(
     *, appealed_at: datetime | None, created_at: datetime, now: datetime, policy: Policy
 ) -> None:

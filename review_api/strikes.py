@@ -13,7 +13,7 @@ from familybook.outbox import queue_email
 from moderation import emails
 from moderation.errors import NotFound
 from moderation.policy import Policy
-from moderation.strikes import suspension_due
+from moderation.strikes import suspension_due, suspension_running
 from storage.models import Account, Decision, Strike, Suspension
 from storage.strike_counts import active_strikes, counting
 
@@ -90,18 +90,24 @@ def lift_all(session: Session, account_id: str, *, by: str, now: datetime) -> in
     return len(active)
 
 
-def overrule(session: Session, strike: Strike, *, by: str, now: datetime) -> None:
-    """An overruled strike stops counting and lifts the suspension it caused; the other strikes
-    of that suspension count again."""
+def overrule(session: Session, strike: Strike, *, by: str, now: datetime) -> bool:
+    """An overruled strike stops counting (its appeal outcome says so, see `counting`). If the
+    suspension it helped cause is still running, that suspension is lifted and its other
+    strikes count again, as if it had never happened. A suspension that already ended, by
+    itself or lifted by an administrator, is left as it was: its strikes were served, and
+    reviving them would let a single new rejection suspend the family again. True if a
+    suspension was lifted."""
     if strike.suspension_id is None:
-        return
+        return False
     suspension = session.get(Suspension, strike.suspension_id)
     assert suspension is not None
-    if suspension.lifted_at is None:
-        lift(session, suspension, by=by, reason="strike_overruled", now=now)
+    if not suspension_running(until=suspension.until, lifted_at=suspension.lifted_at, now=now):
+        return False
+    lift(session, suspension, by=by, reason="strike_overruled", now=now)
     session.execute(
         update(Strike)
         .where(Strike.suspension_id == suspension.id, Strike.id != strike.id)
         .values(suspension_id=None)
         .execution_options(synchronize_session=False)
     )
+    return True
