@@ -28,6 +28,22 @@ def suspension_running(*, until: datetime, lifted_at: datetime | None, now: date
     return lifted_at is None and until > now
 
 
+def liftable(caused_by: dict[str, frozenset[str]], institution_ids: frozenset[str]) -> list[str]:
+    """Of the running suspensions (id → institutions whose post rejections caused it), those an
+    administrator of `institution_ids` may end early. Only a causing institution may, so that
+    one institution cannot undo another's sanction: Forbidden when suspensions run and none is
+    theirs. Nothing running is nothing to do, so a repeated lift answers like the first."""
+    mine = [sid for sid, causes in caused_by.items() if causes & institution_ids]
+    if caused_by and not mine:
+        raise Forbidden(
+            code="suspension_of_other_institution",
+            message="這次暫停是其他機關的審核結果造成的，只有該機關的管理者可以提前解除。",
+            message_en="Another institution's rejections caused this suspension; only its "
+            "administrators may lift it.",
+        )
+    return mine
+
+
 def ensure_appealable(
     *, appealed_at: datetime | None, created_at: datetime, now: datetime, policy: Policy
 ) -> None:

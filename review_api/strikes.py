@@ -13,8 +13,8 @@ from familybook.outbox import queue_email
 from moderation import emails
 from moderation.errors import NotFound
 from moderation.policy import Policy
-from moderation.strikes import suspension_due, suspension_running
-from storage.models import Account, Decision, Strike, Suspension
+from moderation.strikes import liftable, suspension_due, suspension_running
+from storage.models import Account, Decision, Strike, Submission, Suspension
 from storage.strike_counts import active_strikes, counting
 
 
@@ -76,18 +76,37 @@ def lift(session: Session, suspension: Suspension, *, by: str, reason: str, now:
     account.suspended_until = current_suspension_end(session, account.id, now)
 
 
-def lift_all(session: Session, account_id: str, *, by: str, now: datetime) -> int:
-    """An administrator lifts a suspension early; the strike count starts again."""
-    active = session.scalars(
+def _causing_institutions(session: Session, suspension_id: str) -> frozenset[str]:
+    return frozenset(
+        session.scalars(
+            select(Submission.institution_id)
+            .join(Strike, Strike.submission_id == Submission.id)
+            .where(Strike.suspension_id == suspension_id)
+            .distinct()
+        )
+    )
+
+
+def lift_early(
+    session: Session, account_id: str, *, institution_ids: frozenset[str], by: str, now: datetime
+) -> int:
+    """An administrator lifts the running suspensions their institutions caused; the strike
+    count starts again (the lifted suspension keeps its strikes). Returns how many."""
+    lock_account(session, account_id)  # not while a rejection is suspending the family anew
+    running = session.scalars(
         select(Suspension).where(
             Suspension.account_id == account_id,
             Suspension.lifted_at.is_(None),
             Suspension.until > now,
         )
     ).all()
-    for suspension in active:
-        lift(session, suspension, by=by, reason="lifted_by_admin", now=now)
-    return len(active)
+    allowed = liftable(
+        {s.id: _causing_institutions(session, s.id) for s in running}, institution_ids
+    )
+    for suspension in running:
+        if suspension.id in allowed:
+            lift(session, suspension, by=by, reason="lifted_by_admin", now=now)
+    return len(allowed)
 
 
 def overrule(session: Session, strike: Strike, *, by: str, now: datetime) -> bool:

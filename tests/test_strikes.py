@@ -170,3 +170,24 @@ def test_a_family_cannot_appeal_another_familys_strike(client, rt, mail):
     other = flow.family(client, mail, "other@example.com", n=2)
     assert appeal(client, other, strikes_of(client, fam)[0]["id"]).status_code == 404
     assert strikes_of(client, other) == []
+
+
+def test_only_an_admin_of_the_institution_whose_rejections_suspended_may_lift_it(client, rt, mail):
+    # Given a family served by TTD and HLD, suspended by TTD's rejections
+    _, fam, _ = _suspended_by_two_rejections(client, rt, mail)
+    flow.institution(rt, "HLD")
+    hld_reviewer = flow.staff(rt, "r@hld.example", ["HLD"])
+    hld_app = flow.apply(client, fam, code="HLD").json()["id"]
+    flow.wait_status(client, fam, hld_app, {"awaiting_review"})
+    assert flow.claim_and_decide(client, hld_reviewer, hld_app).status_code == 200
+    flow.institution(rt, "PTD")
+    # When HLD's administrator tries to lift it: the family is theirs, the suspension is not
+    r = lift(client, admin_of(rt, "HLD"), fam)
+    assert r.status_code == 403
+    assert r.json()["error"]["code"] == "suspension_of_other_institution"
+    # …and an administrator of an institution that does not serve the family does not see it
+    assert lift(client, admin_of(rt, "PTD"), fam).status_code == 404
+    # Then the family is still suspended; TTD's administrator can lift it
+    assert me(client, fam)["suspended_until"] is not None
+    assert lift(client, admin_of(rt, "TTD"), fam).status_code == 204
+    assert me(client, fam)["suspended_until"] is None

@@ -22,7 +22,8 @@ class AppealDecision(BaseModel):
 
 
 def _ensure_serves_family(session: SessionDep, staff: StaffMember, account_id: str) -> None:
-    # An administrator acts on families of their own institutions only: 404 otherwise.
+    # A family none of the administrator's institutions serves is not visible to them: 404.
+    # Which of its suspensions they may lift is decided apart (403 for another's).
     serves = session.scalar(
         select(Submission.id)
         .where(
@@ -38,7 +39,9 @@ def _ensure_serves_family(session: SessionDep, staff: StaffMember, account_id: s
 @router.delete("/accounts/{account_id}/suspension", status_code=status.HTTP_204_NO_CONTENT)
 def lift_suspension(account_id: str, session: SessionDep, admin: CurrentAdmin) -> Response:
     _ensure_serves_family(session, admin, account_id)
-    lifted = strikes.lift_all(session, account_id, by=admin.actor, now=utcnow())
+    lifted = strikes.lift_early(
+        session, account_id, institution_ids=admin.institution_ids, by=admin.actor, now=utcnow()
+    )
     record(session, admin.actor, "lift_suspension", account_id=account_id, lifted=lifted)
     session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
