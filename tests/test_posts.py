@@ -1,16 +1,21 @@
-"""Contact-book posts: quota, review, delivery, strikes, suspensions and appeals (issue 5)."""
+"""Contact-book posts: quota, review, delivery, strikes and suspensions (issue 5).
+
+Appeals and the ends of suspensions: tests/test_strikes.py; the institution's book:
+tests/test_institution_posts.py.
+"""
 
 import concurrent.futures
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 
-from storage.models import Strike, utcnow
+from sqlalchemy import func, select, text, update
+
+from storage.models import Strike, Submission, Suspension, utcnow
+from tests.conftest import BACKEND
 from tests.support import files, flow
-
-
-def _setup(client, rt, mail, **policy):
-    flow.institution(rt, "TTD", **policy)
-    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
-    fam, app_id = flow.approved_family(client, mail, reviewer, "fam@example.com")
-    return reviewer, fam, app_id
+from tests.support.posting import admin_of, lift, me, rejected_post, served_family
 
 
 def _reject(client, reviewer, fam, post_id, code="off_topic"):
@@ -19,8 +24,34 @@ def _reject(client, reviewer, fam, post_id, code="off_topic"):
     assert r.json() == {"status": "rejected"}, r.text
 
 
+def _approved_post(client, reviewer, fam, app_id):
+    post_id = flow.post(client, fam, app_id).json()["id"]
+    flow.wait_post(client, fam, post_id, {"awaiting_review"})
+    assert flow.claim_and_decide(client, reviewer, post_id).json() == {"status": "approved"}
+    return post_id
+
+
+def _submitted_days_ago(rt, post_id, days):
+    with rt.db.session() as session:
+        session.execute(
+            update(Submission)
+            .where(Submission.id == post_id)
+            .values(submitted_at=utcnow() - timedelta(days=days))
+        )
+
+
+def _submitted(rt, post_id):
+    """When the post was sent, as the quota counts it."""
+    with rt.db.session() as session:
+        return session.scalar(select(Submission.submitted_at).where(Submission.id == post_id))
+
+
+def _next_allowed(refusal):
+    return datetime.fromisoformat(refusal.json()["error"]["next_allowed_at"])
+
+
 def test_approved_post_is_emailed_delivered_and_uses_the_quota(client, rt, mail):
-    reviewer, fam, app_id = _setup(client, rt, mail)
+    reviewer, fam, app_id = served_family(client, rt, mail)
     r = flow.post(client, fam, app_id)
     assert r.status_code == 202, r.text
     post_id = r.json()["id"]
@@ -36,11 +67,11 @@ def test_approved_post_is_emailed_delivered_and_uses_the_quota(client, rt, mail)
     content = email.get_content()
     assert "審核通過" in content and "聯絡簿主旨：小明的成績單" in content
     assert "與申請對象關係：配偶" in content
-    # The quota refuses the next post and says when
+    # The quota refuses the next post and says when: 30 days after this one
     again = flow.post(client, fam, app_id, title="第二則")
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "quota_used"
-    assert again.json()["error"]["next_allowed_at"] > utcnow().isoformat()
+    assert _next_allowed(again) - _submitted(rt, post_id) == timedelta(days=30)
     # The institution prints it and marks it delivered
     waiting = client.get("/review/v1/deliveries?institution=TTD", headers=reviewer).json()
     assert [p["id"] for p in waiting] == [post_id]
@@ -53,8 +84,35 @@ def test_approved_post_is_emailed_delivered_and_uses_the_quota(client, rt, mail)
     assert client.get("/review/v1/deliveries", headers=reviewer).json() == []
 
 
+def test_the_next_post_is_accepted_once_the_interval_has_passed(client, rt, mail):
+    # Given an approved post sent 29 days ago, under the default 30-day interval
+    reviewer, fam, app_id = served_family(client, rt, mail)
+    post_id = _approved_post(client, reviewer, fam, app_id)
+    _submitted_days_ago(rt, post_id, 29)
+    # Then a new post is still refused
+    assert flow.post(client, fam, app_id, title="第二則").status_code == 409
+    # When it was sent just over 30 days ago
+    _submitted_days_ago(rt, post_id, 30.001)
+    # Then the new post is accepted
+    assert flow.post(client, fam, app_id, title="第二則").status_code == 202
+
+
+def test_a_seven_day_policy_allows_the_next_post_seven_days_after(client, rt, mail):
+    # Given an institution whose juveniles may receive a post every 7 days
+    reviewer, fam, app_id = served_family(client, rt, mail, post_interval_days=7)
+    post_id = _approved_post(client, reviewer, fam, app_id)
+    # When the family posts again at once, it is told: 7 days after the approved one
+    refused = flow.post(client, fam, app_id, title="第二則")
+    assert refused.status_code == 409
+    assert _next_allowed(refused) - _submitted(rt, post_id) == timedelta(days=7)
+    assert "每 7 天" in refused.json()["error"]["message"]
+    # …and once those 7 days are over the post is accepted
+    _submitted_days_ago(rt, post_id, 7.001)
+    assert flow.post(client, fam, app_id, title="第二則").status_code == 202
+
+
 def test_only_one_post_may_be_in_flight(client, rt, mail):
-    _, fam, app_id = _setup(client, rt, mail)
+    _, fam, app_id = served_family(client, rt, mail)
     assert flow.post(client, fam, app_id).status_code == 202
     r = flow.post(client, fam, app_id, title="再一則")
     assert r.status_code == 409
@@ -71,7 +129,7 @@ def test_posting_needs_an_approved_application(client, rt, mail):
 
 
 def test_body_over_100_characters_is_refused_but_emoji_count_as_one(client, rt, mail):
-    _, fam, app_id = _setup(client, rt, mail)
+    _, fam, app_id = served_family(client, rt, mail)
     r = flow.post(client, fam, app_id, body="好" * 101)
     assert r.status_code == 422
     assert "body" in r.json()["error"]["fields"]
@@ -80,7 +138,7 @@ def test_body_over_100_characters_is_refused_but_emoji_count_as_one(client, rt, 
 
 
 def test_phone_numbers_and_links_are_flagged_for_the_reviewer(client, rt, mail):
-    reviewer, fam, app_id = _setup(client, rt, mail)
+    reviewer, fam, app_id = served_family(client, rt, mail)
     post_id = flow.post(
         client, fam, app_id, body="打給我 0912-345-678 或看 www.example.com"
     ).json()["id"]
@@ -93,7 +151,7 @@ def test_phone_numbers_and_links_are_flagged_for_the_reviewer(client, rt, mail):
 
 
 def test_a_rejected_post_does_not_use_the_quota_and_can_be_resubmitted(client, rt, mail):
-    reviewer, fam, app_id = _setup(client, rt, mail)
+    reviewer, fam, app_id = served_family(client, rt, mail)
     post_id = flow.post(client, fam, app_id).json()["id"]
     _reject(client, reviewer, fam, post_id)
     body = client.get(f"/api/v1/posts/{post_id}", headers=fam.headers).json()
@@ -108,46 +166,112 @@ def test_a_rejected_post_does_not_use_the_quota_and_can_be_resubmitted(client, r
     assert r.json()["attempt"] == 2
 
 
-def test_three_rejections_suspend_until_the_admin_lifts_it(client, rt, mail):
-    reviewer, fam, app_id = _setup(client, rt, mail, strikes_to_suspend=3, suspension_days=30)
-    admin = flow.staff(rt, "admin@ttd.example", ["TTD"], role="admin")
-    for i in range(3):
-        post_id = flow.post(client, fam, app_id, title=f"第{i + 1}則").json()["id"]
-        _reject(client, reviewer, fam, post_id)
-    me = client.get("/api/v1/me", headers=fam.headers).json()
-    assert me["suspended_until"] is not None
+def test_three_rejections_suspend_until_the_admin_lifts_it_and_the_count_restarts(client, rt, mail):
+    # Given the default policy: 3 rejections suspend for 30 days
+    reviewer, fam, app_id = served_family(client, rt, mail)
+    admin = admin_of(rt)
+    for n in (1, 2):
+        rejected_post(client, reviewer, fam, app_id, title=f"第{n}則")
+        assert me(client, fam)["strike_count"] == n
+        assert me(client, fam)["suspended_until"] is None
+    # When the third post is rejected
+    rejected_post(client, reviewer, fam, app_id, title="第3則")
+    # Then the family is suspended, the fourth try refused with the date, one email sent
+    until = me(client, fam)["suspended_until"]
+    assert until is not None
     refused = flow.post(client, fam, app_id, title="第四則")
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "suspended"
-    assert refused.json()["error"]["until"] == me["suspended_until"]
+    assert refused.json()["error"]["until"] == until
     assert "暫停" in mail.wait_for_subject(fam.email, "posting suspended")["Subject"]
     flow.wait_for(lambda: flow.unsent_emails(rt) == 0, what="outbox drained")
-    assert [m for m in mail.to(fam.email) if "暫停" in m["Subject"]] != [] == [
-        m for m in mail.to(fam.email) if "暫停" in m["Subject"]
-    ][1:]
-    # A reviewer cannot lift it; the administrator can, and the count starts again
-    assert (
-        client.delete(f"/review/v1/accounts/{me['id']}/suspension", headers=reviewer).status_code
-        == 403
+    assert len([m for m in mail.to(fam.email) if "暫停" in m["Subject"]]) == 1
+    # A reviewer cannot lift it; the administrator can
+    assert lift(client, reviewer, fam).status_code == 403
+    assert lift(client, admin, fam).status_code == 204
+    assert me(client, fam)["suspended_until"] is None
+    assert me(client, fam)["strike_count"] == 0
+    # Then posting works again and the count restarted: a new rejection is 1 of 3, not 4
+    rejected_post(client, reviewer, fam, app_id, title="第五則")
+    assert me(client, fam)["strike_count"] == 1
+    assert me(client, fam)["suspended_until"] is None
+    assert flow.post(client, fam, app_id, title="第六則").status_code == 202
+
+
+def test_the_rejection_email_carries_the_reason_and_the_advice(client, rt, mail):
+    reviewer, fam, app_id = served_family(client, rt, mail)
+    post_id = flow.post(client, fam, app_id).json()["id"]
+    flow.wait_post(client, fam, post_id, {"awaiting_review"})
+    assert client.post(f"/review/v1/items/{post_id}/claim", headers=reviewer).status_code == 200
+    r = client.post(
+        f"/review/v1/items/{post_id}/decision",
+        json={"decision": "reject", "reason_code": "off_topic", "advice": "請分享孩子的近況。"},
+        headers={**reviewer, "Idempotency-Key": post_id},
     )
-    assert (
-        client.delete(f"/review/v1/accounts/{me['id']}/suspension", headers=admin).status_code
-        == 204
-    )
-    me = client.get("/api/v1/me", headers=fam.headers).json()
-    assert me["suspended_until"] is None
-    assert me["strike_count"] == 0
-    assert flow.post(client, fam, app_id, title="第五則").status_code == 202
+    assert r.status_code == 200, r.text
+    content = mail.wait_for_subject(fam.email, "contact-book post not approved").get_content()
+    assert "未通過原因：內容與子女照顧或家庭支持無關。" in content
+    assert "審核意見：請分享孩子的近況。" in content
+    assert "not about the children's care" in content
+    assert "聯絡簿主旨：小明的成績單" in content
 
 
 def test_automated_check_failures_never_count(client, rt, mail):
-    _, fam, app_id = _setup(client, rt, mail, strikes_to_suspend=1)
+    # Given a policy where a single rejection would suspend
+    reviewer, fam, app_id = served_family(client, rt, mail, strikes_to_suspend=1)
+    # When a post's file fails the automated checks
     post_id = flow.post(client, fam, app_id, photo=b"<html>not a photo</html>").json()["id"]
-    flow.wait_post(client, fam, post_id, {"needs_fix"})
-    assert client.get("/api/v1/me", headers=fam.headers).json()["strike_count"] == 0
+    body = flow.wait_post(client, fam, post_id, {"needs_fix"})
+    assert body["reasons"][0]["code"] == "file_type"
+    # Then no reviewer sees it, no strike is recorded and the family is not suspended
+    assert client.get("/review/v1/queue?kind=post", headers=reviewer).json() == []
+    assert client.get("/api/v1/strikes", headers=fam.headers).json() == []
+    assert me(client, fam)["strike_count"] == 0
+    assert me(client, fam)["suspended_until"] is None
+    with rt.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Strike)) == 0
+    # …and the family fixes it and sends it again
+    r = client.post(
+        f"/api/v1/posts/{post_id}/attempts",
+        headers=fam.headers,
+        data={"application_id": app_id, "title": "改好了", "body": "小明很好。"},
+        files=[("attachments", ("new.png", files.png_photo(), "image/png"))],
+    )
+    assert r.status_code == 202, r.text
+
+
+@contextmanager
+def _account_held(rt, email: str, waiters: int) -> Iterator[None]:
+    """Hold the family's account row (what counting a strike locks) until `waiters` requests
+    queue behind it, then let them all go: they decide at the same moment."""
+    with rt.db.engine.connect() as conn:
+        conn.execute(  # on SQLite this BEGIN IMMEDIATE holds the database's write lock
+            text("SELECT id FROM accounts WHERE email = :e" + _for_update()), {"e": email}
+        )
+        yield
+        if BACKEND == "production":
+            flow.wait_for(lambda: _waiting_for_account(conn) >= waiters, what="both waiting")
+        else:
+            threading.Event().wait(1.0)  # SQLite: nothing to observe; they wait at BEGIN
+        conn.commit()
+
+
+def _for_update() -> str:
+    return " FOR UPDATE" if BACKEND == "production" else ""
+
+
+def _waiting_for_account(conn) -> int:
+    # Sessions of this database blocked by a lock (ours, or a fellow waiter's on the same row)
+    query = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND cardinality(pg_blocking_pids(pid)) > 0"
+    )
+    return int(conn.execute(query).scalar() or 0)
 
 
 def test_concurrent_rejections_are_each_counted_once(client, rt, mail):
+    # Given a 2-strike policy, and a family with two approved services, a post to each
+    # claimed by two reviewers
     flow.institution(rt, "TTD", strikes_to_suspend=2)
     one = flow.staff(rt, "one@ttd.example", ["TTD"])
     two = flow.staff(rt, "two@ttd.example", ["TTD"])
@@ -158,7 +282,7 @@ def test_concurrent_rejections_are_each_counted_once(client, rt, mail):
     posts = [flow.post(client, fam, a).json()["id"] for a in (first_app, second_app)]
     for post_id, reviewer in zip(posts, (one, two), strict=True):
         flow.wait_post(client, fam, post_id, {"awaiting_review"})
-        client.post(f"/review/v1/items/{post_id}/claim", headers=reviewer)
+        assert client.post(f"/review/v1/items/{post_id}/claim", headers=reviewer).is_success
 
     def reject(pair):
         post_id, reviewer = pair
@@ -168,19 +292,47 @@ def test_concurrent_rejections_are_each_counted_once(client, rt, mail):
             headers={**reviewer, "Idempotency-Key": post_id},
         )
 
+    # When both rejections are decided at the same moment
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
-        results = list(pool.map(reject, zip(posts, (one, two), strict=True)))
-    assert [r.status_code for r in results] == [200, 200]
-    # A retried decision is not counted again
-    assert reject((posts[0], one)).status_code == 200
+        with _account_held(rt, fam.email, waiters=2):
+            futures = [pool.submit(reject, pair) for pair in zip(posts, (one, two), strict=True)]
+        results = [f.result() for f in futures]
+    assert [r.status_code for r in results] == [200, 200], [r.text for r in results]
+    # Then both count: the later one saw the earlier and suspended the family with both
+    assert me(client, fam)["suspended_until"] is not None
+    assert [s["counts"] for s in client.get("/api/v1/strikes", headers=fam.headers).json()] == [
+        False,
+        False,
+    ]
+    # When a decision is retried with the same Idempotency-Key
+    retry = reject((posts[0], one))
+    # Then it answers the first result and is not counted again
+    assert retry.json() == {"status": "rejected"}
+    assert me(client, fam)["strike_count"] == 0
     with rt.db.session() as session:
-        assert session.query(Strike).count() == 2
-        assert session.query(Strike).filter(Strike.suspension_id.is_not(None)).count() == 2
-    assert client.get("/api/v1/me", headers=fam.headers).json()["suspended_until"] is not None
+        assert session.scalar(select(func.count()).select_from(Strike)) == 2
+        assert session.scalar(select(func.count()).select_from(Suspension)) == 1
+
+
+def test_a_reviewer_of_another_institution_cannot_list_or_mark_deliveries(client, rt, mail):
+    # Given an approved post of TTD waiting to be delivered
+    reviewer, fam, app_id = served_family(client, rt, mail)
+    post_id = _approved_post(client, reviewer, fam, app_id)
+    flow.institution(rt, "HLD")
+    other = flow.staff(rt, "o@hld.example", ["HLD"])
+    # Then HLD's reviewer neither sees it nor can mark it delivered
+    assert client.get("/review/v1/deliveries?institution=TTD", headers=other).status_code == 404
+    assert client.get("/review/v1/deliveries", headers=other).json() == []
+    assert client.post(f"/review/v1/items/{post_id}/delivered", headers=other).status_code == 404
+    assert client.get(f"/api/v1/posts/{post_id}", headers=fam.headers).json()["status"] == (
+        "approved"
+    )
+    waiting = client.get("/review/v1/deliveries", headers=reviewer).json()
+    assert [p["id"] for p in waiting] == [post_id]
 
 
 def test_a_reviewer_of_another_institution_cannot_see_or_decide_the_post(client, rt, mail):
-    _, fam, app_id = _setup(client, rt, mail)
+    _, fam, app_id = served_family(client, rt, mail)
     flow.institution(rt, "HLD")
     other = flow.staff(rt, "o@hld.example", ["HLD"])
     post_id = flow.post(client, fam, app_id).json()["id"]
@@ -197,7 +349,7 @@ def test_a_reviewer_of_another_institution_cannot_see_or_decide_the_post(client,
 
 
 def test_the_institution_publishes_to_the_familys_book(client, rt, mail):
-    reviewer, fam, app_id = _setup(client, rt, mail)
+    reviewer, fam, app_id = served_family(client, rt, mail)
     r = client.post(
         "/review/v1/institution-posts",
         headers=reviewer,
