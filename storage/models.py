@@ -356,7 +356,14 @@ class InstitutionPostFile(Base):
     __tablename__ = "institution_post_files"
     id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
     institution_post_id: Mapped[str] = mapped_column(ForeignKey("institution_posts.id"), index=True)
+    #: The staff member's file name, cleaned; only ever shown, never used in a path.
     original_name: Mapped[str] = mapped_column(String(255))
+    #: The original as uploaded, kept for the record; never served to the family.
     detected_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(BigInteger)
     storage_key: Mapped[str] = mapped_column(String(100))
+    #: The checks' re-encoded copy without metadata: the only file the family gets. None only
+    #: for entries published before the checks ran on staff files (never served).
+    sanitized_key: Mapped[str | None] = mapped_column(String(100))
+    sanitized_type: Mapped[str | None] = mapped_column(String(100))
+    sanitized_size: Mapped[int | None] = mapped_column(BigInteger)

@@ -348,30 +348,6 @@ def test_a_reviewer_of_another_institution_cannot_see_or_decide_the_post(client,
     assert client.get("/review/v1/queue?kind=post", headers=other).json() == []
 
 
-def test_the_institution_publishes_to_the_familys_book(client, rt, mail):
-    reviewer, fam, app_id = served_family(client, rt, mail)
-    r = client.post(
-        "/review/v1/institution-posts",
-        headers=reviewer,
-        data={
-            "application_id": app_id,
-            "title": "爸爸的信",
-            "body": "這是爸爸這個月寫給孩子的信。",
-        },
-        files=[("files", ("letter.pdf", files.household_pdf(), "application/pdf"))],
-    )
-    assert r.status_code == 201, r.text
-    entries = client.get("/api/v1/institution-posts", headers=fam.headers).json()
-    assert [e["title"] for e in entries] == ["爸爸的信"]
-    file_id = entries[0]["files"][0]["id"]
-    got = client.get(
-        f"/api/v1/institution-posts/{entries[0]['id']}/files/{file_id}", headers=fam.headers
-    )
-    assert got.status_code == 200
-    assert got.content.startswith(b"%PDF")
-    assert mail.wait_for_subject(fam.email, "機關聯絡簿")
-
-
 def test_a_post_cannot_be_sent_while_the_inmate_is_under_a_restriction(client, rt, mail):
     from storage.models import Inmate
 

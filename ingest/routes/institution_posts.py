@@ -1,4 +1,8 @@
-"""The institution's book as the family sees it (查看機關聯絡簿)."""
+"""The institution's book as the family sees it (查看機關聯絡簿).
+
+Families get only the checks' sanitized copy of a staff file, never the original (which may
+carry EXIF with GPS or hidden content); a file without one is neither listed nor served.
+"""
 
 from typing import Any
 
@@ -35,8 +39,14 @@ def list_entries(account: CurrentFamily, session: SessionDep) -> list[dict[str, 
                 "created_at": entry.created_at.isoformat(),
                 "application_id": entry.application_id,
                 "files": [
-                    {"id": f.id, "name": f.original_name, "type": f.detected_type, "size": f.size}
+                    {
+                        "id": f.id,
+                        "name": f.original_name,
+                        "type": f.sanitized_type,
+                        "size": f.sanitized_size,
+                    }
                     for f in files
+                    if f.sanitized_key is not None
                 ],
             }
         )
@@ -54,11 +64,12 @@ def entry_file(
         or entry.account_id != account.id
         or row is None
         or row.institution_post_id != entry.id
+        or row.sanitized_key is None
     ):
         raise NotFound(code="not_found", message="找不到這個檔案。", message_en="Not found.")
     return FileResponse(
-        rt.files.path(row.storage_key),
-        media_type=row.detected_type,
+        rt.files.path(row.sanitized_key),
+        media_type=row.sanitized_type,
         headers={
             "Content-Disposition": f'inline; filename="{row.id}"',
             "X-Content-Type-Options": "nosniff",
