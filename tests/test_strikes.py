@@ -191,3 +191,17 @@ def test_only_an_admin_of_the_institution_whose_rejections_suspended_may_lift_it
     assert me(client, fam)["suspended_until"] is not None
     assert lift(client, admin_of(rt, "TTD"), fam).status_code == 204
     assert me(client, fam)["suspended_until"] is None
+
+
+def test_an_administrator_of_another_institution_neither_sees_nor_decides_the_appeal(
+    client, rt, mail
+):
+    reviewer, fam, app_id = served_family(client, rt, mail)
+    rejected_post(client, reviewer, fam, app_id)
+    strike_id = strikes_of(client, fam)[0]["id"]
+    assert appeal(client, fam, strike_id).status_code == 200
+    flow.institution(rt, "HLD")
+    other = admin_of(rt, "HLD")
+    assert client.get("/review/v1/appeals", headers=other).json() == []
+    assert decide_appeal(client, other, strike_id, "overrule").status_code == 404
+    assert strikes_of(client, fam)[0]["appeal_outcome"] is None
