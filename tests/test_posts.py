@@ -250,7 +250,7 @@ def _account_held(rt, email: str, waiters: int) -> Iterator[None]:
         )
         yield
         if BACKEND == "production":
-            flow.wait_for(lambda: _waiting_for_account(conn) >= waiters, what="both waiting")
+            flow.wait_for(lambda: _waiting_for_account(rt) >= waiters, what="both waiting")
         else:
             threading.Event().wait(1.0)  # SQLite: nothing to observe; they wait at BEGIN
         conn.commit()
@@ -260,13 +260,15 @@ def _for_update() -> str:
     return " FOR UPDATE" if BACKEND == "production" else ""
 
 
-def _waiting_for_account(conn) -> int:
-    # Sessions of this database blocked by a lock (ours, or a fellow waiter's on the same row)
+def _waiting_for_account(rt) -> int:
+    """Sessions of this database blocked by a lock (ours, or a fellow waiter's on the row).
+    Asked on a connection of its own: a transaction sees pg_stat_activity as it first saw it."""
     query = text(
         "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
         "AND cardinality(pg_blocking_pids(pid)) > 0"
     )
-    return int(conn.execute(query).scalar() or 0)
+    with rt.db.engine.connect() as conn:
+        return int(conn.execute(query).scalar() or 0)
 
 
 def test_concurrent_rejections_are_each_counted_once(client, rt, mail):
