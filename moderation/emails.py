@@ -66,7 +66,10 @@ def decision(
     outcome_en = "approved" if approved else "not approved"
     lines += ["", f"Hello,\nYour {what_en} was {outcome_en}."]
     if not approved:
-        lines.append(f"Reason: {reason_en}. Please log in, fix it and send it again.")
+        lines.append(f"Reason: {reason_en}.")
+        if advice:
+            lines.append(f"The reviewer's advice (in Chinese above): {advice}")
+        lines.append("Please log in, fix it and send it again.")
     subject = f"家庭聯絡簿審核結果通知：{result} Familybook: {what_en} {outcome_en}"
     return Email(to, subject, "\n".join(lines) + SIGNATURE)
 

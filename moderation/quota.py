@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from moderation.errors import Conflict, Forbidden
 from moderation.policy import Policy
 from moderation.statuses import Status
+from moderation.taiwan_time import for_people
 
 #: A post in one of these is still being handled: the family must wait for it.
 IN_FLIGHT = frozenset(
@@ -22,16 +23,14 @@ class EarlierPost:
     submitted_at: datetime
 
 
-def _fmt(moment: datetime) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
-
-
 def ensure_not_suspended(suspended_until: datetime | None, now: datetime) -> None:
     if suspended_until is not None and suspended_until > now:
         raise Forbidden(
             code="suspended",
-            message=f"因多次審核未通過，發佈權限暫停至 {_fmt(suspended_until)}，屆時即可再發佈。",
-            message_en=f"Posting is suspended until {suspended_until.isoformat()}.",
+            message=(
+                f"因多次審核未通過，發佈權限暫停至 {for_people(suspended_until)}，屆時即可再發佈。"
+            ),
+            message_en=f"Posting is suspended until {for_people(suspended_until)}.",
             extra={"until": suspended_until.isoformat()},
         )
 
@@ -55,8 +54,8 @@ def ensure_quota(
         raise Conflict(
             code="quota_used",
             message=f"每 {policy.post_interval_days} 天可發佈一則聯絡簿，下次可發佈的時間是 "
-            f"{_fmt(next_allowed)}。",
+            f"{for_people(next_allowed)}。",
             message_en=f"One post every {policy.post_interval_days} days; the next is allowed "
-            f"at {next_allowed.isoformat()}.",
+            f"at {for_people(next_allowed)}.",
             extra={"next_allowed_at": next_allowed.isoformat()},
         )

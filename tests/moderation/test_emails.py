@@ -43,3 +43,21 @@ def test_the_suspension_email_gives_the_end_in_taiwan_time():
     until = datetime(2027, 1, 31, 16, 30, tzinfo=UTC)
     email = emails.suspension(to="f@example.com", until=until, strikes=3)
     assert "2027-02-01 00:30（臺灣時間 Taiwan time）" in email.body
+
+
+def test_a_refusal_for_the_quota_names_the_next_day_in_taiwan_time():
+    from datetime import timedelta
+
+    import pytest
+
+    from moderation.errors import Conflict
+    from moderation.policy import Policy
+    from moderation.quota import EarlierPost, ensure_quota
+    from moderation.statuses import Status
+
+    approved_at = datetime(2027, 1, 1, 17, 0, tzinfo=UTC)  # 01:00 on 2 January in Taiwan
+    earlier = [EarlierPost("p1", Status.APPROVED, approved_at)]
+    with pytest.raises(Conflict) as refused:
+        ensure_quota(earlier, Policy(post_interval_days=7), approved_at + timedelta(days=1))
+    assert "2027-01-09 01:00（臺灣時間 Taiwan time）" in refused.value.message
+    assert refused.value.extra["next_allowed_at"] == "2027-01-08T17:00:00+00:00"
