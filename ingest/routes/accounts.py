@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from ingest import accounts
 from ingest.deps import CurrentFamily, RuntimeDep, SessionDep
+from ingest.schemas import AccountCreated, Profile, ResendNotice, SessionOut, Verified
 from moderation.errors import InvalidInput, invalid_fields
 from moderation.registration import MOBILE_ERROR, PHONE_ERROR, clean_mobile, clean_phone
 from moderation.taiwan_time import taiwan_date
@@ -32,12 +33,6 @@ class RegistrationIn(BaseModel):
     consent: bool | None = None
 
 
-class AccountCreated(BaseModel):
-    id: str
-    email: str
-    verified: bool
-
-
 class TokenIn(BaseModel):
     token: str
 
@@ -49,11 +44,6 @@ class EmailIn(BaseModel):
 class LoginIn(BaseModel):
     email: str
     password: str
-
-
-class SessionOut(BaseModel):
-    token: str
-    expires_at: str
 
 
 class ProfilePatch(BaseModel):
@@ -90,14 +80,16 @@ def register(body: RegistrationIn, session: SessionDep, rt: RuntimeDep) -> dict[
     return {"id": account.id, "email": account.email, "verified": False}
 
 
-@router.post("/accounts/verify")
+@router.post("/accounts/verify", response_model=Verified)
 def verify(body: TokenIn, session: SessionDep) -> dict[str, bool]:
     accounts.verify_email(session, body.token)
     session.commit()
     return {"verified": True}
 
 
-@router.post("/accounts/verify/resend", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/accounts/verify/resend", status_code=status.HTTP_202_ACCEPTED, response_model=ResendNotice
+)
 def resend(body: EmailIn, session: SessionDep, rt: RuntimeDep) -> dict[str, str]:
     email_id = accounts.resend_verification(session, rt.settings, body.email)
     session.commit()
@@ -120,12 +112,12 @@ def _active_until(until: datetime | None) -> str | None:
     return until.isoformat() if until is not None and until > utcnow() else None
 
 
-@router.get("/me")
+@router.get("/me", response_model=Profile)
 def me(account: CurrentFamily, session: SessionDep) -> dict[str, Any]:
     return profile(account, active_strikes(session, account.id))
 
 
-@router.patch("/me")
+@router.patch("/me", response_model=Profile)
 def update_me(body: ProfilePatch, account: CurrentFamily, session: SessionDep) -> dict[str, Any]:
     others = sorted(set(body.model_dump(exclude_unset=True)) - {"mobile", "phone"})
     if others:

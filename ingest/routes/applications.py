@@ -8,6 +8,7 @@ from sqlalchemy import select
 from ingest import applications
 from ingest.applications import FILE_FIELDS
 from ingest.deps import CurrentFamily, RuntimeDep, SessionDep, UploadingFamily
+from ingest.schemas import ApplicationStatus, SubmissionAccepted
 from ingest.submissions import accept_upload, limits_from
 from ingest.views import application_view
 from moderation.errors import NotFound
@@ -53,7 +54,12 @@ UPLOAD_DOC = {
 }
 
 
-@router.post("/applications", status_code=status.HTTP_202_ACCEPTED, openapi_extra=UPLOAD_DOC)
+@router.post(
+    "/applications",
+    status_code=status.HTTP_202_ACCEPTED,
+    openapi_extra=UPLOAD_DOC,
+    response_model=SubmissionAccepted,
+)
 async def apply(request: Request, account: UploadingFamily, rt: RuntimeDep) -> dict[str, Any]:
     return await accept_upload(
         request,
@@ -70,6 +76,7 @@ async def apply(request: Request, account: UploadingFamily, rt: RuntimeDep) -> d
     "/applications/{application_id}/attempts",
     status_code=status.HTTP_202_ACCEPTED,
     openapi_extra=UPLOAD_DOC,
+    response_model=SubmissionAccepted,
 )
 async def resubmit(
     application_id: str, request: Request, account: UploadingFamily, rt: RuntimeDep
@@ -88,7 +95,7 @@ async def resubmit(
     )
 
 
-@router.get("/applications")
+@router.get("/applications", response_model=list[ApplicationStatus])
 def list_applications(account: CurrentFamily, session: SessionDep) -> list[dict[str, Any]]:
     rows = session.scalars(
         select(Submission)
@@ -98,7 +105,7 @@ def list_applications(account: CurrentFamily, session: SessionDep) -> list[dict[
     return [application_view(session, s) for s in rows]
 
 
-@router.get("/applications/{application_id}")
+@router.get("/applications/{application_id}", response_model=ApplicationStatus)
 def get_application(
     application_id: str, account: CurrentFamily, session: SessionDep
 ) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ingest.applications import find_inmate
 from ingest.deps import SessionDep, VerifiedFamily
+from ingest.schemas import InmateMasked, InstitutionPublic
 from moderation.inmates import mask_name
 from moderation.policy import Policy
 from storage.models import Institution
@@ -14,7 +15,7 @@ from storage.models import Institution
 router = APIRouter(tags=["institutions"])
 
 
-@router.get("/institutions")
+@router.get("/institutions", response_model=list[InstitutionPublic])
 def institutions(session: SessionDep) -> list[dict[str, Any]]:
     rows = session.scalars(select(Institution).order_by(Institution.code))
     return [
@@ -23,7 +24,7 @@ def institutions(session: SessionDep) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/institutions/{code}/inmates/{callsign}")
+@router.get("/institutions/{code}/inmates/{callsign}", response_model=InmateMasked)
 def inmate(code: str, callsign: str, session: SessionDep, _: VerifiedFamily) -> dict[str, str]:
     # Only verified families may look up inmates: the roster is not for browsing.
     _, found = find_inmate(session, code, callsign)

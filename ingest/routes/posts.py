@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ingest import posts
 from ingest.deps import CurrentFamily, RuntimeDep, SessionDep, UploadingFamily
+from ingest.schemas import PostStatus, SubmissionAccepted
 from ingest.submissions import accept_upload, limits_from
 from ingest.views import post_view
 from storage.models import Submission, utcnow
@@ -37,7 +38,12 @@ UPLOAD_DOC = {
 }
 
 
-@router.post("/posts", status_code=status.HTTP_202_ACCEPTED, openapi_extra=UPLOAD_DOC)
+@router.post(
+    "/posts",
+    status_code=status.HTTP_202_ACCEPTED,
+    openapi_extra=UPLOAD_DOC,
+    response_model=SubmissionAccepted,
+)
 async def create(request: Request, account: UploadingFamily, rt: RuntimeDep) -> dict[str, Any]:
     return await accept_upload(
         request,
@@ -51,7 +57,10 @@ async def create(request: Request, account: UploadingFamily, rt: RuntimeDep) -> 
 
 
 @router.post(
-    "/posts/{post_id}/attempts", status_code=status.HTTP_202_ACCEPTED, openapi_extra=UPLOAD_DOC
+    "/posts/{post_id}/attempts",
+    status_code=status.HTTP_202_ACCEPTED,
+    openapi_extra=UPLOAD_DOC,
+    response_model=SubmissionAccepted,
 )
 async def resubmit(
     post_id: str, request: Request, account: UploadingFamily, rt: RuntimeDep
@@ -69,7 +78,7 @@ async def resubmit(
     )
 
 
-@router.get("/posts")
+@router.get("/posts", response_model=list[PostStatus])
 def list_posts(account: CurrentFamily, session: SessionDep) -> list[dict[str, Any]]:
     rows = session.scalars(
         select(Submission)
@@ -79,6 +88,6 @@ def list_posts(account: CurrentFamily, session: SessionDep) -> list[dict[str, An
     return [post_view(session, s) for s in rows]
 
 
-@router.get("/posts/{post_id}")
+@router.get("/posts/{post_id}", response_model=PostStatus)
 def get_post(post_id: str, account: CurrentFamily, session: SessionDep) -> dict[str, Any]:
     return post_view(session, posts.post_of(session, account, post_id))
