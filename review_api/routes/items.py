@@ -22,6 +22,7 @@ from review_api.deps import (
     visible_item,
 )
 from review_api.items import item_view
+from review_api.schemas import Claim, DecisionResult, QueueEntry, ReviewItem
 from storage.models import Attempt, Institution, StoredFile, Submission, utcnow
 from workers.actors import wake_email
 
@@ -34,7 +35,7 @@ class DecisionBody(BaseModel):
     advice: str | None = None
 
 
-@router.get("/queue")
+@router.get("/queue", response_model=list[QueueEntry])
 def queue(
     session: SessionDep,
     staff: CurrentStaff,
@@ -74,7 +75,7 @@ def queue(
     ]
 
 
-@router.post("/items/{item_id}/claim")
+@router.post("/items/{item_id}/claim", response_model=Claim)
 def claim(item_id: str, session: SessionDep, staff: CurrentStaff, rt: RuntimeDep) -> dict[str, Any]:
     submission = visible_item(session, staff, item_id)
     lease = timedelta(minutes=rt.settings.claim_lease_minutes)
@@ -94,7 +95,7 @@ def release(item_id: str, session: SessionDep, staff: CurrentStaff) -> Response:
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/items/{item_id}")
+@router.get("/items/{item_id}", response_model=ReviewItem)
 def item(item_id: str, session: SessionDep, staff: CurrentStaff) -> dict[str, Any]:
     submission = visible_item(session, staff, item_id)
     record(session, staff.actor, "view_item", submission_id=submission.id)
@@ -156,7 +157,7 @@ def file(
     )
 
 
-@router.post("/items/{item_id}/decision")
+@router.post("/items/{item_id}/decision", response_model=DecisionResult)
 def decide(
     item_id: str,
     body: DecisionBody,

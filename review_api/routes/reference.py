@@ -9,13 +9,14 @@ from familybook.operations import stuck_report
 from moderation.reasons import REASONS
 from moderation.statuses import Status
 from review_api.deps import CurrentStaff, RuntimeDep, SessionDep
+from review_api.schemas import ReasonOption, Stats
 from storage.models import Institution, Submission, utcnow
 from workers.broker import broker
 
 router = APIRouter(tags=["review"])
 
 
-@router.get("/reasons")
+@router.get("/reasons", response_model=list[ReasonOption])
 def reasons(_: CurrentStaff) -> list[dict[str, Any]]:
     return [
         {"code": r.code, "label": r.label, "label_en": r.label_en, "applies_to": list(r.applies_to)}
@@ -23,7 +24,7 @@ def reasons(_: CurrentStaff) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/stats")
+@router.get("/stats", response_model=Stats)
 def stats(session: SessionDep, staff: CurrentStaff, rt: RuntimeDep) -> dict[str, Any]:
     now = utcnow()
     rows = session.execute(
