@@ -4,9 +4,11 @@ embedded mode the worker pool inside the same process."""
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 
 from familybook import verify_page
@@ -16,6 +18,30 @@ from ingest.app import create_ingest_app
 from review_api.app import create_review_app
 
 log = logging.getLogger(__name__)
+
+
+class Health(BaseModel):
+    """The process is up (GET /healthz)."""
+
+    status: str
+
+
+class Readiness(BaseModel):
+    """Every part the system needs answers (GET /readyz); a 503 error body names the one down."""
+
+    status: str
+    database: str = Field(description="資料庫：ok")
+    broker: str = Field(description="broker：ok，或內建時 ok (in-process)")
+
+
+#: GET /readyz answers itself (200 or 503); this says what it answers.
+READY_DOC: dict[int | str, dict[str, Any]] = {
+    200: {"model": Readiness, "description": "Ready 可以服務"},
+    503: {
+        "description": "A part is down 有元件無法使用 (`error.parts` says which)",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    },
+}
 
 
 def _ready() -> tuple[bool, dict[str, str]]:
@@ -65,11 +91,11 @@ def create_app(*, run_workers: bool | None = None, apis: str = "all") -> FastAPI
     if apis in ("all", "review"):
         app.mount("/review/v1", create_review_app())
 
-    @app.get("/healthz")
+    @app.get("/healthz", response_model=Health)
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz")
+    @app.get("/readyz", responses=READY_DOC)
     def readyz() -> JSONResponse:
         ok, parts = _ready()
         if ok:
