@@ -82,7 +82,8 @@ class InstitutionPolicy(BaseModel):
     """An institution's public rules: who may apply, what may be uploaded, how often to post."""
 
     max_child_age: int = Field(description="子女年齡上限")
-    allowed_relationships: list[Relationship]
+    # Codes as `familybook institution add` stored them: not checked against the enum there.
+    allowed_relationships: list[str] = Field(description="可申請的關係代碼 (spouse, parent…)")
     applicant_photo_required: bool
     max_files_per_category: int
     max_application_bytes: int
