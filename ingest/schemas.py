@@ -89,6 +89,9 @@ class InstitutionPolicy(BaseModel):
     max_application_bytes: int
     allowed_types: list[str] = Field(description="可上傳的檔案類型 (MIME)")
     needs_fix_hold_days: int = Field(description="待補件保留收容人的天數")
+    allowed_types_by_category: dict[str, list[str]] = Field(
+        description="依檔案類別可上傳的類型；未列出的類別用 allowed_types"
+    )
     post_interval_days: int = Field(description="兩則聯絡簿之間的天數")
     post_max_files: int
     post_max_bytes: int
