@@ -1,4 +1,6 @@
-"""The pure parts: ID check digit and repairs, ROC dates, 稱謂 → relationship, the summary."""
+"""The pure parts: ID check digit and repairs, ROC dates, lines, names, the summary.
+
+稱謂 → relationship is in test_kinship.py."""
 
 from __future__ import annotations
 
@@ -8,7 +10,6 @@ import pytest
 
 from moderation.ocr import PrefillField, Status, summary_flag
 from moderation.ocr.idnumber import find_ids, is_valid
-from moderation.ocr.kinship import derive, matches, title_at_start
 from moderation.ocr.text import Line, Word, find_roc_dates, group_lines
 from moderation.ocr.verify import verify_name
 from tests.ocr.docgen import make_national_id
@@ -60,31 +61,6 @@ def test_roc_dates(text: str, iso: str) -> None:
 
 def test_impossible_dates_are_ignored() -> None:
     assert find_roc_dates("民國75年13月5日") == []
-
-
-@pytest.mark.parametrize(("applicant", "inmate", "code"), [
-    ("戶長", "配偶", "spouse"), ("配偶", "戶長", "spouse"),
-    ("戶長", "長子", "parent"), ("母", "戶長", "parent"), ("配偶", "次女", "parent"),
-    ("長子", "戶長", "child"), ("戶長", "父", "child"),
-    ("長子", "長女", "sibling"), ("次子", "三女", "sibling"), ("妹", "戶長", "sibling"),
-    ("戶長", "孫", "grandparent"), ("孫女", "配偶", "grandchild"),
-    ("同居人", "戶長", "cohabitant"), ("配偶", "父", "relative"),
-])
-def test_relationship_from_titles(applicant: str, inmate: str, code: str) -> None:
-    assert code in derive(applicant, inmate)
-
-
-def test_ambiguous_pairs_are_sets_and_relative_is_a_catch_all() -> None:
-    assert derive("長子", "孫") == {"parent", "relative"}
-    assert matches("relative", derive("戶長", "長子"))
-    assert not matches("relative", derive("同居人", "戶長"))
-    assert not matches("spouse", derive("戶長", "長子"))
-
-
-def test_titles_at_row_start() -> None:
-    assert title_at_start("長孫女高華柏民國") == "長孫女"
-    assert title_at_start("“戶長林晴文") == "戶長"
-    assert title_at_start("林子英民國") is None  # 子 inside a name is not a title
 
 
 def test_lines_are_rebuilt_from_word_boxes() -> None:
