@@ -44,20 +44,10 @@ from moderation.ocr.pages import load_pages
 from moderation.ocr.prefill import merge_pages
 from moderation.ocr.reader import read_pages
 from moderation.ocr.text import Line, Word
-from tests.ocr.docgen import VARIANTS, Case, make_card_case, make_register_case
+from tests.ocr.docgen import VARIANTS, declared_for, make_card_case, make_register_case
 
 FIELDS = {"card": ("name", "national_id", "birth_date"),
           "register": ("name", "national_id", "birth_date", "relationship")}
-
-
-def declared_for(case: Case) -> Declared:
-    if case.kind == "card":
-        p = case.truth
-        return Declared(p.name, p.national_id, p.birth_date)
-    hh = case.truth
-    a = hh.applicant
-    return Declared(a.name, a.national_id, a.birth_date, hh.inmate.name, hh.relationship,
-                    hh.inmate.birth_date)
 
 
 def cpu_seconds() -> float:

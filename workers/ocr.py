@@ -17,6 +17,7 @@ from moderation.flags import text_flags
 from moderation.ocr import (
     Declared,
     OcrSource,
+    declaration,
     prefill_identity_document,
     prefill_relationship_document,
     summary_flag,
@@ -44,19 +45,15 @@ SUMMARY_FLAG = "ocr_summary"
 PHOTO_TEXT_FLAG = "photo_contains_text"
 
 
-def _declared(session: Session, submission: Submission) -> Declared | None:
+def declared_for(session: Session, submission: Submission) -> Declared | None:
+    """What the family declared: the account, the roster's inmate name, the relationship."""
     application = session.get(Application, submission.id)
     account = session.get(Account, submission.account_id)
     if application is None or account is None:
         return None
     inmate = session.get(Inmate, application.inmate_id)
-    return Declared(
-        name=account.name,
-        national_id=account.national_id,
-        birth_date=account.birth_date,
-        inmate_name=inmate.name if inmate else None,
-        relationship=application.relationship,
-    )
+    return declaration(account, inmate_name=inmate.name if inmate else None,
+                       relationship=application.relationship)
 
 
 def _source(rt: Runtime, f: StoredFile) -> OcrSource:
@@ -110,7 +107,7 @@ def run_ocr(rt: Runtime, attempt_id: str) -> int:
             ).all()
             keys = [(f.id, f.sanitized_key) for f in photos]
         else:
-            declared = _declared(session, submission)
+            declared = declared_for(session, submission)
             files = session.scalars(
                 select(StoredFile).where(
                     StoredFile.attempt_id == attempt_id,

@@ -5,13 +5,14 @@ the family declared, field by field, for the reviewer. See prefill.py for the en
 """
 
 from .prefill import prefill_identity_document, prefill_relationship_document, summary_flag
-from .types import Declared, OcrSource, PrefillField, Status
+from .types import Declared, OcrSource, PrefillField, Status, declaration
 
 __all__ = [
     "Declared",
     "OcrSource",
     "PrefillField",
     "Status",
+    "declaration",
     "prefill_identity_document",
     "prefill_relationship_document",
     "summary_flag",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from typing import Protocol
 
 
 class Status(StrEnum):
@@ -18,7 +19,9 @@ class Status(StrEnum):
 
 @dataclass(frozen=True)
 class Declared:
-    """What the family declared, plus what we know about the inmate."""
+    """What the family declared, plus what we know about the inmate (only the roster's name:
+    the roster has neither the inmate's birth date nor ID number). Build it with `declaration`.
+    """
 
     name: str  # applicant's name, e.g. "王小明"
     national_id: str  # applicant's national ID, already validated
@@ -27,9 +30,27 @@ class Declared:
     # Applicant TO inmate: spouse, parent, child, sibling, grandparent, grandchild, relative,
     # cohabitant.
     relationship: str | None = None
-    # The inmate's birth date from the roster, if known: it confirms the inmate's register row
-    # when OCR misreads one character of the name (there is no ID number to do that).
-    inmate_birth_date: date | None = None
+
+
+class Applicant(Protocol):
+    """What an account holds about the applicant (storage.models.Account has these)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def national_id(self) -> str: ...
+    @property
+    def birth_date(self) -> date: ...
+
+
+def declaration(applicant: Applicant, *, inmate_name: str | None,
+                relationship: str | None) -> Declared:
+    """The one way a declaration is built: the OCR worker calls it with the account, the
+    roster's inmate name and the chosen relationship, and the tests and the benchmark call it
+    the same way, so that they measure what production can know, no more."""
+    return Declared(name=applicant.name, national_id=applicant.national_id,
+                    birth_date=applicant.birth_date, inmate_name=inmate_name,
+                    relationship=relationship)
 
 
 @dataclass(frozen=True)

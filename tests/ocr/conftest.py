@@ -13,21 +13,11 @@ from moderation.ocr import (
     prefill_identity_document,
     prefill_relationship_document,
 )
-from tests.ocr.docgen import VARIANTS, Case, make_card_case, make_register_case
+from tests.ocr.docgen import VARIANTS, Case, declared_for, make_card_case, make_register_case
 
 #: Documents per variant: few, because every one is a real tesseract run (~0.3-1.5 s).
 CARDS_PER_VARIANT = 4
 REGISTERS_PER_VARIANT = 3
-
-
-def declared_for(case: Case) -> Declared:
-    if case.kind == "card":
-        p = case.truth
-        return Declared(p.name, p.national_id, p.birth_date)
-    hh = case.truth
-    a = hh.applicant
-    return Declared(a.name, a.national_id, a.birth_date, hh.inmate.name, hh.relationship,
-                    hh.inmate.birth_date)
 
 
 def prefill(case: Case, declared: Declared | None = None) -> dict[str, PrefillField]:

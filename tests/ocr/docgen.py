@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from moderation.ocr import Declared, declaration
+
 FONT_PATH = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 FONT_BOLD_PATH = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
 FONT_TC_INDEX = 3  #: face "Noto Sans CJK TC" inside the collection
@@ -254,6 +256,16 @@ def make_card_case(seed: int, variant: str, out_dir: Path) -> Case:
     doc = make_id_card(p, rng)
     path = write_variant(doc, variant, out_dir / f"card-{seed}-{variant}", rng, portrait=False)
     return Case("card", variant, path, p)
+
+
+def declared_for(case: Case) -> Declared:
+    """The declaration for a generated case, built as the OCR worker builds it: from the
+    applicant's account fields, the roster's inmate name and the chosen relationship. Nothing
+    else the generator knows (the inmate's birth date, row or title) may leak into it."""
+    if case.kind == "card":
+        return declaration(case.truth, inmate_name=None, relationship=None)
+    hh = case.truth
+    return declaration(hh.applicant, inmate_name=hh.inmate.name, relationship=hh.relationship)
 
 
 RELATIONSHIPS = ("spouse", "parent", "child", "sibling", "grandparent", "grandchild")

@@ -12,7 +12,7 @@ from PIL import Image
 
 from moderation.ocr import OcrSource, PrefillField, Status, prefill_identity_document
 from moderation.ocr.prep import prepare
-from tests.ocr.conftest import declared_for
+from tests.ocr.docgen import declared_for
 
 CARD_FIELDS = ("name", "national_id", "birth_date")
 REGISTER_FIELDS = ("name", "national_id", "birth_date", "relationship", "inmate_name")

@@ -23,8 +23,7 @@ REGISTER = _lines(
     "長子 王文君 民國65年8月10日 K128364418 王宥俊 周家婷",
 )
 # The applicant is the 長子, the inmate the 戶長 (his father): the applicant is the "child".
-DECLARED = Declared("王文君", "K128364418", date(1976, 8, 10), "王宥俊", "child",
-                    date(1965, 4, 18))
+DECLARED = Declared("王文君", "K128364418", date(1976, 8, 10), "王宥俊", "child")
 
 
 def _by_field(lines: list[Line], d: Declared) -> dict[str, object]:
@@ -46,14 +45,56 @@ def test_inmate_name_in_a_parent_column_is_not_his_row() -> None:
     assert got["relationship"].status == Status.MISMATCH
 
 
-def test_misread_inmate_name_needs_the_birth_date_to_confirm_it() -> None:
-    misread = _lines(*(ln.display.replace("王宥俊", "王育俊") for ln in REGISTER))
-    confirmed = _by_field(misread, DECLARED)["inmate_name"]
-    assert (confirmed.status, confirmed.value) == (Status.MATCH, "王育俊")
-    assert confirmed.confidence < 0.5
-    unconfirmed = _by_field(misread, replace(DECLARED, inmate_birth_date=None))
-    assert unconfirmed["inmate_name"].status == Status.NOT_FOUND
-    assert unconfirmed["relationship"].status == Status.NOT_FOUND
+def _misread(old: str, new: str) -> list[Line]:
+    return _lines(*(ln.display.replace(old, new) for ln in REGISTER))
+
+
+def test_inmate_name_misread_in_a_known_way_is_a_match() -> None:
+    # chi_tra reads 宥 as 育 (moderation/ocr/confusions.py)
+    got = _by_field(_misread("王宥俊", "王育俊"), DECLARED)
+    assert (got["inmate_name"].status, got["inmate_name"].value) == (Status.MATCH, "王育俊")
+    assert got["inmate_name"].confidence < 0.5
+
+
+def test_relationship_is_derived_through_a_known_misreading() -> None:
+    got = _by_field(_misread("王宥俊", "王育俊"), DECLARED)
+    assert (got["relationship"].status, got["relationship"].value) == (Status.MATCH, "child")
+
+
+def test_inmate_name_with_another_character_is_a_mismatch() -> None:
+    # 俊 → 傑 is no known misreading: a misread, or another member; the reviewer looks
+    got = _by_field(_misread("王宥俊", "王宥傑"), DECLARED)
+    assert (got["inmate_name"].status, got["inmate_name"].value) == (Status.MISMATCH, "王宥傑")
+
+
+def test_no_relationship_is_derived_from_a_row_that_may_not_be_the_inmates() -> None:
+    got = _by_field(_misread("王宥俊", "王宥傑"), DECLARED)
+    assert got["relationship"].status == Status.NOT_FOUND
+
+
+def test_two_rows_near_the_inmates_name_leave_it_not_found() -> None:
+    # Brothers sharing a generation character, neither of them read as the inmate's name
+    lines = [*_misread("王宥俊", "王宥傑"),
+             *_lines("次子 王宥倫 民國68年2月1日 K128364409 王宥傑 周家婷")]
+    got = _by_field(lines, DECLARED)
+    assert got["inmate_name"].status == Status.NOT_FOUND
+
+
+def test_the_exact_name_wins_over_a_near_one() -> None:
+    lines = [*REGISTER, *_lines("次子 王宥傑 民國68年2月1日 K128364409 王宥俊 周家婷")]
+    got = _by_field(lines, DECLARED)
+    assert (got["inmate_name"].status, got["inmate_name"].value) == (Status.MATCH, "王宥俊")
+    assert "戶長" in got["relationship"].source_text
+
+
+def test_an_in_law_applicant_is_no_blood_relative_of_the_inmate() -> None:
+    # Given the applicant as the head's 弟媳, declaring herself his sister
+    lines = [*REGISTER, *_lines("弟媳 林美玲 民國60年5月6日 A223456781 林大同 陳秀英")]
+    d = replace(DECLARED, name="林美玲", national_id="A223456781", birth_date=date(1971, 5, 6),
+                relationship="sibling")
+    got = _by_field(lines, d)
+    assert (got["relationship"].status, got["relationship"].value) == (Status.MISMATCH,
+                                                                       "relative")
 
 
 def test_misread_applicant_name_is_a_match_only_with_the_exact_id() -> None:

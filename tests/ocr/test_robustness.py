@@ -17,8 +17,8 @@ from moderation.ocr import (
     prefill_identity_document,
     prefill_relationship_document,
 )
-from tests.ocr.conftest import declared_for, prefill
-from tests.ocr.docgen import Case, make_card_case
+from tests.ocr.conftest import prefill
+from tests.ocr.docgen import Case, declared_for, make_card_case
 
 DECLARED = Declared("王小明", "A123456789", date(1986, 3, 5), "王大同", "parent")
 CORPUS = Path("/work/shared/corpus")

@@ -4,11 +4,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from moderation.ocr import PrefillField, Status, summary_flag
+from moderation.ocr.confusions import known_confusion
 from moderation.ocr.idnumber import find_ids, is_valid
 from moderation.ocr.text import Line, Word, find_roc_dates, group_lines
 from moderation.ocr.verify import verify_name
@@ -83,10 +82,6 @@ def test_summary_flag() -> None:
     assert summary_flag([]) == "OCR: nothing read"
 
 
-def test_declared_dates_are_iso_in_fields() -> None:
-    assert date(1986, 3, 5).isoformat() == "1986-03-05"
-
-
 def _line(text: str) -> Line:
     return Line([Word(text, 0, 0, 10, 10, 90.0)])
 
@@ -103,3 +98,15 @@ def test_one_misread_name_character_needs_the_id_to_be_a_match() -> None:
 def test_a_name_is_not_found_inside_the_cards_printed_words() -> None:
     lines = [_line("中華民國國民身分證"), _line("出生年月日")]
     assert verify_name(lines, "林國民", id_confirmed=True).status == Status.NOT_FOUND
+
+
+@pytest.mark.parametrize(("read", "known"), [
+    ("王育俊", True),  # 宥 → 育, measured
+    ("王宥俊", False),  # no misreading at all
+    ("王育傑", False),  # a second character differs too
+    ("王宥傑", False),  # 俊 → 傑 is not a known misreading
+    ("育宥俊", False),  # the confusion goes one way, at its own place
+    ("王育", False),
+])
+def test_known_confusions_are_one_measured_substitution(read: str, known: bool) -> None:
+    assert known_confusion("王宥俊", read) is known

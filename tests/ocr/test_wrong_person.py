@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from moderation.ocr import Status
-from tests.ocr.conftest import declared_for, prefill
+from tests.ocr.conftest import prefill
+from tests.ocr.docgen import declared_for
 
 
 @pytest.mark.slow

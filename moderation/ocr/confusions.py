@@ -1,0 +1,33 @@
+"""Name characters Debian's chi_tra model is known to misread, and as what.
+
+Used to accept the inmate's name in a register when it is read with one such substitution: the
+roster gives only the inmate's name (no birth date, no ID number) to confirm the row with, and
+chi_tra reads some name characters wrong consistently, e.g. 宥 as 育 on every page.
+
+Measured, not guessed: 1,398 member rows of generated registers (tests/ocr/docgen.py layout)
+whose names were drawn from about 300 common Taiwanese surname and given-name characters, far
+more than the test generator uses, printed in Noto Sans CJK TC and Noto Serif CJK TC (the
+latter close to the 明體 of a real transcript), as 300-dpi scans, 150-dpi copies and phone
+photos; one-character misreadings seen at least twice are listed. Another font, printer or
+scanner misreads other characters: a misreading not listed here makes the inmate's name a
+mismatch for the reviewer to look at, never a match.
+"""
+
+from __future__ import annotations
+
+#: Declared character → the characters chi_tra read instead.
+MISREAD_AS: dict[str, str] = {
+    "勝": "騰", "妤": "即", "姜": "開", "嫣": "妖媽", "宜": "宣", "宥": "寡育誼", "川": "咱",
+    "慧": "硬", "榮": "勞", "涂": "塗", "温": "溫", "瀅": "淡", "瀚": "潮", "瓊": "殃",
+    "睿": "瞪窒", "萱": "迷", "蓁": "其業", "蔣": "壯將", "薇": "微黴", "諺": "讓", "趙": "趟",
+    "邵": "部", "鈞": "鉤", "霖": "宁麻", "霞": "需震", "韋": "丫章蛋違", "頎": "誠",
+    "馨": "聲", "龔": "襲",
+}
+
+
+def known_confusion(expected: str, read: str) -> bool:
+    """`read` is `expected` with exactly one character misread in a known way."""
+    if len(read) != len(expected):
+        return False
+    diffs = [(e, r) for e, r in zip(expected, read, strict=True) if e != r]
+    return len(diffs) == 1 and diffs[0][1] in MISREAD_AS.get(diffs[0][0], "")
