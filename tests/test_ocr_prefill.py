@@ -1,10 +1,21 @@
-"""OCR pre-fill in the pipeline: the reviewer sees what the ID card says next to the account."""
+"""OCR pre-fill in the pipeline: the reviewer sees what the documents say next to the account.
+
+These run the real OCR worker (tesseract included) on whichever backend the suite uses.
+"""
 
 import io
+import random
+from datetime import date
+from pathlib import Path
 
 from PIL import Image
 
+from storage.models import Attempt
+from tests.ocr import docgen
 from tests.support import files, flow
+
+#: The account flow.family registers, and the roster's inmate 7375 (flow.institution).
+APPLICANT, APPLICANT_BORN, INMATE = "王小明", date(1985, 2, 3), "王大明"
 
 
 def _prefill(client, reviewer, app_id):
@@ -13,6 +24,34 @@ def _prefill(client, reviewer, app_id):
         return item if any(f["code"] == "ocr_summary" for f in item["flags"]) else None
 
     return flow.wait_for(ready, timeout=120, what="OCR pre-fill")
+
+
+def _register_pdf(national_id: str, tmp: Path) -> bytes:
+    """A scanned 戶籍謄本 (PDF) in which the applicant is the 長子 of the inmate, the 戶長."""
+    rng = random.Random("worker-register")
+    head = docgen.Person(INMATE, docgen.make_national_id(rng, 1), date(1958, 6, 1), 1, "戶長",
+                         "王金水", "林阿滿")
+    spouse = docgen.Person("陳美玲", docgen.make_national_id(rng, 2), date(1960, 9, 12), 2,
+                           "配偶", "陳志強", "李秀英")
+    son = docgen.Person(APPLICANT, national_id, APPLICANT_BORN, 1, "長子", INMATE, "陳美玲")
+    household = docgen.Household([head, spouse, son], son, head, "child")
+    page = docgen.make_register(household, rng)
+    return docgen.write_variant(page, "pdf", tmp / "register", rng, portrait=True).read_bytes()
+
+
+def _apply_with_register(client, fam, tmp: Path, relationship: str = "child") -> str:
+    card = files.id_card_jpeg(name=APPLICANT, national_id=fam.national_id, birth="民國74年2月3日")
+    parts = [("identity_documents", ("id.jpg", card, "image/jpeg")),
+             ("relationship_documents",
+              ("戶籍謄本.pdf", _register_pdf(fam.national_id, tmp), "application/pdf"))]
+    app_id = flow.apply(client, fam, relationship=relationship, files_=parts).json()["id"]
+    flow.wait_status(client, fam, app_id, {"awaiting_review"})
+    return app_id
+
+
+def _fields_of(item, category: str) -> dict[str, dict]:
+    file_id = next(f["id"] for f in item["files"] if f["category"] == category)
+    return {p["field"]: p for p in item["prefill"] if p["file_id"] == file_id}
 
 
 def test_id_card_fields_are_compared_with_the_account(client, rt, mail, ocr_workers):
@@ -24,14 +63,56 @@ def test_id_card_fields_are_compared_with_the_account(client, rt, mail, ocr_work
     app_id = flow.apply(client, fam, files_=parts).json()["id"]
     flow.wait_status(client, fam, app_id, {"awaiting_review"})
     item = _prefill(client, reviewer, app_id)
-    card_id = next(f["id"] for f in item["files"] if f["category"] == "identity_documents")
-    by_field = {p["field"]: p for p in item["prefill"] if p["file_id"] == card_id}
+    by_field = _fields_of(item, "identity_documents")
     assert by_field["national_id"]["status"] == "match"
     assert by_field["national_id"]["value"] == fam.national_id
     assert by_field["name"]["status"] == "match"
     assert by_field["birth_date"]["status"] == "match"
     queue_flags = client.get("/review/v1/queue", headers=reviewer).json()[0]["flags"]
     assert any(f["code"] == "ocr_summary" for f in queue_flags)
+
+
+def test_household_register_gives_the_relationship_and_the_inmates_row(
+        client, rt, mail, ocr_workers, tmp_path):
+    # Given an application as the inmate's son, with a register listing him as 長子 of the 戶長
+    flow.institution(rt)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    fam = flow.family(client, mail, "a@example.com", n=7)
+    app_id = _apply_with_register(client, fam, tmp_path)
+    # When the OCR worker has read it
+    register = _fields_of(_prefill(client, reviewer, app_id), "relationship_documents")
+    # Then the reviewer sees both rows found and the relationship derived from their titles
+    assert (register["relationship"]["status"], register["relationship"]["value"]) == (
+        "match", "child")
+    assert "長子" in register["relationship"]["source_text"].replace(" ", "")
+    assert (register["inmate_name"]["status"], register["inmate_name"]["value"]) == (
+        "match", INMATE)
+    assert {f: register[f]["status"] for f in ("name", "national_id", "birth_date")} == {
+        "name": "match", "national_id": "match", "birth_date": "match"}
+
+
+def test_a_wrong_declared_relationship_is_a_mismatch_on_the_register(
+        client, rt, mail, ocr_workers, tmp_path):
+    flow.institution(rt)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    fam = flow.family(client, mail, "a@example.com", n=7)
+    app_id = _apply_with_register(client, fam, tmp_path, relationship="spouse")
+    register = _fields_of(_prefill(client, reviewer, app_id), "relationship_documents")
+    assert (register["relationship"]["status"], register["relationship"]["value"]) == (
+        "mismatch", "child")
+    assert register["inmate_name"]["status"] == "match"
+
+
+def test_queue_summary_has_one_entry_per_field_in_chinese_and_english(
+        client, rt, mail, ocr_workers, tmp_path):
+    flow.institution(rt)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    fam = flow.family(client, mail, "a@example.com", n=7)
+    app_id = _apply_with_register(client, fam, tmp_path, relationship="spouse")
+    item = _prefill(client, reviewer, app_id)
+    summary = next(f for f in item["flags"] if f["code"] == "ocr_summary")
+    assert summary["message"] == "身分證號 ✓、姓名 ✓、出生日期 ✓、關係 ✗、收容人姓名 ✓"
+    assert summary["message_en"] == "ID no. ✓, name ✓, birth date ✓, relationship ✗, inmate ✓"
 
 
 def test_someone_elses_card_is_not_a_match(client, rt, mail, ocr_workers):
@@ -44,14 +125,9 @@ def test_someone_elses_card_is_not_a_match(client, rt, mail, ocr_workers):
     app_id = flow.apply(client, fam, files_=parts).json()["id"]
     flow.wait_status(client, fam, app_id, {"awaiting_review"})
     item = _prefill(client, reviewer, app_id)
-    card_id = next(f["id"] for f in item["files"] if f["category"] == "identity_documents")
-    statuses = {
-        p["field"]: p["status"]
-        for p in item["prefill"]
-        if p["file_id"] == card_id and p["field"] in ("name", "national_id")
-    }
-    assert set(statuses) == {"name", "national_id"}
-    assert "match" not in statuses.values()
+    card_fields = _fields_of(item, "identity_documents")
+    assert {f: card_fields[f]["status"] for f in ("name", "national_id")} == {
+        "name": "mismatch", "national_id": "mismatch"}
     # OCR is an aid: the item is still waiting for a person
     assert item["status"] == "awaiting_review"
 
@@ -87,7 +163,6 @@ def test_a_plain_photo_raises_no_text_flag(client, rt, mail, ocr_workers):
     Image.new("RGB", (900, 700), (90, 160, 90)).save(plain, "PNG")
     post_id = flow.post(client, fam, app_id, body="孩子很好。", photo=plain.getvalue()).json()["id"]
     flow.wait_post(client, fam, post_id, {"awaiting_review"})
-    from storage.models import Attempt
 
     def ocr_done():
         with rt.db.session() as session:

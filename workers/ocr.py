@@ -196,9 +196,10 @@ def _save(rt: Runtime, attempt_id: str, results: list[tuple[str, list[OcrField]]
                 )
                 stored += 1
         flags = [f for f in (attempt.flags or []) if f.get("code") != SUMMARY_FLAG]
-        if everything:
-            line = summary_flag(everything)
-            flags.append({"code": SUMMARY_FLAG, "message": line, "message_en": line})
+        if everything:  # one entry per field across the files, in Chinese and in English
+            summary = summary_flag(everything)
+            flags.append({"code": SUMMARY_FLAG, "message": summary.message,
+                          "message_en": summary.message_en})
         attempt.flags = flags
         attempt.ocr_done_at = utcnow()
     return stored

@@ -4,7 +4,7 @@ Reads the ID card and the 戶籍謄本 with tesseract (chi_tra) and compares wha
 the family declared, field by field, for the reviewer. See prefill.py for the entry points.
 """
 
-from .prefill import prefill_identity_document, prefill_relationship_document, summary_flag
+from .prefill import Summary, prefill_identity_document, prefill_relationship_document, summary_flag
 from .types import Declared, OcrSource, PrefillField, Status, declaration
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "OcrSource",
     "PrefillField",
     "Status",
+    "Summary",
     "declaration",
     "prefill_identity_document",
     "prefill_relationship_document",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
+from typing import NamedTuple, Protocol
 
 from .reader import read_pages
 from .register import register_fields
@@ -19,10 +20,14 @@ from .verify import verify_birth_date, verify_id, verify_name
 log = logging.getLogger(__name__)
 
 _RANK = {Status.MATCH: 2, Status.MISMATCH: 1, Status.NOT_FOUND: 0}
-#: Order and labels of the summary flag in the review queue.
-LABELS = {"national_id": "ID no.", "name": "name", "birth_date": "birth date",
-          "relationship": "relationship", "inmate_name": "inmate"}
+#: Order and labels (Traditional Chinese, English) of the summary flag in the review queue.
+LABELS = {"national_id": ("身分證號", "ID no."), "name": ("姓名", "name"),
+          "birth_date": ("出生日期", "birth date"), "relationship": ("關係", "relationship"),
+          "inmate_name": ("收容人姓名", "inmate")}
 MARKS = {Status.MATCH: "✓", Status.MISMATCH: "✗", Status.NOT_FOUND: "?"}
+#: Across files for the summary: a mismatch anywhere must not hide behind a match elsewhere
+#: (someone else's card next to one's own), so ✗ wins, then ✓, then ?.
+_SUMMARY_RANK = {Status.MISMATCH: 2, Status.MATCH: 1, Status.NOT_FOUND: 0}
 
 
 def _better(a: PrefillField, b: PrefillField) -> PrefillField:
@@ -86,9 +91,36 @@ def prefill_relationship_document(sources: list[OcrSource], declared: Declared, 
     return _run(sources, declared, "register", timeout_s)
 
 
-def summary_flag(fields: list[PrefillField]) -> str:
-    """One line for the review queue, e.g. "ID no. ✓, name ✓, relationship ✗"."""
-    ordered = sorted(fields, key=lambda f: list(LABELS).index(f.field) if f.field in LABELS else 99)
-    parts = [f"{LABELS.get(f.field, f.field)} {MARKS.get(Status(f.status), '?')}"
-             for f in ordered]
-    return ", ".join(parts) if parts else "OCR: nothing read"
+class Verdict(Protocol):
+    """A field's verdict from one file: moderation.ocr.PrefillField or a stored row."""
+
+    @property
+    def field(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+
+
+class Summary(NamedTuple):
+    message: str  # Traditional Chinese, for the reviewer's queue
+    message_en: str
+
+
+def field_verdicts(fields: Iterable[Verdict]) -> dict[str, Status]:
+    """One verdict per field across all files: ✗ if any file's is a mismatch, else ✓ if any
+    is a match, else ?."""
+    out: dict[str, Status] = {}
+    for f in fields:
+        seen = out.get(f.field, Status.NOT_FOUND)
+        out[f.field] = max(seen, Status(f.status), key=_SUMMARY_RANK.__getitem__)
+    return out
+
+
+def summary_flag(fields: Iterable[Verdict]) -> Summary:
+    """One line for the review queue, e.g. "身分證號 ✓、姓名 ✓、出生日期 ✓、關係 ✗"."""
+    verdicts = field_verdicts(fields)
+    if not verdicts:
+        return Summary("文件辨識：沒有讀到任何欄位", "OCR: nothing read")
+    order = sorted(verdicts, key=lambda f: list(LABELS).index(f) if f in LABELS else 99)
+    zh = [f"{LABELS.get(f, (f, f))[0]} {MARKS[verdicts[f]]}" for f in order]
+    en = [f"{LABELS.get(f, (f, f))[1]} {MARKS[verdicts[f]]}" for f in order]
+    return Summary("、".join(zh), ", ".join(en))

@@ -72,14 +72,40 @@ def test_lines_are_rebuilt_from_word_boxes() -> None:
     assert Line([]).conf() == 0.0
 
 
-def test_summary_flag() -> None:
-    def f(name: str, status: Status) -> PrefillField:
-        return PrefillField(name, None, None, status, 0.0, "")
+def _verdict(name: str, status: Status) -> PrefillField:
+    return PrefillField(name, None, None, status, 0.0, "")
 
-    flag = summary_flag([f("name", Status.MATCH), f("relationship", Status.MISMATCH),
-                         f("national_id", Status.MATCH), f("birth_date", Status.NOT_FOUND)])
-    assert flag == "ID no. ✓, name ✓, birth date ?, relationship ✗"
-    assert summary_flag([]) == "OCR: nothing read"
+
+def test_summary_flag_is_in_chinese_and_english_in_a_fixed_order() -> None:
+    flag = summary_flag([_verdict("name", Status.MATCH), _verdict("relationship", Status.MISMATCH),
+                         _verdict("national_id", Status.MATCH),
+                         _verdict("birth_date", Status.NOT_FOUND)])
+    assert flag.message == "身分證號 ✓、姓名 ✓、出生日期 ?、關係 ✗"
+    assert flag.message_en == "ID no. ✓, name ✓, birth date ?, relationship ✗"
+
+
+def test_summary_flag_has_one_entry_per_field_across_files() -> None:
+    card = [_verdict("name", Status.MATCH), _verdict("national_id", Status.MATCH)]
+    register = [_verdict("name", Status.MATCH), _verdict("national_id", Status.NOT_FOUND),
+                _verdict("inmate_name", Status.MATCH)]
+    assert summary_flag(card + register).message == "身分證號 ✓、姓名 ✓、收容人姓名 ✓"
+
+
+def test_a_mismatch_in_any_file_is_the_fields_summary() -> None:
+    # someone else's card beside one's own register: the ✓ of one must not hide the ✗ of the other
+    files = [_verdict("national_id", Status.MATCH), _verdict("national_id", Status.MISMATCH),
+             _verdict("national_id", Status.NOT_FOUND)]
+    assert summary_flag(files).message_en == "ID no. ✗"
+    assert summary_flag(list(reversed(files))).message_en == "ID no. ✗"
+
+
+def test_a_match_in_any_file_beats_not_found() -> None:
+    files = [_verdict("birth_date", Status.NOT_FOUND), _verdict("birth_date", Status.MATCH)]
+    assert summary_flag(files).message == "出生日期 ✓"
+
+
+def test_summary_flag_when_nothing_was_read() -> None:
+    assert summary_flag([]) == ("文件辨識：沒有讀到任何欄位", "OCR: nothing read")
 
 
 def _line(text: str) -> Line:
