@@ -5,14 +5,17 @@ These run the real OCR worker (tesseract included) on whichever backend the suit
 
 import io
 import random
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from PIL import Image
+from sqlalchemy import select, update
 
-from storage.models import Attempt
+from storage.models import Attempt, PrefillField, StoredFile, utcnow
 from tests.ocr import docgen
 from tests.support import files, flow
+from workers import actors, ocr
+from workers.sweeper import sweep
 
 #: The account flow.family registers, and the roster's inmate 7375 (flow.institution).
 APPLICANT, APPLICANT_BORN, INMATE = "王小明", date(1985, 2, 3), "王大明"
@@ -52,6 +55,18 @@ def _apply_with_register(client, fam, tmp: Path, relationship: str = "child") ->
 def _fields_of(item, category: str) -> dict[str, dict]:
     file_id = next(f["id"] for f in item["files"] if f["category"] == category)
     return {p["field"]: p for p in item["prefill"] if p["file_id"] == file_id}
+
+
+def _attempt_id(rt, submission_id: str) -> str:
+    with rt.db.session() as session:
+        return session.scalars(
+            select(Attempt.id).where(Attempt.submission_id == submission_id)).one()
+
+
+def _rows(rt, attempt_id: str) -> list[PrefillField]:
+    with rt.db.session() as session:
+        return list(session.scalars(
+            select(PrefillField).where(PrefillField.attempt_id == attempt_id)).all())
 
 
 def test_id_card_fields_are_compared_with_the_account(client, rt, mail, ocr_workers):
@@ -130,6 +145,98 @@ def test_someone_elses_card_is_not_a_match(client, rt, mail, ocr_workers):
         "name": "mismatch", "national_id": "mismatch"}
     # OCR is an aid: the item is still waiting for a person
     assert item["status"] == "awaiting_review"
+
+
+def test_a_try_killed_part_way_keeps_the_files_it_finished(client, rt, mail, tmp_path):
+    # Given an application whose first OCR try saved the card's fields, then died
+    flow.institution(rt)
+    fam = flow.family(client, mail, "a@example.com", n=7)
+    attempt_id = _attempt_id(rt, _apply_with_register(client, fam, tmp_path))
+    with rt.db.session() as session:
+        card = session.scalars(select(StoredFile.id).where(
+            StoredFile.attempt_id == attempt_id,
+            StoredFile.category == "identity_documents")).one()
+        session.add(PrefillField(attempt_id=attempt_id, file_id=card, field="name",
+                                 value=APPLICANT, expected=APPLICANT, status="match",
+                                 confidence=0.9, source_text="read by the first try"))
+        session.execute(update(Attempt).where(Attempt.id == attempt_id).values(
+            ocr_tries=1, ocr_started_at=utcnow() - timedelta(hours=1)))
+    # When the next try runs
+    ocr.run_ocr(rt, attempt_id)
+    # Then it reads only the register; the card's fields are the first try's
+    rows = _rows(rt, attempt_id)
+    assert [r.source_text for r in rows if r.file_id == card] == ["read by the first try"]
+    assert {r.field for r in rows if r.file_id != card} == {
+        "name", "national_id", "birth_date", "relationship", "inmate_name"}
+
+
+def test_a_spent_budget_leaves_explicit_not_found_fields(client, rt, mail, tmp_path,
+                                                         monkeypatch):
+    flow.institution(rt)
+    fam = flow.family(client, mail, "a@example.com", n=7)
+    attempt_id = _attempt_id(rt, _apply_with_register(client, fam, tmp_path))
+    monkeypatch.setattr(ocr, "OCR_BUDGET_S", 0.0)
+    ocr.run_ocr(rt, attempt_id)
+    rows = _rows(rt, attempt_id)
+    assert sorted(r.field for r in rows) == sorted(
+        ["name", "national_id", "birth_date",
+         "name", "national_id", "birth_date", "relationship", "inmate_name"])
+    assert {r.status for r in rows} == {"not_found"}
+
+
+def test_ocr_is_given_up_after_three_tries(client, rt, mail, tmp_path):
+    # Given an attempt whose OCR was taken three times and never finished
+    flow.institution(rt)
+    fam = flow.family(client, mail, "a@example.com", n=7)
+    attempt_id = _attempt_id(rt, _apply_with_register(client, fam, tmp_path))
+    with rt.db.session() as session:
+        session.execute(update(Attempt).where(Attempt.id == attempt_id).values(
+            ocr_tries=ocr.MAX_OCR_TRIES, ocr_started_at=utcnow() - timedelta(hours=1)))
+    # When its OCR is woken once more
+    ocr.run_ocr(rt, attempt_id)
+    # Then no fourth try runs: the attempt is done, every field not found, and flagged
+    with rt.db.session() as session:
+        attempt = session.get(Attempt, attempt_id)
+        assert (attempt.ocr_tries, attempt.ocr_done_at is not None) == (ocr.MAX_OCR_TRIES, True)
+        flags = {f["code"]: f for f in attempt.flags}
+    assert len(_rows(rt, attempt_id)) == 8
+    assert {r.status for r in _rows(rt, attempt_id)} == {"not_found"}
+    assert flags["ocr_gave_up"]["message"].startswith("自動文字辨識（OCR）已試 3 次")
+    assert flags["ocr_gave_up"]["message_en"].startswith("OCR gave up after 3 tries")
+    assert "?" in flags["ocr_summary"]["message"]
+
+
+def test_every_take_of_the_ocr_counts_a_try(client, rt, mail, tmp_path, monkeypatch):
+    flow.institution(rt)
+    fam = flow.family(client, mail, "a@example.com", n=7)
+    attempt_id = _attempt_id(rt, _apply_with_register(client, fam, tmp_path))
+    monkeypatch.setattr(ocr, "OCR_BUDGET_S", 0.0)  # the count is the point, not the reading
+    ocr.run_ocr(rt, attempt_id)
+    ocr.run_ocr(rt, attempt_id)  # a duplicate message: OCR is done, nothing is taken
+    with rt.db.session() as session:
+        assert session.get(Attempt, attempt_id).ocr_tries == 1
+
+
+def _sweep_ocr(rt):
+    return sweep(rt, wake_check=actors.wake_check, wake_email=actors.wake_email,
+                 wake_ocr=actors.wake_ocr, stuck_after=timedelta(0))
+
+
+def test_the_sweeper_stops_waking_ocr_once_it_is_given_up(client, rt, mail, tmp_path):
+    flow.institution(rt)
+    fam = flow.family(client, mail, "a@example.com", n=7)
+    attempt_id = _attempt_id(rt, _apply_with_register(client, fam, tmp_path))
+    with rt.db.session() as session:
+        session.execute(update(Attempt).where(Attempt.id == attempt_id).values(
+            ocr_tries=ocr.MAX_OCR_TRIES, ocr_started_at=utcnow() - timedelta(hours=1)))
+    assert _sweep_ocr(rt).resent_ocr == 1  # one last wake-up: the worker gives it up
+    ocr.run_ocr(rt, attempt_id)
+    assert _sweep_ocr(rt).resent_ocr == 0
+
+
+def test_the_actor_time_limit_covers_the_whole_ocr_budget() -> None:
+    assert actors.OCR_TIME_LIMIT_MS >= 1000 * (ocr.OCR_BUDGET_S + 30)
+    assert ocr.OCR_CLAIM_STALE_AFTER.total_seconds() * 1000 > actors.OCR_TIME_LIMIT_MS
 
 
 def test_writing_in_a_posted_photo_is_flagged_for_the_reviewer(client, rt, mail, ocr_workers):

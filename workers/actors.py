@@ -15,8 +15,9 @@ log = logging.getLogger(__name__)
 #: The check stage is quick; a hostile file is bounded by the checks' own limits.
 CHECK_TIME_LIMIT_MS = 5 * 60_000
 MAIL_TIME_LIMIT_MS = 2 * 60_000
-#: Several documents, each with tesseract's own timeout inside.
-OCR_TIME_LIMIT_MS = 6 * 60_000
+#: Up to 8 documents share one OCR budget (each file gets what is left of it); the limit is that
+#: budget plus time to load pages and save, so that it never cuts a file short itself.
+OCR_TIME_LIMIT_MS = int(ocr.OCR_TIME_LIMIT_S * 1000)
 
 
 @dramatiq.actor(queue_name="checks", time_limit=CHECK_TIME_LIMIT_MS, broker=broker)

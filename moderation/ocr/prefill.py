@@ -46,7 +46,8 @@ VERIFIERS: dict[str, Callable[[list[Line], Declared], list[PrefillField]]] = {
     "card": _card_fields, "register": register_fields}
 
 
-def _empty(kind: str, d: Declared) -> list[PrefillField]:
+def not_found_fields(kind: str, d: Declared) -> list[PrefillField]:
+    """Every field of a `kind` document as not found: for a file OCR could not read at all."""
     fields = [not_found("name", d.name), not_found("national_id", d.national_id),
               not_found("birth_date", d.birth_date.isoformat())]
     if kind == "register":
@@ -59,7 +60,7 @@ def merge_pages(kind: str, readings: Iterable[tuple[int, list[Line]]], d: Declar
                 ) -> list[PrefillField]:
     """Verify each pass over all pages read so far (a register's applicant and inmate may be on
     different pages); keep the best verdict per field; stop once everything matches."""
-    best = _empty(kind, d)
+    best = not_found_fields(kind, d)
     seen: dict[int, list[Line]] = {}
     for pass_no, lines in readings:
         seen.setdefault(pass_no, []).extend(lines)
@@ -76,7 +77,7 @@ def _run(sources: list[OcrSource], d: Declared, kind: str, timeout_s: float
         return merge_pages(kind, read_pages(sources, kind, time.monotonic() + timeout_s), d)
     except Exception:  # never let OCR fail a submission: log it, a reviewer still decides
         log.exception("OCR pre-fill failed")
-        return _empty(kind, d)
+        return not_found_fields(kind, d)
 
 
 def prefill_identity_document(sources: list[OcrSource], declared: Declared, *,
