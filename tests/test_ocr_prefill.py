@@ -15,6 +15,7 @@ from storage.models import Attempt, PrefillField, StoredFile, utcnow
 from tests.ocr import docgen
 from tests.support import files, flow
 from workers import actors, ocr
+from workers.broker import broker
 from workers.sweeper import sweep
 
 #: The account flow.family registers, and the roster's inmate 7375 (flow.institution).
@@ -220,6 +221,20 @@ def test_every_take_of_the_ocr_counts_a_try(client, rt, mail, tmp_path, monkeypa
 def _sweep_ocr(rt):
     return sweep(rt, wake_check=actors.wake_check, wake_email=actors.wake_email,
                  wake_ocr=actors.wake_ocr, stuck_after=timedelta(0))
+
+
+def test_a_posts_lost_ocr_wake_up_is_resent_by_the_sweeper(client, rt, mail):
+    # Given a post waiting for review whose OCR message Redis lost
+    flow.institution(rt)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    fam, app_id = flow.approved_family(client, mail, reviewer, "a@example.com")
+    post_id = flow.post(client, fam, app_id).json()["id"]
+    flow.wait_post(client, fam, post_id, {"awaiting_review"})
+    broker.flush("ocr")
+    # When the sweeper runs, Then it wakes the post's OCR (the approved application's is not
+    # waited for by anyone)
+    assert _sweep_ocr(rt).resent_ocr == 1
+    assert _sweep_ocr(rt).resent_ocr == 1  # until a worker has claimed it
 
 
 def test_the_sweeper_stops_waking_ocr_once_it_is_given_up(client, rt, mail, tmp_path):

@@ -75,7 +75,8 @@ def sweep(
                     ),
                 )
                 .where(
-                    Submission.kind == "application",
+                    # Posts too: their photos' text flags are OCR as well, and lost the same way.
+                    Submission.kind.in_(["application", "post"]),
                     Submission.status.in_([Status.AWAITING_REVIEW, Status.IN_REVIEW]),
                     Attempt.ocr_done_at.is_(None),
                     Attempt.checked_at < now - stuck_after,
