@@ -11,13 +11,14 @@ from fastapi.responses import FileResponse
 from sqlalchemy import select
 
 from ingest.deps import CurrentFamily, RuntimeDep, SessionDep
+from ingest.schemas import InstitutionPostEntry
 from moderation.errors import NotFound
 from storage.models import Institution, InstitutionPost, InstitutionPostFile
 
 router = APIRouter(tags=["institution posts"])
 
 
-@router.get("/institution-posts")
+@router.get("/institution-posts", response_model=list[InstitutionPostEntry])
 def list_entries(account: CurrentFamily, session: SessionDep) -> list[dict[str, Any]]:
     rows = session.execute(
         select(InstitutionPost, Institution.name)

@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from ingest.deps import CurrentFamily, SessionDep
+from ingest.schemas import StrikeRecord
 from moderation.errors import NotFound
 from moderation.policy import Policy
 from moderation.strikes import APPEAL_MAX_CHARS, ensure_appealable
@@ -33,7 +34,7 @@ def _view(s: Strike) -> dict[str, Any]:
     }
 
 
-@router.get("/strikes")
+@router.get("/strikes", response_model=list[StrikeRecord])
 def list_strikes(account: CurrentFamily, session: SessionDep) -> list[dict[str, Any]]:
     rows = session.scalars(
         select(Strike).where(Strike.account_id == account.id).order_by(Strike.created_at)
@@ -41,7 +42,7 @@ def list_strikes(account: CurrentFamily, session: SessionDep) -> list[dict[str, 
     return [_view(s) for s in rows]
 
 
-@router.post("/strikes/{strike_id}/appeal")
+@router.post("/strikes/{strike_id}/appeal", response_model=StrikeRecord)
 def appeal(
     strike_id: str, body: AppealIn, account: CurrentFamily, session: SessionDep
 ) -> dict[str, Any]:

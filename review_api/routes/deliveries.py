@@ -11,13 +11,14 @@ from moderation.errors import NotFound
 from moderation.statuses import Status
 from review_api.deps import CurrentStaff, SessionDep, institutions_in_scope, visible_item
 from review_api.items import application_inmate
+from review_api.schemas import Delivered, Delivery
 from storage import transitions
 from storage.models import Post, Submission, utcnow
 
 router = APIRouter(tags=["deliveries"])
 
 
-@router.get("/deliveries")
+@router.get("/deliveries", response_model=list[Delivery])
 def deliveries(
     session: SessionDep, staff: CurrentStaff, institution: str | None = None
 ) -> list[dict[str, Any]]:
@@ -37,7 +38,7 @@ def deliveries(
     return out
 
 
-@router.post("/items/{item_id}/delivered")
+@router.post("/items/{item_id}/delivered", response_model=Delivered)
 def delivered(item_id: str, session: SessionDep, staff: CurrentStaff) -> dict[str, str]:
     submission = visible_item(session, staff, item_id)
     post = session.get(Post, submission.id)

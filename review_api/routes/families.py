@@ -11,6 +11,7 @@ from moderation.errors import Conflict, NotFound
 from moderation.strikes import OVERRULE, parse_outcome
 from review_api import strikes
 from review_api.deps import CurrentAdmin, SessionDep, StaffMember
+from review_api.schemas import AppealDecided, OpenAppeal
 from storage.models import Strike, Submission, utcnow
 from storage.strike_counts import active_strikes
 
@@ -47,7 +48,7 @@ def lift_suspension(account_id: str, session: SessionDep, admin: CurrentAdmin) -
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/appeals")
+@router.get("/appeals", response_model=list[OpenAppeal])
 def appeals(session: SessionDep, admin: CurrentAdmin) -> list[dict[str, Any]]:
     rows = session.execute(
         select(Strike, Submission.institution_id)
@@ -72,7 +73,7 @@ def appeals(session: SessionDep, admin: CurrentAdmin) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("/strikes/{strike_id}/appeal-decision")
+@router.post("/strikes/{strike_id}/appeal-decision", response_model=AppealDecided)
 def decide_appeal(
     strike_id: str, body: AppealDecision, session: SessionDep, admin: CurrentAdmin
 ) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from fastapi.concurrency import run_in_threadpool
 from ingest.uploads import receive_upload
 from review_api import institution_posts
 from review_api.deps import CurrentStaff, RuntimeDep, SessionDep
+from review_api.schemas import PublishedEntry
 from workers.actors import wake_email
 
 router = APIRouter(tags=["institution posts"])
@@ -33,7 +34,12 @@ UPLOAD_DOC = {
 }
 
 
-@router.post("/institution-posts", status_code=status.HTTP_201_CREATED, openapi_extra=UPLOAD_DOC)
+@router.post(
+    "/institution-posts",
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra=UPLOAD_DOC,
+    response_model=PublishedEntry,
+)
 async def publish(
     request: Request, staff: CurrentStaff, session: SessionDep, rt: RuntimeDep
 ) -> dict[str, Any]:
