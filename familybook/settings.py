@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -46,6 +47,12 @@ class Settings(BaseSettings):
     sweep_interval_s: int = 30
     #: Email retries back off from this many seconds, doubling.
     outbox_retry_base_s: int = 30
+    #: A running OCR renews its claim before each document; a claim not renewed for this long
+    #: belongs to a dead worker and is taken over (longer than one document's 60 s limit).
+    ocr_claim_stale_after_s: int = 150
+    #: "pool": one libtesseract child per worker, the model loaded once; "cli": pytesseract,
+    #: the tesseract command per image (also the fallback when the child cannot start).
+    ocr_engine: Literal["pool", "cli"] = "pool"
 
     @model_validator(mode="after")
     def _fill_database_url(self) -> "Settings":

@@ -249,9 +249,36 @@ def test_the_sweeper_stops_waking_ocr_once_it_is_given_up(client, rt, mail, tmp_
     assert _sweep_ocr(rt).resent_ocr == 0
 
 
-def test_the_actor_time_limit_covers_the_whole_ocr_budget() -> None:
+def test_the_actor_time_limit_covers_the_whole_ocr_budget(rt) -> None:
     assert actors.OCR_TIME_LIMIT_MS >= 1000 * (ocr.OCR_BUDGET_S + 30)
-    assert ocr.OCR_CLAIM_STALE_AFTER.total_seconds() * 1000 > actors.OCR_TIME_LIMIT_MS
+    # A running OCR renews its claim before each document: one document's time is what the
+    # claim must outlast, with room for loading its pages.
+    assert ocr.claim_stale_after(rt).total_seconds() >= ocr.OCR_FILE_TIMEOUT_S + 30
+
+
+def test_a_running_ocr_renews_its_claim_after_each_document(client, rt, mail, tmp_path):
+    flow.institution(rt)
+    fam = flow.family(client, mail, "a@example.com", n=7)
+    attempt_id = _attempt_id(rt, _apply_with_register(client, fam, tmp_path))
+    taken_long_ago = utcnow() - timedelta(hours=1)
+    with rt.db.session() as session:
+        session.execute(
+            update(Attempt).where(Attempt.id == attempt_id).values(ocr_started_at=taken_long_ago)
+        )
+    renewals = []
+
+    def watch(*args, **kwargs):
+        with rt.db.session() as session:
+            renewals.append(session.get(Attempt, attempt_id).ocr_started_at)
+        return read(*args, **kwargs)
+
+    read, ocr._read = ocr._read, watch
+    try:
+        ocr.run_ocr(rt, attempt_id)
+    finally:
+        ocr._read = read
+    assert len(renewals) >= 2 and all(r > taken_long_ago for r in renewals)
+    assert renewals == sorted(renewals) and renewals[-1] > renewals[0]
 
 
 def test_writing_in_a_posted_photo_is_flagged_for_the_reviewer(client, rt, mail, ocr_workers):

@@ -52,8 +52,6 @@ OCR_BUDGET_S = 300.0
 OCR_FILE_TIMEOUT_S = 60.0
 #: The actor's own limit: the budget plus loading pages (rasterising a PDF page ~3 s) and saving.
 OCR_TIME_LIMIT_S = OCR_BUDGET_S + 60.0
-#: Longer than the actor's time limit: a claim this old belongs to a dead worker.
-OCR_CLAIM_STALE_AFTER = timedelta(seconds=OCR_TIME_LIMIT_S + 120.0)
 #: Takes of one attempt's OCR before it is given up: a file that kills or outlasts every try
 #: must not be re-sent for ever.
 MAX_OCR_TRIES = 3
@@ -95,9 +93,14 @@ def _source(rt: Runtime, f: StoredFile) -> OcrSource:
     return OcrSource(rt.files.path(key))
 
 
-def _unclaimed(now: datetime) -> ColumnElement[bool]:
+def claim_stale_after(rt: Runtime) -> timedelta:
+    return timedelta(seconds=rt.settings.ocr_claim_stale_after_s)
+
+
+def unclaimed(rt: Runtime, now: datetime) -> ColumnElement[bool]:
+    """Nobody runs this attempt's OCR: never taken, or the claim was not renewed in time."""
     return or_(Attempt.ocr_started_at.is_(None),
-               Attempt.ocr_started_at < now - OCR_CLAIM_STALE_AFTER)
+               Attempt.ocr_started_at < now - claim_stale_after(rt))
 
 
 def _take(rt: Runtime, attempt_id: str) -> bool:
@@ -109,7 +112,7 @@ def _take(rt: Runtime, attempt_id: str) -> bool:
         taken = session.execute(
             update(Attempt)
             .where(Attempt.id == attempt_id, Attempt.ocr_done_at.is_(None),
-                   Attempt.ocr_tries < MAX_OCR_TRIES, _unclaimed(now))
+                   Attempt.ocr_tries < MAX_OCR_TRIES, unclaimed(rt, now))
             .values(ocr_started_at=now, ocr_tries=Attempt.ocr_tries + 1)
         ).rowcount  # type: ignore[attr-defined]
     return bool(taken == 1)
@@ -164,7 +167,7 @@ def give_up(rt: Runtime, attempt_id: str) -> bool:
         closing = session.execute(
             update(Attempt)
             .where(Attempt.id == attempt_id, Attempt.ocr_done_at.is_(None),
-                   Attempt.ocr_tries >= MAX_OCR_TRIES, _unclaimed(now))
+                   Attempt.ocr_tries >= MAX_OCR_TRIES, unclaimed(rt, now))
             .values(ocr_started_at=now)
         ).rowcount  # type: ignore[attr-defined]
         attempt = session.get(Attempt, attempt_id)
@@ -206,6 +209,10 @@ def run_ocr(rt: Runtime, attempt_id: str) -> int:
         fields = _read(kind, source, declared, deadline)
         with rt.db.session() as session:  # saved at once: a kill later keeps this file's fields
             _store(session, attempt_id, file_id, fields)
+            # Renew the claim before the next document: alive, and not to be taken over.
+            session.execute(
+                update(Attempt).where(Attempt.id == attempt_id).values(ocr_started_at=utcnow())
+            )
     with rt.db.session() as session:
         attempt = session.get(Attempt, attempt_id)
         return _close(session, attempt) if attempt and attempt.ocr_done_at is None else 0

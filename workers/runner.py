@@ -7,6 +7,7 @@ import dramatiq
 from dramatiq import Worker
 
 from familybook.runtime import get_runtime
+from moderation.ocr.engine import use_engine
 from workers import actors
 from workers.broker import QUEUES, broker
 from workers.sweeper import SweeperThread
@@ -18,8 +19,6 @@ class WorkerPool:
     def __init__(
         self, *, threads: int = 2, queues: Iterable[str] = QUEUES, sweeper: bool = True
     ) -> None:
-        # Low prefetch: a long OCR message waiting in one worker's buffer is invisible to the
-        # others, and dramatiq may re-deliver it if heartbeats lapse (PITFALLS.md).
         self.worker = Worker(broker, worker_threads=threads, queues=set(queues), worker_timeout=500)
         # Low prefetch (dramatiq's default is 2 per thread): a long OCR message waiting in one
         # worker's buffer is invisible to the others, and may be re-delivered if heartbeats
@@ -37,6 +36,7 @@ class WorkerPool:
         )
 
     def start(self) -> None:
+        use_engine(get_runtime().settings.ocr_engine)
         self.worker.start()
         if self.sweeper is not None:
             self.sweeper.start()

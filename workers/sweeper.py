@@ -21,7 +21,7 @@ from moderation.statuses import Status
 from storage import transitions
 from storage.models import Attempt, OutboxEmail, Submission, utcnow
 from workers.mailer import SENDING_STALE_AFTER
-from workers.ocr import OCR_CLAIM_STALE_AFTER
+from workers.ocr import unclaimed
 
 log = logging.getLogger(__name__)
 
@@ -80,10 +80,7 @@ def sweep(
                     Submission.status.in_([Status.AWAITING_REVIEW, Status.IN_REVIEW]),
                     Attempt.ocr_done_at.is_(None),
                     Attempt.checked_at < now - stuck_after,
-                    or_(
-                        Attempt.ocr_started_at.is_(None),
-                        Attempt.ocr_started_at < now - OCR_CLAIM_STALE_AFTER,
-                    ),
+                    unclaimed(rt, now),
                 )
             )
             .scalars()

@@ -4,7 +4,7 @@ Two engines behind one function, `ocr_words`:
 - `PoolEngine` (default): one long-lived child per worker process that keeps the model loaded
   (`_tess_child.py`, libtesseract through ctypes). Saves the 0.2-0.6 s start-up per image.
 - `CliEngine`: the `tesseract` command per image; used when libtesseract cannot be loaded or
-  FAMILYBOOK_OCR_ENGINE=cli.
+  the settings ask for it (FAMILYBOOK_OCR_ENGINE=cli, applied by the worker pool).
 Both get OMP_THREAD_LIMIT=1 (OpenMP threads only slow tesseract down on a busy 2-core box), an
 address-space limit, `-l chi_tra` (adding eng makes Chinese worse) and always a DPI (the guess
 for images without one wrecks the page layout). A timeout or crash returns None; the caller then
@@ -186,12 +186,14 @@ def _make_engine(name: str) -> CliEngine | PoolEngine:
     return CliEngine() if name == "cli" else PoolEngine()
 
 
-_engine = _make_engine(os.environ.get("FAMILYBOOK_OCR_ENGINE", "pool"))
+_engine: CliEngine | PoolEngine = PoolEngine()  # its child starts at the first image
 
 
 def use_engine(name: str) -> None:
-    """Switch engines ("pool" or "cli"), e.g. for the benchmark; stops the old pool child."""
+    """Switch engines ("pool" or "cli"); stops the old pool child."""
     global _engine
+    if isinstance(_engine, CliEngine if name == "cli" else PoolEngine):
+        return
     if isinstance(_engine, PoolEngine):
         _engine.close()
     _engine = _make_engine(name)

@@ -23,6 +23,8 @@ FAST_SWEEP = {
     "FAMILYBOOK_SWEEP_INTERVAL_S": "1",
     "FAMILYBOOK_SWEEP_STUCK_AFTER_S": "2",
     "FAMILYBOOK_OUTBOX_RETRY_BASE_S": "1",
+    # An OCR claim not renewed for three seconds is a dead worker's.
+    "FAMILYBOOK_OCR_CLAIM_STALE_AFTER_S": "3",
 }
 
 

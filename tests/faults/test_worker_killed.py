@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import func, select
 
 from moderation.statuses import Status
-from storage.models import Attempt, CheckResult, StoredFile
+from storage.models import Attempt, CheckResult, PrefillField, StoredFile
 from tests.conftest import BACKEND, MAIL
 from tests.faults.conftest import check_rows, slow_application_files, statuses
 from tests.faults.procs import wait_until
-from tests.support import flow
+from tests.support import files, flow
 
 pytestmark = pytest.mark.skipif(
     BACKEND != "production",
@@ -54,3 +54,56 @@ def test_a_worker_killed_mid_check_is_finished_by_a_new_worker_and_stored_once(c
     }
     assert stored == referenced, "a file left behind or stored twice by the killed run"
     assert {key for key, _ in per_file} >= {f.id for f in files}
+
+
+def _ocr_state(rt, app_id):
+    """(tries, done, files with fields saved, rows, distinct (file, field) among them)."""
+    with rt.db.session() as session:
+        attempt = session.scalar(select(Attempt).where(Attempt.submission_id == app_id))
+        if attempt is None:
+            return 0, False, 0, 0, 0
+        rows = session.execute(
+            select(PrefillField.file_id, PrefillField.field).where(
+                PrefillField.attempt_id == attempt.id
+            )
+        ).all()
+        return (
+            attempt.ocr_tries,
+            attempt.ocr_done_at is not None,
+            len({f for f, _ in rows}),
+            len(rows),
+            len(set(rows)),
+        )
+
+
+def test_an_ocr_worker_killed_mid_document_is_finished_by_a_new_one_and_stored_once(
+    client, rt, procs, tmp_path
+):
+    from tests.test_ocr_prefill import _register_pdf
+
+    flow.institution(rt)
+    procs.worker(threads=1)  # the checks
+    first_ocr = procs.worker(threads=1, queues="ocr")
+    fam = flow.family(client, MAIL, "a@example.com", n=7)
+    register = _register_pdf(fam.national_id, tmp_path)
+    card = files.id_card_jpeg(national_id=fam.national_id)
+    parts = [("identity_documents", ("id.jpg", card, "image/jpeg"))] + [
+        ("relationship_documents", (f"戶籍謄本{i}.pdf", register, "application/pdf"))
+        for i in range(4)
+    ]
+    app_id = flow.apply(client, fam, relationship="child", files_=parts).json()["id"]
+    # Given an OCR worker part-way through the five documents
+    wait_until(lambda: _ocr_state(rt, app_id)[2] >= 1, 90, "OCR to read a first document")
+    # When it is killed without any chance to clean up
+    procs.kill(first_ocr)
+    tries, done, read, _, _ = _ocr_state(rt, app_id)
+    assert not done and read < 5, "the OCR ended before the kill"
+    # Then a new OCR worker takes the abandoned claim over and reads the rest
+    procs.worker(threads=1, queues="ocr")
+    wait_until(lambda: _ocr_state(rt, app_id)[1], 120, "OCR to finish")
+    tries, done, read, rows, distinct = _ocr_state(rt, app_id)
+    assert tries == 2  # the killed try and the one that finished
+    assert read == 5 and rows == distinct  # every document once: nothing lost, nothing twice
+    with rt.db.session() as session:
+        flags = session.scalar(select(Attempt.flags).where(Attempt.submission_id == app_id))
+    assert [f["code"] for f in flags].count("ocr_summary") == 1
