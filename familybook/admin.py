@@ -10,8 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from familybook.security import new_token, token_hash
+from moderation.checks.base import FileCategory
 from moderation.errors import InvalidInput, NotFound
-from moderation.policy import Policy
+from moderation.policy import DEFAULT_ALLOWED_TYPES, MB, Policy
+from moderation.relationships import Relationship
 from storage.models import Inmate, Institution, Staff, StaffInstitution
 
 ROSTER_COLUMNS = (
@@ -24,17 +26,62 @@ ROSTER_COLUMNS = (
 
 
 def add_institution(session: Session, code: str, name: str, **policy: Any) -> Institution:
+    """Add the institution or update it; policy values left None keep what it had. `post_types`
+    sets the post attachments' types among the per-category ones."""
     institution = session.scalar(select(Institution).where(Institution.code == code))
     if institution is None:
         institution = Institution(code=code, name=name, policy=Policy().to_json())
         session.add(institution)
     institution.name = name
     current = Policy.from_json(institution.policy)
-    institution.policy = replace(
-        current, **{k: v for k, v in policy.items() if v is not None}
-    ).to_json()
+    changes = {k: v for k, v in policy.items() if v is not None}
+    if "post_types" in changes:
+        by_category = dict(current.allowed_types_by_category)
+        by_category[FileCategory.ATTACHMENT] = tuple(changes.pop("post_types"))
+        changes["allowed_types_by_category"] = by_category
+    institution.policy = replace(current, **changes).to_json()
     session.flush()
     return institution
+
+
+def _codes(raw: str | None, known: tuple[str, ...], option: str) -> tuple[str, ...] | None:
+    if raw is None:
+        return None
+    codes = tuple(c.strip() for c in raw.split(",") if c.strip())
+    unknown = [c for c in codes if c not in known]
+    if unknown or not codes:
+        wrong, choices = ", ".join(unknown) or "(empty)", ", ".join(known)
+        raise InvalidInput(
+            code="invalid_option",
+            message=f"{option} 的值不正確：{wrong}。可用：{choices}",
+            message_en=f"{option}: unknown {wrong}; use {choices}",
+        )
+    return codes
+
+
+def policy_from_options(
+    *,
+    relationships: str | None = None,
+    allowed_types: str | None = None,
+    post_types: str | None = None,
+    max_application_mb: int | None = None,
+    post_max_mb: int | None = None,
+    post_max_file_mb: int | None = None,
+    **plain: Any,
+) -> dict[str, Any]:
+    """The command line's options as policy values, checked: relationship codes from API.md,
+    file types the checks can make a safe copy of, megabytes as bytes."""
+    relationship_codes = tuple(r.value for r in Relationship)
+    per_file_mb = post_max_file_mb or post_max_mb
+    return {
+        **plain,
+        "allowed_relationships": _codes(relationships, relationship_codes, "--relationships"),
+        "allowed_types": _codes(allowed_types, DEFAULT_ALLOWED_TYPES, "--allowed-types"),
+        "post_types": _codes(post_types, DEFAULT_ALLOWED_TYPES, "--post-types"),
+        "max_application_bytes": max_application_mb * MB if max_application_mb else None,
+        "post_max_bytes": post_max_mb * MB if post_max_mb else None,
+        "post_max_file_bytes": per_file_mb * MB if per_file_mb else None,
+    }
 
 
 def _institution(session: Session, code: str) -> Institution:

@@ -47,24 +47,52 @@ def _migrate(_: argparse.Namespace) -> None:
 
 
 def _institution_add(args: argparse.Namespace) -> None:
-    from familybook.admin import add_institution
+    from familybook.admin import add_institution, policy_from_options
 
-    policy = {
-        "max_child_age": args.max_child_age,
-        "applicant_photo_required": args.applicant_photo_required,
-        "post_interval_days": args.post_interval_days,
-        "post_max_files": args.post_max_files,
-        "post_max_bytes": args.post_max_mb and args.post_max_mb * 1024 * 1024,
-        "post_max_file_bytes": args.post_max_mb and args.post_max_mb * 1024 * 1024,
-        "strikes_to_suspend": args.strikes_to_suspend,
-        "suspension_days": args.suspension_days,
-        "allowed_relationships": tuple(args.relationships.split(","))
-        if args.relationships
-        else None,
-    }
+    policy = policy_from_options(
+        max_child_age=args.max_child_age,
+        relationships=args.relationships,
+        applicant_photo_required=args.applicant_photo_required,
+        max_files_per_category=args.max_files_per_category,
+        max_application_mb=args.max_application_mb,
+        allowed_types=args.allowed_types,
+        needs_fix_hold_days=args.needs_fix_hold_days,
+        post_interval_days=args.post_interval_days,
+        post_max_files=args.post_max_files,
+        post_max_mb=args.post_max_mb,
+        post_max_file_mb=args.post_max_file_mb,
+        post_types=args.post_types,
+        strikes_to_suspend=args.strikes_to_suspend,
+        suspension_days=args.suspension_days,
+        appeal_days=args.appeal_days,
+    )
     with get_runtime().db.session() as session:
         institution = add_institution(session, args.code, args.name, **policy)
         print(f"institution {institution.code} {institution.name}: {institution.policy}")
+
+
+def _institution_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    inst = sub.add_parser("institution").add_subparsers(dest="action", required=True)
+    add = inst.add_parser("add", help="add or update an institution and its policy")
+    add.add_argument("code")
+    add.add_argument("name")
+    opt = add.add_argument
+    opt("--max-child-age", type=int, help="the youngest child's age at most (子女年齡上限)")
+    opt("--relationships", help="allowed codes, e.g. spouse,parent,child,sibling,cohabitant")
+    opt("--applicant-photo-required", action=argparse.BooleanOptionalAction, default=None)
+    opt("--max-files-per-category", type=int, help="files per document category (1-4 in SPEC)")
+    opt("--max-application-mb", type=int, help="an application's files together")
+    opt("--allowed-types", help="e.g. application/pdf,image/jpeg,image/png")
+    opt("--needs-fix-hold-days", type=int, help="an unfixed application holds its inmate so long")
+    opt("--post-interval-days", type=int, help="one post per this many days")
+    opt("--post-max-files", type=int)
+    opt("--post-max-mb", type=int, help="a post's attachments together")
+    opt("--post-max-file-mb", type=int, help="one attachment (default: --post-max-mb)")
+    opt("--post-types", help="post attachments' types, e.g. image/jpeg,image/png (photos only)")
+    opt("--strikes-to-suspend", type=int)
+    opt("--suspension-days", type=int)
+    opt("--appeal-days", type=int, help="a strike may be appealed within this many days")
+    add.set_defaults(func=_institution_add)
 
 
 def _inmates_import(args: argparse.Namespace) -> None:
@@ -118,19 +146,7 @@ def parser() -> argparse.ArgumentParser:
     worker.add_argument("--queues", default="checks,ocr,mail")
     worker.set_defaults(func=_worker)
     sub.add_parser("migrate", help="bring the schema up to date").set_defaults(func=_migrate)
-    inst = sub.add_parser("institution").add_subparsers(dest="action", required=True)
-    add = inst.add_parser("add", help="add or update an institution")
-    add.add_argument("code")
-    add.add_argument("name")
-    add.add_argument("--max-child-age", type=int)
-    add.add_argument("--applicant-photo-required", action="store_true", default=None)
-    add.add_argument("--post-interval-days", type=int)
-    add.add_argument("--post-max-files", type=int)
-    add.add_argument("--post-max-mb", type=int)
-    add.add_argument("--strikes-to-suspend", type=int)
-    add.add_argument("--suspension-days", type=int)
-    add.add_argument("--relationships", help="comma-separated relationship codes allowed")
-    add.set_defaults(func=_institution_add)
+    _institution_parser(sub)
     inmates = sub.add_parser("inmates").add_subparsers(dest="action", required=True)
     imp = inmates.add_parser("import", help="load a roster CSV")
     imp.add_argument("code")
