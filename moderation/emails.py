@@ -6,7 +6,7 @@ Pure functions: they return a subject and a plain-text body; the outbox stores a
 from dataclasses import dataclass
 from datetime import datetime
 
-from moderation.taiwan_time import for_people
+from moderation.taiwan_time import taiwan_time_en, taiwan_time_zh
 
 SIGNATURE = "\n\n法務部矯正署 家庭聯絡簿\nFamily contact book (Familybook)\n"
 
@@ -75,13 +75,13 @@ def decision(
 
 
 def suspension(*, to: str, until: datetime, strikes: int) -> Email:
-    day = for_people(until)
     body = (
         "您好：\n"
-        f"您發佈的家庭聯絡簿已累計 {strikes} 次審核未通過，依機關規定暫停發佈至 {day}。\n"
+        f"您發佈的家庭聯絡簿已累計 {strikes} 次審核未通過，依機關規定暫停發佈至 "
+        f"{taiwan_time_zh(until)}。\n"
         "暫停期間仍可查看機關聯絡簿。如有疑問請洽機關社工。\n\n"
         f"Hello,\n{strikes} of your posts were not approved, so posting is suspended until "
-        f"{day}. You can still read the institution's book."
+        f"{taiwan_time_en(until)}. You can still read the institution's book."
     )
     return Email(to, "家庭聯絡簿暫停通知 Familybook: posting suspended", body + SIGNATURE)
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from moderation.errors import Conflict, Forbidden
 from moderation.policy import Policy
 from moderation.statuses import Status
-from moderation.taiwan_time import for_people
+from moderation.taiwan_time import taiwan_time_en, taiwan_time_zh
 
 #: A post in one of these is still being handled: the family must wait for it.
 IN_FLIGHT = frozenset(
@@ -28,9 +28,10 @@ def ensure_not_suspended(suspended_until: datetime | None, now: datetime) -> Non
         raise Forbidden(
             code="suspended",
             message=(
-                f"因多次審核未通過，發佈權限暫停至 {for_people(suspended_until)}，屆時即可再發佈。"
+                f"因多次審核未通過，發佈權限暫停至 {taiwan_time_zh(suspended_until)}，"
+                "屆時即可再發佈。"
             ),
-            message_en=f"Posting is suspended until {for_people(suspended_until)}.",
+            message_en=f"Posting is suspended until {taiwan_time_en(suspended_until)}.",
             extra={"until": suspended_until.isoformat()},
         )
 
@@ -54,8 +55,8 @@ def ensure_quota(
         raise Conflict(
             code="quota_used",
             message=f"每 {policy.post_interval_days} 天可發佈一則聯絡簿，下次可發佈的時間是 "
-            f"{for_people(next_allowed)}。",
+            f"{taiwan_time_zh(next_allowed)}。",
             message_en=f"One post every {policy.post_interval_days} days; the next is allowed "
-            f"at {for_people(next_allowed)}.",
+            f"at {taiwan_time_en(next_allowed)}.",
             extra={"next_allowed_at": next_allowed.isoformat()},
         )

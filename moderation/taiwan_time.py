@@ -15,6 +15,11 @@ def taiwan_date(moment: datetime | None = None) -> date:
     return (moment or datetime.now(UTC)).astimezone(TAIWAN).date()
 
 
-def for_people(moment: datetime) -> str:
-    """e.g. "2027-01-01 08:00（臺灣時間 Taiwan time）"."""
-    return f"{moment.astimezone(TAIWAN):%Y-%m-%d %H:%M}（臺灣時間 Taiwan time）"
+def taiwan_time_zh(moment: datetime) -> str:
+    """e.g. "2027-01-01 08:00（臺灣時間）", for the Chinese half of a message."""
+    return f"{moment.astimezone(TAIWAN):%Y-%m-%d %H:%M}（臺灣時間）"
+
+
+def taiwan_time_en(moment: datetime) -> str:
+    """e.g. "2027-01-01 08:00 Taiwan time", for the English half."""
+    return f"{moment.astimezone(TAIWAN):%Y-%m-%d %H:%M} Taiwan time"

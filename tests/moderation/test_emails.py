@@ -42,7 +42,8 @@ def test_the_suspension_email_gives_the_end_in_taiwan_time():
     # 16:30 UTC is half past midnight the next day in Taiwan
     until = datetime(2027, 1, 31, 16, 30, tzinfo=UTC)
     email = emails.suspension(to="f@example.com", until=until, strikes=3)
-    assert "2027-02-01 00:30（臺灣時間 Taiwan time）" in email.body
+    assert "暫停發佈至 2027-02-01 00:30（臺灣時間）" in email.body
+    assert "suspended until 2027-02-01 00:30 Taiwan time" in email.body
 
 
 def test_a_refusal_for_the_quota_names_the_next_day_in_taiwan_time():
@@ -59,5 +60,6 @@ def test_a_refusal_for_the_quota_names_the_next_day_in_taiwan_time():
     earlier = [EarlierPost("p1", Status.APPROVED, approved_at)]
     with pytest.raises(Conflict) as refused:
         ensure_quota(earlier, Policy(post_interval_days=7), approved_at + timedelta(days=1))
-    assert "2027-01-09 01:00（臺灣時間 Taiwan time）" in refused.value.message
+    assert "2027-01-09 01:00（臺灣時間）" in refused.value.message
+    assert "at 2027-01-09 01:00 Taiwan time." in refused.value.message_en
     assert refused.value.extra["next_allowed_at"] == "2027-01-08T17:00:00+00:00"
