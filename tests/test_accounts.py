@@ -18,6 +18,7 @@ BAD_FIELDS = [
     ("mobile", "12345"),
     ("phone", "abc"),
     ("password", "short"),
+    ("password_confirm", "a different secret"),  # the password typed twice must agree
     ("consent", False),
 ]
 
