@@ -23,19 +23,21 @@ REGISTER = [
 
 
 @lru_cache
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def cjk_font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """Noto Sans CJK if installed (scripts/setup.sh installs it), else Pillow's own font."""
     for path in FONT_PATHS:
         if Path(path).exists():
             return ImageFont.truetype(path, size, index=0)
     return ImageFont.load_default(size)
 
 
-def _page(lines: list[str], size: tuple[int, int], text_size: int) -> Image.Image:
+def text_page(lines: list[str], size: tuple[int, int], text_size: int) -> Image.Image:
+    """A white page with black lines of text, like a scanned document."""
     img = Image.new("RGB", size, "white")
     draw = ImageDraw.Draw(img)
-    y = size[1] // 10
+    y = size[1] // 12
     for line in lines:
-        draw.text((size[0] // 12, y), line, fill="black", font=_font(text_size))
+        draw.text((size[0] // 12, y), line, fill="black", font=cjk_font(text_size))
         y += int(text_size * 1.8)
     return img
 
@@ -43,7 +45,7 @@ def _page(lines: list[str], size: tuple[int, int], text_size: int) -> Image.Imag
 def write_demo_files(folder: Path) -> dict[str, Path]:
     """Write the three files (again, if they exist) and say where they are."""
     folder.mkdir(parents=True, exist_ok=True)
-    card = _page(
+    card = text_page(
         [
             "中華民國國民身分證",
             f"姓名 {APPLICANT['name']}",
@@ -54,13 +56,13 @@ def write_demo_files(folder: Path) -> dict[str, Path]:
         44,
     )
     # An A4 page at 300 dpi, as a scanner at a service counter would make it.
-    register = _page(
+    register = text_page(
         ["戶籍謄本", "稱謂　姓名　出生日期　統一編號", *("　".join(row) for row in REGISTER)],
         (2480, 3508),
         64,
     )
     photo = Image.new("RGB", (1200, 900), (120, 170, 220))
-    ImageDraw.Draw(photo).text((60, 60), "全家福", fill="black", font=_font(90))
+    ImageDraw.Draw(photo).text((60, 60), "全家福", fill="black", font=cjk_font(90))
     paths = {
         "id_card": folder / "id-card.jpg",
         "household": folder / "household.pdf",

@@ -1,35 +1,15 @@
 """Real files built in code: document photos and scans with Chinese text, and PDFs."""
 
 import io
-from functools import lru_cache
-from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
-FONT_PATHS = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
-)
-
-
-@lru_cache
-def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    for path in FONT_PATHS:
-        if Path(path).exists():
-            return ImageFont.truetype(path, size, index=0)
-    return ImageFont.load_default(size)
+from familybook.demo_files import cjk_font, text_page
 
 
 def document_image(lines: list[str], size: tuple[int, int] = (1240, 1754)) -> Image.Image:
     """A white page with black text lines (an A4 scan at 150 dpi by default)."""
-    img = Image.new("RGB", size, "white")
-    draw = ImageDraw.Draw(img)
-    f = font(max(size[0] // 30, 12))
-    y = size[1] // 12
-    for line in lines:
-        draw.text((size[0] // 12, y), line, fill="black", font=f)
-        y += int(f.size * 1.8) if hasattr(f, "size") else 30
-    return img
+    return text_page(lines, size, max(size[0] // 30, 12))
 
 
 def id_card_jpeg(
@@ -60,7 +40,7 @@ def household_pdf(rows: list[tuple[str, str, str]] | None = None) -> bytes:
 
 def png_photo(size: tuple[int, int] = (800, 600)) -> bytes:
     img = Image.new("RGB", size, (120, 170, 220))
-    ImageDraw.Draw(img).text((40, 40), "全家福", fill="black", font=font(60))
+    ImageDraw.Draw(img).text((40, 40), "全家福", fill="black", font=cjk_font(60))
     out = io.BytesIO()
     img.save(out, "PNG")
     return out.getvalue()
