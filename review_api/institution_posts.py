@@ -9,7 +9,7 @@ kept for the record.
 """
 
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -153,13 +153,11 @@ def check_files(store: FileStore, upload: Upload, policy: Policy) -> list[CleanC
         )
         for f in upload.files
     ]
-    # A contact-book entry in the other direction: the institution's post limits and types,
-    # with the institution book's own file count.
-    rules = replace(policy, post_max_files=MAX_FILES)
+    # A contact-book entry in the other direction: the institution's post size limits; its
+    # file count was checked with the request (MAX_FILES).
     with tempfile.TemporaryDirectory(prefix="fb-staff-check-") as work:
-        report = run_checks_isolated(
-            files, CheckContext(rules, "post", Path(work)), total_timeout_s=CHECK_TOTAL_TIMEOUT_S
-        )
+        context = CheckContext(policy, "institution_post", Path(work))
+        report = run_checks_isolated(files, context, total_timeout_s=CHECK_TOTAL_TIMEOUT_S)
         refused = refusal(report)
         if refused is not None:
             raise refused

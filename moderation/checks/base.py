@@ -148,7 +148,8 @@ class CheckOutcome:
 @dataclass(frozen=True)
 class CheckContext:
     policy: Policy
-    #: Kind of submission: "application" or "post" (limits differ).
+    #: Kind of submission: "application", "post", or "institution_post" (an entry staff
+    #: publish to a family: a post's size limits; its file count is the staff request's rule).
     kind: str
     work_dir: Path
 
