@@ -49,23 +49,8 @@ def _migrate(_: argparse.Namespace) -> None:
 def _institution_add(args: argparse.Namespace) -> None:
     from familybook.admin import add_institution, policy_from_options
 
-    policy = policy_from_options(
-        max_child_age=args.max_child_age,
-        relationships=args.relationships,
-        applicant_photo_required=args.applicant_photo_required,
-        max_files_per_category=args.max_files_per_category,
-        max_application_mb=args.max_application_mb,
-        allowed_types=args.allowed_types,
-        needs_fix_hold_days=args.needs_fix_hold_days,
-        post_interval_days=args.post_interval_days,
-        post_max_files=args.post_max_files,
-        post_max_mb=args.post_max_mb,
-        post_max_file_mb=args.post_max_file_mb,
-        post_types=args.post_types,
-        strikes_to_suspend=args.strikes_to_suspend,
-        suspension_days=args.suspension_days,
-        appeal_days=args.appeal_days,
-    )
+    options = vars(args).keys() - {"command", "action", "code", "name", "func"}
+    policy = policy_from_options(**{option: getattr(args, option) for option in options})
     with get_runtime().db.session() as session:
         institution = add_institution(session, args.code, args.name, **policy)
         print(f"institution {institution.code} {institution.name}: {institution.policy}")
