@@ -185,14 +185,20 @@ def test_a_spent_budget_leaves_explicit_not_found_fields(client, rt, mail, tmp_p
     assert {r.status for r in rows} == {"not_found"}
 
 
-def test_ocr_is_given_up_after_three_tries(client, rt, mail, tmp_path):
-    # Given an attempt whose OCR was taken three times and never finished
+def _ocr_tries_used_up(client, rt, mail, tmp_path) -> str:
+    """An application's attempt whose OCR was taken MAX_OCR_TRIES times, an hour ago."""
     flow.institution(rt)
     fam = flow.family(client, mail, "a@example.com", n=7)
     attempt_id = _attempt_id(rt, _apply_with_register(client, fam, tmp_path))
     with rt.db.session() as session:
         session.execute(update(Attempt).where(Attempt.id == attempt_id).values(
             ocr_tries=ocr.MAX_OCR_TRIES, ocr_started_at=utcnow() - timedelta(hours=1)))
+    return attempt_id
+
+
+def test_ocr_is_given_up_after_three_tries(client, rt, mail, tmp_path):
+    # Given an attempt whose OCR was taken three times and never finished
+    attempt_id = _ocr_tries_used_up(client, rt, mail, tmp_path)
     # When its OCR is woken once more
     ocr.run_ocr(rt, attempt_id)
     # Then no fourth try runs: the attempt is done, every field not found, and flagged
@@ -238,12 +244,7 @@ def test_a_posts_lost_ocr_wake_up_is_resent_by_the_sweeper(client, rt, mail):
 
 
 def test_the_sweeper_stops_waking_ocr_once_it_is_given_up(client, rt, mail, tmp_path):
-    flow.institution(rt)
-    fam = flow.family(client, mail, "a@example.com", n=7)
-    attempt_id = _attempt_id(rt, _apply_with_register(client, fam, tmp_path))
-    with rt.db.session() as session:
-        session.execute(update(Attempt).where(Attempt.id == attempt_id).values(
-            ocr_tries=ocr.MAX_OCR_TRIES, ocr_started_at=utcnow() - timedelta(hours=1)))
+    attempt_id = _ocr_tries_used_up(client, rt, mail, tmp_path)
     assert _sweep_ocr(rt).resent_ocr == 1  # one last wake-up: the worker gives it up
     ocr.run_ocr(rt, attempt_id)
     assert _sweep_ocr(rt).resent_ocr == 0

@@ -277,18 +277,10 @@ def pdf_with_image_bomb(width: int = 10_000, height: int = 10_000) -> bytes:
     packer = zlib.compressobj(9)
     row = b"\x00" * (width * 3)
     data = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
-    content = b"q 595 0 0 842 0 0 cm /Im1 Do Q"
-    return raw_pdf(
-        [
-            b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
-            b" /Resources << /XObject << /Im1 5 0 R >> >> >>",
-            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
-            b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB"
-            b" /BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream"
-            % (width, height, len(data), data),
-        ]
+    return _pdf_drawing_image(
+        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB"
+        b" /BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream"
+        % (width, height, len(data), data)
     )
 
 
@@ -349,6 +341,15 @@ def pdf_with_image_bytes(pixels: bytes, width: int = 64) -> bytes:
     """One page drawing a grey image whose stream holds `pixels` as they are (no filter)."""
     height = len(pixels) // width
     body = pixels[: width * height]
+    return _pdf_drawing_image(
+        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray"
+        b" /BitsPerComponent 8 /Length %d >>\nstream\n%s\nendstream"
+        % (width, height, len(body), body)
+    )
+
+
+def _pdf_drawing_image(image_object: bytes) -> bytes:
+    """One A4 page whose content draws `image_object` (object 5) over the whole page."""
     content = b"q 595 0 0 842 0 0 cm /Im1 Do Q"
     return raw_pdf(
         [
@@ -357,9 +358,7 @@ def pdf_with_image_bytes(pixels: bytes, width: int = 64) -> bytes:
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
             b" /Resources << /XObject << /Im1 5 0 R >> >> >>",
             b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
-            b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray"
-            b" /BitsPerComponent 8 /Length %d >>\nstream\n%s\nendstream"
-            % (width, height, len(body), body),
+            image_object,
         ]
     )
 
