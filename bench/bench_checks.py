@@ -29,9 +29,10 @@ from PIL import Image, ImageDraw, ImageFilter
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
-from moderation.checks.base import CheckContext, FileCategory, FileUnderCheck
+from moderation.checks.base import CheckContext, FileUnderCheck
 from moderation.checks.isolation import run_checks_isolated
 from moderation.checks.pipeline import run_checks
+from moderation.file_rules import FileCategory, post_rules
 from moderation.policy import Policy
 
 MB = 1024 * 1024
@@ -123,7 +124,7 @@ def measure(label: str, name: str, data: bytes, category: FileCategory, runs: in
         for isolate in (False, True):
             work = Path(tempfile.mkdtemp(dir=root))
             file = FileUnderCheck(uuid.uuid4().hex, category, path, len(data), name)
-            ctx = CheckContext(Policy(), "post", work)
+            ctx = CheckContext(Policy(), post_rules(Policy()), work)
             started = time.perf_counter()
             report = run_checks_isolated([file], ctx) if isolate else run_checks([file], ctx)
             elapsed = time.perf_counter() - started

@@ -23,7 +23,7 @@ temporary data dir. Bounded: about a minute and a half, three at most.
 
 Printed: submissions sent/accepted/checked/decided, workers killed (and how many kills caught a
 check under way), Redis restarts, emails expected vs received, duplicates (check rows, decisions,
-emails by Message-ID), work still stuck and dead letters (familybook.operations.stuck_report).
+emails by Message-ID), work still stuck and dead letters (usecases.pipeline_health.stuck_report).
 Exit status 1 if anything was lost or duplicated.
 """
 
@@ -125,20 +125,19 @@ class Run:
 def setup(run: Run, http: Any) -> tuple[list[Any], list[dict[str, str]]]:
     import csv
 
-    from familybook import admin
     from tests.support import flow
+    from usecases import administration as admin
 
     n = run.args.submissions
-    with run.rt.db.session() as session:
-        policy = {"max_child_age": 99, "strikes_to_suspend": 99}
-        admin.add_institution(session, "FLT", "故障演練機關", **policy)
-        roster = Path(os.environ["FAMILYBOOK_DATA_DIR"]) / "roster.csv"
-        with open(roster, "w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
-            w.writerow(admin.ROSTER_COLUMNS)
-            for i in range(n):
-                w.writerow([f"{8000 + i}", f"受刑人{i}", "2016-04-01", "", ""])
-        admin.import_inmates(session, "FLT", roster)
+    policy = {"max_child_age": 99, "strikes_to_suspend": 99}
+    admin.add_institution(run.rt, "FLT", "故障演練機關", **policy)
+    roster = Path(os.environ["FAMILYBOOK_DATA_DIR"]) / "roster.csv"
+    with open(roster, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(admin.ROSTER_COLUMNS)
+        for i in range(n):
+            w.writerow([f"{8000 + i}", f"受刑人{i}", "2016-04-01", "", ""])
+    admin.import_inmates(run.rt, "FLT", roster)
     reviewers = [flow.staff(run.rt, f"r{i}@flt.example", ["FLT"]) for i in (1, 2)]
 
     def family(i: int) -> Any:
@@ -225,9 +224,9 @@ def _status(run: Run, app_id: str) -> str | None:
 def tally(run: Run, ids: list[str]) -> None:
     from sqlalchemy import func, select
 
-    from familybook.operations import stuck_report
     from storage.models import CheckResult, Decision, OutboxEmail, Submission
     from tests.faults.conftest import check_rows
+    from usecases.pipeline_health import stuck_report
 
     total, distinct = check_rows(run.rt)
     with run.rt.db.session() as session:
@@ -254,7 +253,8 @@ def tally(run: Run, ids: list[str]) -> None:
     c["emails lost"] = len(expected - set(received))
     c["duplicate emails (same Message-ID twice)"] = sum(n - 1 for n in received.values())
     c["emails received not in the outbox"] = len(set(received) - expected)
-    report = stuck_report(run.rt)
+    with run.rt.db.session() as session:
+        report = stuck_report(run.rt, session)
     c["still stuck in received/checking"] = report["counts"]["stuck_submissions"]
     c["emails still failing"] = report["counts"]["failing_emails"]
     c["dead letters in Redis"] = report["counts"]["dead_letters"]
@@ -324,17 +324,17 @@ def main() -> int:
     import httpx
     from sqlalchemy import MetaData, text
 
-    from familybook.runtime import get_runtime
+    from familybook.bootstrap import build_runtime
     from storage.migrate import upgrade
     from tests.faults.procs import Processes, wait_until
 
-    rt = get_runtime()
+    rt = build_runtime()
     with rt.db.engine.begin() as conn:  # the warning in the docstring: `test` is wiped
         meta = MetaData()
         meta.reflect(conn)
         meta.drop_all(conn)
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    upgrade(rt.settings)
+    upgrade(rt.settings.database_url)
     (data_dir / "logs").mkdir()
     procs = Processes(data_dir / "logs")
     run = Run(args, procs, mail, rt)

@@ -1,7 +1,6 @@
 """Assemble the whole system: ingest at /api/v1, review at /review/v1, health, and in
 embedded mode the worker pool inside the same process."""
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -11,13 +10,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 
-from familybook import verify_page
-from familybook.http_errors import error_body, install
-from familybook.runtime import get_runtime
+from familybook.bootstrap import build_runtime
 from ingest.app import create_ingest_app
+from ingest.routes import verify_page
+from moderation.errors import ErrorCode
 from review_api.app import create_review_app
-
-log = logging.getLogger(__name__)
+from usecases.runtime import Runtime
+from web.errors import error_body, install
 
 
 class Health(BaseModel):
@@ -44,33 +43,27 @@ READY_DOC: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _ready() -> tuple[bool, dict[str, str]]:
-    from workers.broker import broker
-
+def _ready(rt: Runtime) -> tuple[bool, dict[str, str]]:
     parts: dict[str, str] = {}
     try:
-        with get_runtime().db.engine.connect() as conn:
+        with rt.db.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         parts["database"] = "ok"
     except Exception as exc:
         parts["database"] = f"down: {type(exc).__name__}"
-    client = getattr(broker, "client", None)
-    try:
-        if client is not None:
-            client.ping()
-        parts["broker"] = "ok" if client is not None else "ok (in-process)"
-    except Exception as exc:
-        parts["broker"] = f"down: {type(exc).__name__}"
+    parts["broker"] = rt.queues.ping()
     return all(v.startswith("ok") for v in parts.values()), parts
 
 
-def create_app(*, run_workers: bool | None = None, apis: str = "all") -> FastAPI:
+def create_app(
+    rt: Runtime | None = None, *, run_workers: bool | None = None, apis: str = "all"
+) -> FastAPI:
     """The whole system. `run_workers` defaults to True in embedded mode (no Redis); `apis`
     ("all", "ingest" or "review") lets the internet-facing ingest API run apart from the
     review API, which need not be exposed."""
-    settings = get_runtime().settings
+    rt = rt or build_runtime()
     if run_workers is None:
-        run_workers = settings.embedded
+        run_workers = rt.settings.embedded
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -78,18 +71,19 @@ def create_app(*, run_workers: bool | None = None, apis: str = "all") -> FastAPI
         if run_workers:
             from workers.runner import WorkerPool
 
-            pool = WorkerPool()
+            pool = WorkerPool(rt)
             pool.start()
         yield
         if pool is not None:
             pool.stop()
 
     app = FastAPI(title="Familybook 家庭聯絡簿", version="1", lifespan=lifespan)
+    app.state.runtime = rt
     install(app)
     if apis in ("all", "ingest"):
-        app.mount("/api/v1", create_ingest_app())
+        app.mount("/api/v1", create_ingest_app(rt))
     if apis in ("all", "review"):
-        app.mount("/review/v1", create_review_app())
+        app.mount("/review/v1", create_review_app(rt))
 
     @app.get("/healthz", response_model=Health)
     def healthz() -> dict[str, str]:
@@ -97,10 +91,12 @@ def create_app(*, run_workers: bool | None = None, apis: str = "all") -> FastAPI
 
     @app.get("/readyz", responses=READY_DOC)
     def readyz() -> JSONResponse:
-        ok, parts = _ready()
+        ok, parts = _ready(rt)
         if ok:
             return JSONResponse({"status": "ok", **parts})
-        body = error_body("not_ready", "系統暫時無法使用。", "A part of the system is down.")
+        body = error_body(
+            ErrorCode.NOT_READY, "系統暫時無法使用。", "A part of the system is down."
+        )
         body["error"]["parts"] = parts
         return JSONResponse(body, status_code=503)
 

@@ -7,7 +7,8 @@ import sys
 import threading
 from pathlib import Path
 
-from familybook.runtime import get_runtime
+from core.settings import get_settings
+from familybook.bootstrap import build_runtime
 from moderation.errors import FamilybookError
 
 #: How long `familybook worker` lets running messages finish after SIGTERM; docker-compose's
@@ -21,14 +22,16 @@ def _serve(args: argparse.Namespace) -> None:
     from familybook.app import create_app
     from storage.migrate import upgrade
 
-    upgrade(get_runtime().settings)  # an embedded newcomer should not need a separate step
-    uvicorn.run(create_app(apis=args.apis), host=args.host, port=args.port, log_level="info")
+    settings = get_settings()
+    upgrade(settings.database_url)  # an embedded newcomer should not need a separate step
+    app = create_app(build_runtime(settings), apis=args.apis)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
 
 
 def _worker(args: argparse.Namespace) -> None:
     from workers.runner import WorkerPool
 
-    pool = WorkerPool(threads=args.threads, queues=args.queues.split(","))
+    pool = WorkerPool(build_runtime(), threads=args.threads, queues=args.queues.split(","))
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
@@ -42,18 +45,17 @@ def _worker(args: argparse.Namespace) -> None:
 def _migrate(_: argparse.Namespace) -> None:
     from storage.migrate import upgrade
 
-    upgrade(get_runtime().settings)
+    upgrade(get_settings().database_url)
     print("database schema up to date 資料庫結構已更新")
 
 
 def _institution_add(args: argparse.Namespace) -> None:
-    from familybook.admin import add_institution, policy_from_options
+    from usecases.administration import add_institution, policy_from_options
 
     options = vars(args).keys() - {"command", "action", "code", "name", "func"}
     policy = policy_from_options(**{option: getattr(args, option) for option in options})
-    with get_runtime().db.session() as session:
-        institution = add_institution(session, args.code, args.name, **policy)
-        print(f"institution {institution.code} {institution.name}: {institution.policy}")
+    institution = add_institution(build_runtime(broker=False), args.code, args.name, **policy)
+    print(f"institution {institution.code} {institution.name}: {institution.policy}")
 
 
 def _institution_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -81,35 +83,36 @@ def _institution_parser(sub: argparse._SubParsersAction) -> None:  # type: ignor
 
 
 def _inmates_import(args: argparse.Namespace) -> None:
-    from familybook.admin import import_inmates
+    from usecases.administration import import_inmates
 
-    with get_runtime().db.session() as session:
-        print(f"{import_inmates(session, args.code, Path(args.file))} inmates imported")
+    count = import_inmates(build_runtime(broker=False), args.code, Path(args.file))
+    print(f"{count} inmates imported")
 
 
 def _staff_add(args: argparse.Namespace) -> None:
-    from familybook.admin import add_staff
+    from usecases.administration import add_staff
 
-    with get_runtime().db.session() as session:
-        token = add_staff(session, args.email, args.institution, args.role)
+    token = add_staff(build_runtime(broker=False), args.email, args.institution, args.role)
     print(f"staff {args.email} ({args.role}) token, shown once 憑證只顯示一次:\n{token}")
 
 
 def _stuck(_: argparse.Namespace) -> None:
     import json
 
-    from familybook.operations import stuck_report
-    from workers.broker import broker
+    from usecases.pipeline_health import stuck_report
 
-    print(json.dumps(stuck_report(get_runtime(), broker=broker), ensure_ascii=False, indent=2))
+    rt = build_runtime()
+    with rt.db.session() as session:
+        report = stuck_report(rt, session)
+    print(json.dumps(report, ensure_ascii=False, indent=2))
 
 
 def _demo(_: argparse.Namespace) -> None:
     from familybook.demo import instructions, load_demo
     from storage.migrate import upgrade
 
-    rt = get_runtime()
-    upgrade(rt.settings)
+    rt = build_runtime(broker=False)
+    upgrade(rt.settings.database_url)
     print(instructions(rt, load_demo(rt)))
 
 

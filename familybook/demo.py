@@ -4,10 +4,10 @@ import csv
 import tempfile
 from pathlib import Path
 
-from familybook import admin
 from familybook.demo_files import write_demo_files
-from familybook.runtime import Runtime
 from moderation.taiwan_time import taiwan_date
+from usecases import administration as admin
+from usecases.runtime import Runtime
 
 MB = 1024 * 1024
 DEMO_ROSTER = [
@@ -19,26 +19,25 @@ DEMO_ROSTER = [
 
 
 def load_demo(rt: Runtime) -> dict[str, str]:
-    with rt.db.session() as session:
-        admin.add_institution(
-            session,
-            "TTD",
-            "法務部矯正署臺東戒治所",
-            max_child_age=18,
-            post_max_files=1,
-            post_max_bytes=10 * MB,
-            post_max_file_bytes=10 * MB,
-        )
-        admin.add_institution(session, "HLD", "法務部矯正署花蓮看守所")
-        with tempfile.TemporaryDirectory() as tmp:
-            roster = Path(tmp) / "roster.csv"
-            with open(roster, "w", newline="", encoding="utf-8") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(admin.ROSTER_COLUMNS)
-                writer.writerows(DEMO_ROSTER)
-            admin.import_inmates(session, "TTD", roster)
-        reviewer = admin.add_staff(session, "reviewer@ttd.example", ["TTD"], "reviewer")
-        administrator = admin.add_staff(session, "admin@ttd.example", ["TTD", "HLD"], "admin")
+    admin.add_institution(
+        rt,
+        "TTD",
+        "法務部矯正署臺東戒治所",
+        max_child_age=18,
+        post_max_files=1,
+        post_max_bytes=10 * MB,
+        post_max_file_bytes=10 * MB,
+    )
+    admin.add_institution(rt, "HLD", "法務部矯正署花蓮看守所")
+    with tempfile.TemporaryDirectory() as tmp:
+        roster = Path(tmp) / "roster.csv"
+        with open(roster, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(admin.ROSTER_COLUMNS)
+            writer.writerows(DEMO_ROSTER)
+        admin.import_inmates(rt, "TTD", roster)
+    reviewer = admin.add_staff(rt, "reviewer@ttd.example", ["TTD"], "reviewer")
+    administrator = admin.add_staff(rt, "admin@ttd.example", ["TTD", "HLD"], "admin")
     return {"reviewer": reviewer, "admin": administrator}
 
 

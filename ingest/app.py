@@ -2,20 +2,42 @@
 
 from fastapi import FastAPI
 
-from familybook.http_errors import install
-from ingest.routes import (
-    accounts,
-    applications,
-    institution_posts,
-    institutions,
-    posts,
-    strikes,
-)
+from ingest.routes import accounts, institution_posts, institutions, strikes
+from ingest.routes.submissions import APPLICATION_UPLOAD, POST_UPLOAD, submission_routes
+from ingest.schemas import ApplicationStatus
+from ingest.views import application_view, post_view
+from moderation.kinds import SubmissionKind
+from usecases.runtime import Runtime
+from web.errors import install
+from web.schemas import PostStatus
 
 
-def create_ingest_app() -> FastAPI:
+def create_ingest_app(rt: Runtime) -> FastAPI:
     app = FastAPI(title="Familybook ingest API 家庭聯絡簿（家屬）", version="1")
+    app.state.runtime = rt
     install(app)
-    for module in (accounts, institutions, applications, posts, strikes, institution_posts):
-        app.include_router(module.router)
+    app.include_router(accounts.router)
+    app.include_router(institutions.router)
+    app.include_router(
+        submission_routes(
+            SubmissionKind.APPLICATION,
+            path="applications",
+            id_name="application_id",
+            view=application_view,
+            response=ApplicationStatus,
+            upload_doc=APPLICATION_UPLOAD,
+        )
+    )
+    app.include_router(
+        submission_routes(
+            SubmissionKind.POST,
+            path="posts",
+            id_name="post_id",
+            view=post_view,
+            response=PostStatus,
+            upload_doc=POST_UPLOAD,
+        )
+    )
+    app.include_router(strikes.router)
+    app.include_router(institution_posts.router)
     return app

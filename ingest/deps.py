@@ -1,41 +1,30 @@
-"""Typed dependencies of the family API: the database session and the logged-in family."""
+"""Typed dependencies of the family API: the logged-in family."""
 
-from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Header
+from fastapi import Depends
 from sqlalchemy.orm import Session
 
-from familybook.runtime import Runtime, get_runtime
-from familybook.security import token_hash
-from moderation.errors import Forbidden, Unauthenticated
+from core.security import token_hash
+from moderation.errors import ErrorCode, Forbidden, Unauthenticated
 from storage.models import Account, AuthToken, utcnow
+from web.deps import BearerToken, RuntimeDep, SessionDep, WorkDep
 
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-
-
-def get_session(rt: RuntimeDep) -> Iterator[Session]:
-    with rt.db.sessions() as session:
-        yield session
-
-
-SessionDep = Annotated[Session, Depends(get_session)]
-
-
-def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str:
-    scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated(
-            code="unauthenticated", message="請先登入。", message_en="Please log in."
-        )
-    return token.strip()
+__all__ = [
+    "CurrentFamily",
+    "RuntimeDep",
+    "SessionDep",
+    "UploadingFamily",
+    "VerifiedFamily",
+    "WorkDep",
+]
 
 
 def _family_for(session: Session, token: str) -> Account:
     row = session.get(AuthToken, token_hash(token))
     if row is None or row.expires_at <= utcnow():
         raise Unauthenticated(
-            code="session_expired",
+            code=ErrorCode.SESSION_EXPIRED,
             message="登入已逾時，請重新登入。",
             message_en="Your login has expired; please log in again.",
         )
@@ -47,14 +36,14 @@ def _family_for(session: Session, token: str) -> Account:
 def _ensure_verified(account: Account) -> Account:
     if account.verified_at is None:
         raise Forbidden(
-            code="email_unverified",
+            code=ErrorCode.EMAIL_UNVERIFIED,
             message="請先到電子信箱收信，完成帳號驗證。",
             message_en="Please verify your email address first.",
         )
     return account
 
 
-def current_family(session: SessionDep, token: Annotated[str, Depends(bearer_token)]) -> Account:
+def current_family(session: SessionDep, token: BearerToken) -> Account:
     return _family_for(session, token)
 
 
@@ -68,10 +57,10 @@ def verified_family(account: CurrentFamily) -> Account:
 VerifiedFamily = Annotated[Account, Depends(verified_family)]
 
 
-def uploading_family(rt: RuntimeDep, token: Annotated[str, Depends(bearer_token)]) -> Account:
+def uploading_family(rt: RuntimeDep, token: BearerToken) -> Account:
     """The verified family, looked up in a session that is closed before the upload streams:
-    upload routes open their own session once the bytes are in. The account comes back
-    detached; its columns are loaded, and writers re-read what they lock."""
+    the use case opens its own once the bytes are in. The account comes back detached; its
+    columns are loaded, and writers re-read what they lock."""
     with rt.db.session() as session:
         return _ensure_verified(_family_for(session, token))
 

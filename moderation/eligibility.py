@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from moderation.errors import Forbidden, invalid_fields
+from moderation.errors import ErrorCode, Forbidden, invalid_fields
 from moderation.policy import Policy
 from moderation.relationships import LABELS, Relationship
 
@@ -43,7 +43,7 @@ def ensure_not_restricted(restricted_until: date | None, *, today: date) -> None
     """A ban on visits and letters or an isolation excludes the inmate while it lasts."""
     if restricted_until is not None and restricted_until >= today:
         raise Forbidden(
-            code="inmate_restricted",
+            code=ErrorCode.INMATE_RESTRICTED,
             message="這位收容人目前暫停通信（例如禁止接見通信或隔離中），暫時無法申請或發佈，請日後再試。",
             message_en="This inmate is under a temporary restriction; please try again later.",
             extra={"until": restricted_until.isoformat()},
@@ -55,7 +55,7 @@ def ensure_eligible(inmate: InmateFacts, policy: Policy, *, today: date) -> None
     child = inmate.youngest_child_birth_date
     if child is None or age_on(child, today) > policy.max_child_age:
         raise Forbidden(
-            code="child_age_not_eligible",
+            code=ErrorCode.CHILD_AGE_NOT_ELIGIBLE,
             message=f"本服務提供給子女在 {policy.max_child_age} 歲以下的收容人家庭。",
             message_en=(
                 f"The service is for inmates with a child aged {policy.max_child_age} or under."

@@ -6,6 +6,7 @@ Pure functions: they return a subject and a plain-text body; the outbox stores a
 from dataclasses import dataclass
 from datetime import datetime
 
+from moderation.kinds import SubmissionKind
 from moderation.taiwan_time import taiwan_time_en, taiwan_time_zh
 
 SIGNATURE = "\n\n法務部矯正署 家庭聯絡簿\nFamily contact book (Familybook)\n"
@@ -40,7 +41,7 @@ def _summary(institution: str, relationship: str, title: str | None) -> str:
 def decision(
     *,
     to: str,
-    kind: str,
+    kind: SubmissionKind,
     approved: bool,
     institution: str,
     relationship: str,
@@ -49,13 +50,14 @@ def decision(
     reason_en: str | None = None,
     advice: str | None = None,
 ) -> Email:
-    what = "家庭聯絡簿服務項目申請" if kind == "application" else "發佈家庭聯絡簿"
-    what_en = "service application" if kind == "application" else "contact-book post"
+    is_application = kind == SubmissionKind.APPLICATION
+    what = "家庭聯絡簿服務項目申請" if is_application else "發佈家庭聯絡簿"
+    what_en = "service application" if is_application else "contact-book post"
     result = "審核通過" if approved else "審核未通過"
     lines = [
         "您好：",
         f"您於【家庭聯絡簿】{what}審核結果為「{result}」。",
-        "聯絡簿內容：" if kind == "post" else "申請內容：",
+        "申請內容：" if is_application else "聯絡簿內容：",
         _summary(institution, relationship, title),
     ]
     if not approved:

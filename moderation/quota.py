@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from moderation.errors import Conflict, Forbidden
+from moderation.errors import Conflict, ErrorCode, Forbidden
 from moderation.policy import Policy
 from moderation.statuses import Status
 from moderation.taiwan_time import taiwan_time_en, taiwan_time_zh
@@ -26,7 +26,7 @@ class EarlierPost:
 def ensure_not_suspended(suspended_until: datetime | None, now: datetime) -> None:
     if suspended_until is not None and suspended_until > now:
         raise Forbidden(
-            code="suspended",
+            code=ErrorCode.SUSPENDED,
             message=(
                 f"因多次審核未通過，發佈權限暫停至 {taiwan_time_zh(suspended_until)}，"
                 "屆時即可再發佈。"
@@ -43,7 +43,7 @@ def ensure_quota(
     others = [p for p in earlier if p.id != replacing]
     if any(p.status in IN_FLIGHT for p in others):
         raise Conflict(
-            code="post_in_flight",
+            code=ErrorCode.POST_IN_FLIGHT,
             message="您還有一則聯絡簿正在審核或待補件，請等它完成後再發佈新的一則。",
             message_en="Another post is still being handled; wait for it before sending a new one.",
         )
@@ -53,7 +53,7 @@ def ensure_quota(
     next_allowed = max(used) + timedelta(days=policy.post_interval_days)
     if next_allowed > now:
         raise Conflict(
-            code="quota_used",
+            code=ErrorCode.QUOTA_USED,
             message=f"每 {policy.post_interval_days} 天可發佈一則聯絡簿，下次可發佈的時間是 "
             f"{taiwan_time_zh(next_allowed)}。",
             message_en=f"One post every {policy.post_interval_days} days; the next is allowed "

@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 
 from moderation.errors import invalid_fields
+from moderation.kinds import SubmissionKind
 
-APPLICATION = "application"
-POST = "post"
+APPLICATION = SubmissionKind.APPLICATION
+POST = SubmissionKind.POST
 
 
 @dataclass(frozen=True)
@@ -13,7 +14,7 @@ class Reason:
     code: str
     label: str
     label_en: str
-    applies_to: tuple[str, ...]
+    applies_to: tuple[SubmissionKind, ...]
 
 
 REASONS: tuple[Reason, ...] = (
@@ -45,7 +46,7 @@ REASONS: tuple[Reason, ...] = (
 BY_CODE = {reason.code: reason for reason in REASONS}
 
 
-def reason_for(code: str | None, kind: str) -> Reason:
+def reason_for(code: str | None, kind: SubmissionKind) -> Reason:
     reason = BY_CODE.get(code or "")
     if reason is None or kind not in reason.applies_to:
         allowed = ", ".join(r.code for r in REASONS if kind in r.applies_to)

@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 
-from moderation.errors import Conflict
+from moderation.errors import Conflict, ErrorCode
 
 
 class Status(StrEnum):
@@ -41,17 +41,19 @@ FAMILY_LABELS: dict[Status, tuple[str, str]] = {
     Status.DELIVERED: ("已送達", "delivered"),
 }
 
-#: A service application in one of these holds its inmate: nobody else may apply meanwhile.
-HOLDS_INMATE = frozenset(Status) - {Status.REJECTED}
 #: The family may send a new attempt only from these.
 RESUBMITTABLE = frozenset({Status.NEEDS_FIX, Status.REJECTED})
 DECIDED = frozenset({Status.APPROVED, Status.REJECTED, Status.DELIVERED})
+#: Waiting for a reviewer, claimed or not: the queue.
+IN_QUEUE = frozenset({Status.AWAITING_REVIEW, Status.IN_REVIEW})
+#: Not yet through the automated checks of its current attempt (or sent back by them).
+NOT_CHECKED = frozenset({Status.RECEIVED, Status.CHECKING, Status.NEEDS_FIX})
 
 
 def ensure_transition(current: Status, target: Status) -> None:
     if target not in TRANSITIONS[current]:
         raise Conflict(
-            code="illegal_transition",
+            code=ErrorCode.ILLEGAL_TRANSITION,
             message=f"目前狀態（{FAMILY_LABELS[current][0]}）不能進行這個動作。",
             message_en=f"A submission that is {current.value} cannot become {target.value}.",
         )

@@ -2,12 +2,31 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
-from moderation.errors import Conflict, Forbidden, invalid_fields
+from moderation.errors import Conflict, ErrorCode, Forbidden
 from moderation.policy import Policy
 
 APPEAL_MAX_CHARS = 200
-UPHOLD, OVERRULE = "upheld", "overruled"
+
+
+class AppealVerdict(StrEnum):
+    """What an administrator answers an appeal (the request's `outcome`)."""
+
+    UPHOLD = "uphold"
+    OVERRULE = "overrule"
+
+    @property
+    def outcome(self) -> "AppealOutcome":
+        return AppealOutcome.UPHELD if self == AppealVerdict.UPHOLD else AppealOutcome.OVERRULED
+
+
+class AppealOutcome(StrEnum):
+    """What became of an appeal, as the strike records it and the family reads it."""
+
+    UPHELD = "upheld"
+    #: The strike stops counting (and a suspension it helped cause and that still runs ends).
+    OVERRULED = "overruled"
 
 
 @dataclass(frozen=True)
@@ -36,7 +55,7 @@ def liftable(caused_by: dict[str, frozenset[str]], institution_ids: frozenset[st
     mine = [sid for sid, causes in caused_by.items() if causes & institution_ids]
     if caused_by and not mine:
         raise Forbidden(
-            code="suspension_of_other_institution",
+            code=ErrorCode.SUSPENSION_OF_OTHER_INSTITUTION,
             message="這次暫停是其他機關的審核結果造成的，只有該機關的管理者可以提前解除。",
             message_en="Another institution's rejections caused this suspension; only its "
             "administrators may lift it.",
@@ -49,24 +68,15 @@ def ensure_appealable(
 ) -> None:
     if appealed_at is not None:
         raise Conflict(
-            code="already_appealed",
+            code=ErrorCode.ALREADY_APPEALED,
             message="這次未通過紀錄已經申訴過了（每次限申訴一次）。",
             message_en="This strike was already appealed (once only).",
         )
     deadline = created_at + timedelta(days=policy.appeal_days)
     if now > deadline:
         raise Forbidden(
-            code="appeal_too_late",
+            code=ErrorCode.APPEAL_TOO_LATE,
             message=f"申訴期限（{policy.appeal_days} 天）已過。",
             message_en=f"The appeal period of {policy.appeal_days} days is over.",
             extra={"deadline": deadline.isoformat()},
         )
-
-
-def parse_outcome(raw: str) -> str:
-    mapping = {"uphold": UPHOLD, "overrule": OVERRULE}
-    if raw not in mapping:
-        raise invalid_fields(
-            {"outcome": ("請選擇 uphold（維持）或 overrule（撤銷）。", "Use uphold or overrule.")}
-        )
-    return mapping[raw]

@@ -2,12 +2,14 @@
 
 from fastapi import FastAPI
 
-from familybook.http_errors import install
 from review_api.routes import deliveries, families, institution_posts, items, reference
+from usecases.runtime import Runtime
+from web.errors import install
 
 
-def create_review_app() -> FastAPI:
+def create_review_app(rt: Runtime) -> FastAPI:
     app = FastAPI(title="Familybook review API 家庭聯絡簿（審核）", version="1")
+    app.state.runtime = rt
     install(app)
     for module in (items, deliveries, families, institution_posts, reference):
         app.include_router(module.router)

@@ -1,6 +1,6 @@
 """What the review API answers: one pydantic model per response body, for OpenAPI and clients.
 
-As in `ingest.schemas`: the models describe what the routes and `review_api.items` compute, in
+As in `ingest.schemas`: the models describe what the routes and `review_api.item_view` compute, in
 the order they build it, and timestamps stay the views' ISO 8601 strings with `+00:00`.
 """
 
@@ -8,9 +8,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from ingest.schemas import Kind, PostStatus, Reason, Sparse
+from moderation.flags import FlagCode
+from moderation.kinds import SubmissionKind
 from moderation.relationships import Relationship
 from moderation.statuses import Status
+from moderation.strikes import AppealOutcome
+from web.schemas import PostStatus, Reason, Sparse
 
 # --- the queue, claims and decisions ---
 
@@ -18,7 +21,7 @@ from moderation.statuses import Status
 class Flag(BaseModel):
     """Something in a submission a reviewer should look at twice (a flag, never a verdict)."""
 
-    code: str
+    code: FlagCode
     message: str
     message_en: str
 
@@ -27,7 +30,7 @@ class QueueEntry(BaseModel):
     """An item awaiting review, oldest first."""
 
     id: str
-    kind: Kind
+    kind: SubmissionKind
     institution: str = Field(description="機關代碼")
     status: Status
     attempt: int
@@ -137,7 +140,7 @@ class ItemBase(BaseModel):
     """What every review item shows."""
 
     id: str
-    kind: Kind
+    kind: SubmissionKind
     status: Status
     attempt: int
     submitted_at: str
@@ -156,7 +159,7 @@ class ItemBase(BaseModel):
 class ApplicationItem(ItemBase):
     """A service application to decide."""
 
-    kind: Literal["application"]
+    kind: Literal[SubmissionKind.APPLICATION]
     inmate: InmateNamed
     relationship: Relationship
     relationship_label: str
@@ -165,7 +168,7 @@ class ApplicationItem(ItemBase):
 class PostItem(ItemBase):
     """A post to decide, with the application it belongs to and the family's earlier posts."""
 
-    kind: Literal["post"]
+    kind: Literal[SubmissionKind.POST]
     application_id: str
     delivered_at: str | None
     earlier_posts: list[EarlierPost]
@@ -187,14 +190,14 @@ class ReasonOption(BaseModel):
     code: str
     label: str
     label_en: str
-    applies_to: list[Kind]
+    applies_to: list[SubmissionKind]
 
 
 class QueueFigures(BaseModel):
     """One institution's queue of one kind of item."""
 
     institution: str
-    kind: Kind
+    kind: SubmissionKind
     by_status: dict[str, int] = Field(description="各狀態的件數")
     queue_length: int = Field(description="待審與審核中件數")
     oldest_waiting_s: int
@@ -204,7 +207,7 @@ class StuckSubmission(BaseModel):
     """A submission left in received or checking longer than the sweeper allows."""
 
     id: str
-    kind: Kind
+    kind: SubmissionKind
     institution: str
     status: Status
     attempt: int
@@ -279,7 +282,7 @@ class Stats(BaseModel):
     stuck: StuckReport
 
 
-# --- for routes another change is rewriting: ready to be wired as their response_model ---
+# --- deliveries, appeals, the institution's book ---
 
 
 class Delivery(PostStatus):
@@ -309,7 +312,7 @@ class AppealDecided(BaseModel):
     """The appeal's outcome and the family's strikes that count now."""
 
     strike_id: str
-    outcome: str
+    outcome: AppealOutcome
     strike_count: int
 
 

@@ -1,19 +1,32 @@
-"""Engine and sessions. One engine per process, built from the settings."""
+"""Engine and sessions. One `Database` per process, built from a URL.
+
+A session from here never commits: the use cases (`usecases/`) end every transaction, so
+"where does this change become real" has one answer. A session left uncommitted is rolled back.
+"""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from familybook.settings import Settings
+from moderation.errors import ErrorCode, Unavailable
+
+#: Connections kept open per process (PostgreSQL), and how many more it may open briefly.
+DEFAULT_POOL_SIZE = 10
+DEFAULT_MAX_OVERFLOW = 10
 
 
-def make_engine(settings: Settings) -> Engine:
-    url = settings.database_url
+def make_engine(
+    url: str, *, pool_size: int = DEFAULT_POOL_SIZE, max_overflow: int = DEFAULT_MAX_OVERFLOW
+) -> Engine:
     if url.startswith("sqlite"):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        database = make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url,
             # pysqlite's own BEGIN handling is turned off so that ours (IMMEDIATE) is used.
@@ -23,7 +36,7 @@ def make_engine(settings: Settings) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -42,20 +55,36 @@ def _sqlite_begin_immediate(conn: Any) -> None:
 
 
 class Database:
-    def __init__(self, settings: Settings) -> None:
-        self.engine = make_engine(settings)
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = DEFAULT_POOL_SIZE,
+        max_overflow: int = DEFAULT_MAX_OVERFLOW,
+    ) -> None:
+        self.url = url
+        self.engine = make_engine(url, pool_size=pool_size, max_overflow=max_overflow)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work: committed if the block ends normally, rolled back otherwise."""
+        """A session for reading, or for a use case that commits it; rolled back at the end.
+        The database going away is `Unavailable`: retry later, nothing was saved."""
         with self.sessions() as session:
             try:
                 yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+            except OperationalError as exc:
+                raise database_unavailable() from exc
+            # Leaving the block closes the session, which rolls back what was not committed.
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def database_unavailable() -> Unavailable:
+    return Unavailable(
+        code=ErrorCode.DATABASE_UNAVAILABLE,
+        message="系統暫時無法使用，您的資料沒有送出，請稍後再試。",
+        message_en="The service is briefly unavailable; nothing was saved. Try again later.",
+        extra={"retry_after": 30},
+    )

@@ -4,20 +4,21 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-
-from familybook.settings import Settings
+from sqlalchemy import make_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def alembic_config(settings: Settings) -> Config:
+def alembic_config(database_url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", settings.database_url.replace("%", "%%"))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config
 
 
-def upgrade(settings: Settings) -> None:
-    if settings.database_url.startswith("sqlite"):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(settings), "head")
+def upgrade(database_url: str) -> None:
+    if database_url.startswith("sqlite"):
+        database = make_url(database_url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(database_url), "head")

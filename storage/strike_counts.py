@@ -3,7 +3,7 @@
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from moderation.strikes import OVERRULE
+from moderation.strikes import AppealOutcome
 from storage.models import Strike
 
 
@@ -12,7 +12,7 @@ def counting(account_id: str) -> tuple[ColumnElement[bool], ...]:
     return (
         Strike.account_id == account_id,
         Strike.suspension_id.is_(None),
-        or_(Strike.appeal_outcome.is_(None), Strike.appeal_outcome != OVERRULE),
+        or_(Strike.appeal_outcome.is_(None), Strike.appeal_outcome != AppealOutcome.OVERRULED),
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from moderation.errors import Conflict
+from moderation.errors import Conflict, ErrorCode
 from moderation.statuses import Status, ensure_transition
 from storage.models import Attempt, Submission, utcnow
 
@@ -40,7 +40,7 @@ def move(
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict(
-            code="changed_meanwhile",
+            code=ErrorCode.CHANGED_MEANWHILE,
             message="這筆資料剛被其他人更新，請重新整理後再試。",
             message_en="Someone else changed this item meanwhile; reload and try again.",
         )

@@ -18,6 +18,13 @@ import pytest
 BACKEND = os.environ.get("FAMILYBOOK_TEST_BACKEND", "embedded")
 _DATA = Path(tempfile.mkdtemp(prefix="familybook-test-"))
 os.environ["FAMILYBOOK_DATA_DIR"] = str(_DATA)
+# Cheap password hashing: argon2id all the same, at the lowest cost it takes (production keeps
+# its own, core/settings.py). Child processes of the fault tests inherit it.
+os.environ.update(
+    FAMILYBOOK_ARGON2_TIME_COST="1",
+    FAMILYBOOK_ARGON2_MEMORY_KIB="8",
+    FAMILYBOOK_ARGON2_PARALLELISM="1",
+)
 os.environ.pop("FAMILYBOOK_REDIS_URL", None)
 os.environ.pop("FAMILYBOOK_DATABASE_URL", None)
 if BACKEND == "production":
@@ -37,12 +44,19 @@ os.environ["FAMILYBOOK_SMTP_URL"] = f"smtp://127.0.0.1:{MAIL.port}"
 
 from sqlalchemy import MetaData, text  # noqa: E402
 
-from familybook.runtime import Runtime, get_runtime  # noqa: E402
+from familybook.bootstrap import build_runtime  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Base  # noqa: E402
+from usecases.runtime import Runtime  # noqa: E402
+from workers.queues import BrokerQueues  # noqa: E402
 
 if TYPE_CHECKING:
     from workers.runner import WorkerPool
+
+#: Test worker threads look for messages this often (ms): a pool stops in about this long.
+WORKER_POLL_MS = 50
+#: The one runtime of the test process (apps built at import, like the fuzzer's, share it).
+RUNTIME = build_runtime()
 
 
 def _drop_everything(rt: Runtime) -> None:
@@ -55,10 +69,10 @@ def _drop_everything(rt: Runtime) -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def database() -> Iterator[Runtime]:
-    rt = get_runtime()
+    rt = RUNTIME
     if BACKEND == "production":
         _drop_everything(rt)
-    upgrade(rt.settings)
+    upgrade(rt.settings.database_url)
     yield rt
     MAIL.stop()
     rt.db.dispose()
@@ -75,10 +89,13 @@ def clean_state(database: Runtime) -> Iterator[Runtime]:
     (database.settings.files_dir / "tmp").mkdir(parents=True)
     shutil.rmtree(database.settings.mail_dir, ignore_errors=True)
     MAIL.clear()
-    from workers.broker import broker
-
-    broker.flush_all()
+    broker_of(database).flush_all()
     yield database
+
+
+def broker_of(rt: Runtime):  # type: ignore[no-untyped-def]
+    assert isinstance(rt.queues, BrokerQueues)
+    return rt.queues.broker
 
 
 @pytest.fixture
@@ -87,7 +104,7 @@ def client(clean_state: Runtime) -> Iterator[TestClient]:
 
     from familybook.app import create_app
 
-    with TestClient(create_app(run_workers=False)) as test_client:
+    with TestClient(create_app(clean_state, run_workers=False)) as test_client:
         yield test_client
 
 
@@ -104,23 +121,27 @@ def rt(clean_state: Runtime) -> Runtime:
 
 
 @pytest.fixture
-def workers() -> Iterator["WorkerPool"]:
+def workers(clean_state: Runtime) -> Iterator["WorkerPool"]:
     """Real dramatiq workers for checks and email on whichever broker the backend uses (no
     sweeper: the tests drive it)."""
     from workers.runner import WorkerPool
 
-    pool = WorkerPool(threads=2, queues=("checks", "mail"), sweeper=False)
+    pool = WorkerPool(
+        clean_state, threads=2, queues=("checks", "mail"), sweeper=False, poll_ms=WORKER_POLL_MS
+    )
     pool.start()
     yield pool
     pool.stop()
 
 
 @pytest.fixture
-def ocr_workers(workers: "WorkerPool") -> Iterator["WorkerPool"]:
+def ocr_workers(workers: "WorkerPool", clean_state: Runtime) -> Iterator["WorkerPool"]:
     """OCR workers as well: most tests leave the OCR queue alone (it costs seconds a file)."""
     from workers.runner import WorkerPool
 
-    pool = WorkerPool(threads=1, queues=("ocr",), sweeper=False)
+    pool = WorkerPool(
+        clean_state, threads=1, queues=("ocr",), sweeper=False, poll_ms=WORKER_POLL_MS
+    )
     pool.start()
     yield pool
     pool.stop()

@@ -7,6 +7,7 @@ from sqlalchemy import update
 
 from storage.models import EmailToken, utcnow
 from tests.support import flow
+from tests.support.db import writing
 
 BAD_FIELDS = [
     ("name", ""),
@@ -78,7 +79,7 @@ def test_verification_token_works_once(client, mail):
 def test_expired_verification_token_is_refused_with_410(client, mail, rt):
     client.post("/api/v1/accounts", json=flow.registration("e@example.com"))
     token = flow.token_from(mail, "e@example.com")
-    with rt.db.session() as session:
+    with writing(rt) as session:
         session.execute(update(EmailToken).values(expires_at=utcnow() - timedelta(seconds=1)))
     r = client.post("/api/v1/accounts/verify", json={"token": token})
     assert r.status_code == 410
@@ -88,7 +89,7 @@ def test_expired_verification_token_is_refused_with_410(client, mail, rt):
 def test_verification_link_expires_after_ten_minutes(client, mail, rt):
     client.post("/api/v1/accounts", json=flow.registration("t@example.com"))
     flow.token_from(mail, "t@example.com")
-    with rt.db.session() as session:
+    with writing(rt) as session:
         row = session.query(EmailToken).one()
         assert timedelta(minutes=9) < row.expires_at - utcnow() <= timedelta(minutes=10)
 
@@ -142,7 +143,7 @@ def test_password_is_stored_as_an_argon2_hash(client, rt):
     client.post("/api/v1/accounts", json=flow.registration("h@example.com"))
     from storage.models import Account
 
-    with rt.db.session() as session:
+    with writing(rt) as session:
         stored = session.query(Account).one().password_hash
     assert stored.startswith("$argon2")
     assert flow.PASSWORD not in stored

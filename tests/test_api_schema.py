@@ -37,19 +37,21 @@ from schemathesis.openapi.checks import JsonSchemaError
 from sqlalchemy import select, update
 
 from familybook.app import create_app
-from familybook.operations import _dead_message
 from ingest.app import create_ingest_app
 from review_api.app import create_review_app
 from review_api.schemas import DeadMessage, StuckReport
 from storage.models import Account, utcnow
+from tests.conftest import RUNTIME
 from tests.support import flow, seed
+from tests.support.db import writing
+from workers.dead_letters import dead_message as _dead_message
 
 EXAMPLES = 10
 EXCLUDED = [schemathesis.checks.positive_data_acceptance]
 
-ingest = schemathesis.openapi.from_asgi("/openapi.json", create_ingest_app())
-review = schemathesis.openapi.from_asgi("/openapi.json", create_review_app())
-health = schemathesis.openapi.from_asgi("/openapi.json", create_app(run_workers=False))
+ingest = schemathesis.openapi.from_asgi("/openapi.json", create_ingest_app(RUNTIME))
+review = schemathesis.openapi.from_asgi("/openapi.json", create_review_app(RUNTIME))
+health = schemathesis.openapi.from_asgi("/openapi.json", create_app(RUNTIME, run_workers=False))
 
 FUZZ = settings(
     max_examples=EXAMPLES,
@@ -73,7 +75,7 @@ def family(client, rt) -> tuple[str, dict[str, str]]:
     flow.institution(rt)
     body = flow.registration("fuzz@example.com")
     assert client.post("/api/v1/accounts", json=body).status_code == 201
-    with rt.db.session() as session:
+    with writing(rt) as session:
         session.execute(update(Account).values(verified_at=utcnow()))
         account_id = session.scalar(select(Account.id))
     r = client.post("/api/v1/sessions", json={"email": body["email"], "password": flow.PASSWORD})
@@ -174,7 +176,8 @@ def _says_nothing(schema: dict[str, Any]) -> bool:
 
 def test_every_json_success_body_is_described():
     found = set()
-    for name, app in (("ingest", create_ingest_app()), ("review", create_review_app())):
+    apps = (("ingest", create_ingest_app(RUNTIME)), ("review", create_review_app(RUNTIME)))
+    for name, app in apps:
         for path, operations in app.openapi()["paths"].items():
             for method, operation in operations.items():
                 for code, response in operation["responses"].items():

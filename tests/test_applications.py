@@ -1,6 +1,7 @@
 """Service applications: eligibility, one service per inmate, limits, checks and resubmission."""
 
 from tests.support import files, flow
+from tests.support.db import writing
 
 
 def test_second_applicant_for_the_same_inmate_is_refused(client, rt, mail):
@@ -158,7 +159,7 @@ def test_an_application_left_unfixed_for_months_no_longer_blocks_the_inmate(clie
     second = flow.family(client, mail, "b@example.com", n=2)
     assert flow.apply(client, second).status_code == 409  # still held after a day
     # When 61 days pass
-    with rt.db.session() as session:
+    with writing(rt) as session:
         session.execute(update(Submission).values(status_changed_at=utcnow() - timedelta(days=61)))
     # Then another family of the inmate may apply, and the first one's late fix is refused
     assert flow.apply(client, second).status_code == 202

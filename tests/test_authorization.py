@@ -1,6 +1,7 @@
 """Who may see what: families their own, reviewers their institutions', nobody without a token."""
 
 from tests.support import flow
+from tests.support.db import writing
 
 
 def _approved_setup(client, rt, mail):
@@ -53,7 +54,7 @@ def test_reviewer_file_views_are_audit_logged(client, rt, mail, workers):
         assert r.status_code == 200
     from storage.models import AuditEntry
 
-    with rt.db.session() as session:
+    with writing(rt) as session:
         views = session.query(AuditEntry).filter_by(action="view_file").all()
     assert {v.file_id for v in views} == {f["id"] for f in files}
 

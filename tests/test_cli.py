@@ -7,10 +7,11 @@ from familybook.cli import main
 from moderation.policy import MB, Policy
 from storage.models import Inmate, Institution
 from tests.support import flow
+from tests.support.db import writing
 
 
 def _policy(rt, code="TTD") -> Policy:
-    with rt.db.session() as session:
+    with writing(rt) as session:
         institution = session.scalar(select(Institution).where(Institution.code == code))
         return Policy.from_json(institution.policy)
 
@@ -52,7 +53,7 @@ def test_inmates_import_then_staff_add_prints_a_working_token(client, rt, capsys
         encoding="utf-8",
     )
     main(["inmates", "import", "TTD", str(roster)])
-    with rt.db.session() as session:
+    with writing(rt) as session:
         assert sorted(session.scalars(select(Inmate.callsign))) == ["123456", "7375"]
     capsys.readouterr()
     main(["staff", "add", "r@ttd.example", "--institution", "TTD", "--role", "reviewer"])

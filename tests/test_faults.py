@@ -7,14 +7,15 @@ from sqlalchemy import func, select, update
 from moderation.statuses import Status
 from storage.models import AuditEntry, CheckResult, OutboxEmail, Submission, utcnow
 from tests.support import flow
-from workers import actors, checking
-from workers.sweeper import sweep
+from tests.support.db import writing
+from usecases import checking
+from usecases.sweeping import sweep
 
 NOW = timedelta(0)
 
 
 def _sweep(rt):
-    return sweep(rt, wake_check=actors.wake_check, wake_email=actors.wake_email, stuck_after=NOW)
+    return sweep(rt, stuck_after=NOW)
 
 
 def test_lost_wake_ups_are_resent_by_the_sweeper(client, rt, mail):
@@ -33,22 +34,22 @@ def test_lost_wake_ups_are_resent_by_the_sweeper(client, rt, mail):
 
 def _apply_with_lost_message(client, rt, fam):
     """Apply while the broker is unreachable: the wake-up is lost, the submission is not."""
-    original = actors.check_attempt.send
+    actor = rt.queues.actors.check_attempt
 
     def broker_down(*_args, **_kwargs):
         raise ConnectionError("broker down")
 
-    actors.check_attempt.send = broker_down  # type: ignore[method-assign]
+    actor.send = broker_down  # type: ignore[method-assign]
     try:
         r = flow.apply(client, fam)
     finally:
-        actors.check_attempt.send = original  # type: ignore[method-assign]
+        del actor.send  # back to the class's own
     assert r.status_code == 202
     return r.json()["id"]
 
 
 def _status(rt, submission_id):
-    with rt.db.session() as session:
+    with writing(rt) as session:
         return session.get(Submission, submission_id).status
 
 
@@ -58,7 +59,7 @@ def test_a_check_run_twice_stores_one_result(client, rt, mail):
     fam = flow.family(client, mail, "a@example.com")
     app_id = flow.apply(client, fam).json()["id"]
     flow.wait_status(client, fam, app_id, {"awaiting_review"})
-    with rt.db.session() as session:
+    with writing(rt) as session:
         results = session.scalar(select(func.count()).select_from(CheckResult))
         attempt_id = session.scalar(select(CheckResult.attempt_id).limit(1))
         # When its worker is presumed dead mid-check and another worker checks it again
@@ -69,7 +70,7 @@ def test_a_check_run_twice_stores_one_result(client, rt, mail):
     assert checking.check_attempt(rt, attempt_id) == Status.AWAITING_REVIEW
     assert checking.check_attempt(rt, attempt_id) is None  # and a late duplicate finds it done
     # Then one set of results and one set of sanitized copies remain
-    with rt.db.session() as session:
+    with writing(rt) as session:
         assert session.scalar(select(func.count()).select_from(CheckResult)) == results
     assert rt.files.count() == files_before
 
@@ -99,7 +100,7 @@ def test_emails_survive_an_smtp_outage_and_arrive_exactly_once(client, rt, mail)
     finally:
         # When SMTP comes back and the sweeper finds the emails due
         mail.start()
-    with rt.db.session() as session:
+    with writing(rt) as session:
         session.execute(update(OutboxEmail).values(next_try_at=OutboxEmail.created_at))
     _sweep(rt)
     _sweep(rt)  # a second sweep must not send anything twice
@@ -113,7 +114,7 @@ def test_emails_survive_an_smtp_outage_and_arrive_exactly_once(client, rt, mail)
 
 
 def _failed_sends(rt):
-    with rt.db.session() as session:
+    with writing(rt) as session:
         return session.scalar(
             select(func.count())
             .select_from(OutboxEmail)
@@ -122,25 +123,26 @@ def _failed_sends(rt):
 
 
 def test_an_email_the_server_refuses_for_good_is_given_up_and_shown_to_operators(client, rt, mail):
-    from familybook.operations import failing_emails
+    from usecases.pipeline_health import failing_emails
 
     # Given a registration whose address the mail server refuses (550 no such user)
     r = client.post("/api/v1/accounts", json=flow.registration("nobody-here@example.com"))
     assert r.status_code == 201
     # Then the outbox gives the email up instead of trying it forever
     flow.wait_for(lambda: _given_up(rt) == 1, what="the email given up")
-    with rt.db.session() as session:
+    with writing(rt) as session:
         session.execute(update(OutboxEmail).values(next_try_at=OutboxEmail.created_at))
     assert _sweep(rt).emails_due == 0
     # and operators see it, with the server's answer
-    count, listed = failing_emails(rt, now=utcnow())
+    with rt.db.session() as session:
+        count, listed = failing_emails(session, now=utcnow())
     assert count == 1
     assert listed[0]["given_up_at"] is not None
     assert "550" in listed[0]["last_error"]
 
 
 def _given_up(rt):
-    with rt.db.session() as session:
+    with writing(rt) as session:
         query = (
             select(func.count()).select_from(OutboxEmail).where(OutboxEmail.failed_at.is_not(None))
         )
@@ -155,13 +157,13 @@ def test_expired_claims_go_back_to_the_queue(client, rt, mail):
     app_id = flow.apply(client, fam).json()["id"]
     flow.wait_status(client, fam, app_id, {"awaiting_review"})
     client.post(f"/review/v1/items/{app_id}/claim", headers=reviewer)
-    with rt.db.session() as session:
+    with writing(rt) as session:
         session.execute(update(Submission).values(lease_expires_at=utcnow() - timedelta(seconds=1)))
     assert _sweep(rt).expired_leases == 1
     # The family's history and the audit log follow the item back to the queue
     attempt = client.get(f"/api/v1/applications/{app_id}", headers=fam.headers).json()
     assert attempt["attempts"][-1]["status"] == "awaiting_review"
-    with rt.db.session() as session:
+    with writing(rt) as session:
         assert session.scalar(select(AuditEntry.actor).where(AuditEntry.action == "lease_expired"))
     assert client.post(f"/review/v1/items/{app_id}/claim", headers=other).status_code == 200
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from storage.models import InstitutionPostFile
 from tests.checks import samples
 from tests.support import files, flow
+from tests.support.db import writing
 from tests.support.posting import served_family
 
 GPS_IFD = 0x8825
@@ -68,7 +69,7 @@ def test_a_staff_photo_reaches_the_family_without_its_gps(client, rt, mail):
     assert not clean.getexif()
     assert b"PhoneMaker" not in got.content
     # …while the original is kept, untouched, for the record
-    with rt.db.session() as session:
+    with writing(rt) as session:
         row = session.scalars(select(InstitutionPostFile)).one()
         assert rt.files.path(row.storage_key).read_bytes() == original
 

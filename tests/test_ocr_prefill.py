@@ -12,11 +12,13 @@ from PIL import Image
 from sqlalchemy import select, update
 
 from storage.models import Attempt, PrefillField, StoredFile, utcnow
+from tests.conftest import broker_of
 from tests.ocr import docgen
 from tests.support import files, flow
-from workers import actors, ocr
-from workers.broker import broker
-from workers.sweeper import sweep
+from tests.support.db import writing
+from usecases import ocr_prefill as ocr
+from usecases.sweeping import sweep
+from workers import actors
 
 #: The account flow.family registers, and the roster's inmate 7375 (flow.institution).
 APPLICANT, APPLICANT_BORN, INMATE = "王小明", date(1985, 2, 3), "王大明"
@@ -59,13 +61,13 @@ def _fields_of(item, category: str) -> dict[str, dict]:
 
 
 def _attempt_id(rt, submission_id: str) -> str:
-    with rt.db.session() as session:
+    with writing(rt) as session:
         return session.scalars(
             select(Attempt.id).where(Attempt.submission_id == submission_id)).one()
 
 
 def _rows(rt, attempt_id: str) -> list[PrefillField]:
-    with rt.db.session() as session:
+    with writing(rt) as session:
         return list(session.scalars(
             select(PrefillField).where(PrefillField.attempt_id == attempt_id)).all())
 
@@ -153,7 +155,7 @@ def test_a_try_killed_part_way_keeps_the_files_it_finished(client, rt, mail, tmp
     flow.institution(rt)
     fam = flow.family(client, mail, "a@example.com", n=7)
     attempt_id = _attempt_id(rt, _apply_with_register(client, fam, tmp_path))
-    with rt.db.session() as session:
+    with writing(rt) as session:
         card = session.scalars(select(StoredFile.id).where(
             StoredFile.attempt_id == attempt_id,
             StoredFile.category == "identity_documents")).one()
@@ -190,7 +192,7 @@ def _ocr_tries_used_up(client, rt, mail, tmp_path) -> str:
     flow.institution(rt)
     fam = flow.family(client, mail, "a@example.com", n=7)
     attempt_id = _attempt_id(rt, _apply_with_register(client, fam, tmp_path))
-    with rt.db.session() as session:
+    with writing(rt) as session:
         session.execute(update(Attempt).where(Attempt.id == attempt_id).values(
             ocr_tries=ocr.MAX_OCR_TRIES, ocr_started_at=utcnow() - timedelta(hours=1)))
     return attempt_id
@@ -202,7 +204,7 @@ def test_ocr_is_given_up_after_three_tries(client, rt, mail, tmp_path):
     # When its OCR is woken once more
     ocr.run_ocr(rt, attempt_id)
     # Then no fourth try runs: the attempt is done, every field not found, and flagged
-    with rt.db.session() as session:
+    with writing(rt) as session:
         attempt = session.get(Attempt, attempt_id)
         assert (attempt.ocr_tries, attempt.ocr_done_at is not None) == (ocr.MAX_OCR_TRIES, True)
         flags = {f["code"]: f for f in attempt.flags}
@@ -220,13 +222,12 @@ def test_every_take_of_the_ocr_counts_a_try(client, rt, mail, tmp_path, monkeypa
     monkeypatch.setattr(ocr, "OCR_BUDGET_S", 0.0)  # the count is the point, not the reading
     ocr.run_ocr(rt, attempt_id)
     ocr.run_ocr(rt, attempt_id)  # a duplicate message: OCR is done, nothing is taken
-    with rt.db.session() as session:
+    with writing(rt) as session:
         assert session.get(Attempt, attempt_id).ocr_tries == 1
 
 
 def _sweep_ocr(rt):
-    return sweep(rt, wake_check=actors.wake_check, wake_email=actors.wake_email,
-                 wake_ocr=actors.wake_ocr, stuck_after=timedelta(0))
+    return sweep(rt, stuck_after=timedelta(0))
 
 
 def test_a_posts_lost_ocr_wake_up_is_resent_by_the_sweeper(client, rt, mail):
@@ -236,7 +237,7 @@ def test_a_posts_lost_ocr_wake_up_is_resent_by_the_sweeper(client, rt, mail):
     fam, app_id = flow.approved_family(client, mail, reviewer, "a@example.com")
     post_id = flow.post(client, fam, app_id).json()["id"]
     flow.wait_post(client, fam, post_id, {"awaiting_review"})
-    broker.flush("ocr")
+    broker_of(rt).flush("ocr")
     # When the sweeper runs, Then it wakes the post's OCR (the approved application's is not
     # waited for by anyone)
     assert _sweep_ocr(rt).resent_ocr == 1
@@ -262,14 +263,14 @@ def test_a_running_ocr_renews_its_claim_after_each_document(client, rt, mail, tm
     fam = flow.family(client, mail, "a@example.com", n=7)
     attempt_id = _attempt_id(rt, _apply_with_register(client, fam, tmp_path))
     taken_long_ago = utcnow() - timedelta(hours=1)
-    with rt.db.session() as session:
+    with writing(rt) as session:
         session.execute(
             update(Attempt).where(Attempt.id == attempt_id).values(ocr_started_at=taken_long_ago)
         )
     renewals = []
 
     def watch(*args, **kwargs):
-        with rt.db.session() as session:
+        with writing(rt) as session:
             renewals.append(session.get(Attempt, attempt_id).ocr_started_at)
         return read(*args, **kwargs)
 
@@ -315,7 +316,7 @@ def test_a_plain_photo_raises_no_text_flag(client, rt, mail, ocr_workers):
     flow.wait_post(client, fam, post_id, {"awaiting_review"})
 
     def ocr_done():
-        with rt.db.session() as session:
+        with writing(rt) as session:
             return session.query(Attempt).filter_by(submission_id=post_id).one().ocr_done_at
 
     flow.wait_for(ocr_done, timeout=60, what="photo OCR")

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text, update
 from storage.models import Strike, Submission, Suspension, utcnow
 from tests.conftest import BACKEND
 from tests.support import files, flow
+from tests.support.db import writing
 from tests.support.posting import admin_of, lift, me, rejected_post, served_family
 
 
@@ -32,7 +33,7 @@ def _approved_post(client, reviewer, fam, app_id):
 
 
 def _submitted_days_ago(rt, post_id, days):
-    with rt.db.session() as session:
+    with writing(rt) as session:
         session.execute(
             update(Submission)
             .where(Submission.id == post_id)
@@ -42,7 +43,7 @@ def _submitted_days_ago(rt, post_id, days):
 
 def _submitted(rt, post_id):
     """When the post was sent, as the quota counts it."""
-    with rt.db.session() as session:
+    with writing(rt) as session:
         return session.scalar(select(Submission.submitted_at).where(Submission.id == post_id))
 
 
@@ -228,7 +229,7 @@ def test_automated_check_failures_never_count(client, rt, mail):
     assert client.get("/api/v1/strikes", headers=fam.headers).json() == []
     assert me(client, fam)["strike_count"] == 0
     assert me(client, fam)["suspended_until"] is None
-    with rt.db.session() as session:
+    with writing(rt) as session:
         assert session.scalar(select(func.count()).select_from(Strike)) == 0
     # …and the family fixes it and sends it again
     r = client.post(
@@ -311,7 +312,7 @@ def test_concurrent_rejections_are_each_counted_once(client, rt, mail):
     # Then it answers the first result and is not counted again
     assert retry.json() == {"status": "rejected"}
     assert me(client, fam)["strike_count"] == 0
-    with rt.db.session() as session:
+    with writing(rt) as session:
         assert session.scalar(select(func.count()).select_from(Strike)) == 2
         assert session.scalar(select(func.count()).select_from(Suspension)) == 1
 
@@ -356,7 +357,7 @@ def test_a_post_cannot_be_sent_while_the_inmate_is_under_a_restriction(client, r
     flow.institution(rt)
     reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
     fam, app_id = flow.approved_family(client, mail, reviewer, "a@example.com")
-    with rt.db.session() as session:  # the institution puts the inmate in isolation
+    with writing(rt) as session:  # the institution puts the inmate in isolation
         session.execute(update(Inmate).values(restricted_until=flow.days_from_today(30)))
     r = flow.post(client, fam, app_id)
     assert r.status_code == 403

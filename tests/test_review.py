@@ -3,6 +3,7 @@
 import concurrent.futures
 
 from tests.support import flow
+from tests.support.db import writing
 
 
 def _awaiting(client, rt, mail, email="a@example.com", n=1, callsign="7375"):
@@ -71,7 +72,7 @@ def test_double_clicks_decide_once(client, rt, mail):
     assert sorted(r.status_code for r in results) == [200, 409, 409, 409]
     from storage.models import Decision
 
-    with rt.db.session() as session:
+    with writing(rt) as session:
         assert session.query(Decision).count() == 1
 
 

@@ -24,7 +24,7 @@ def test_an_upload_over_the_institutions_limit_is_refused_before_it_has_all_arri
     fields = {"institution": "TTD", "callsign": "7375", "relationship": "spouse"}
     body = MultipartStream(fields, "relationship_documents", 20 * MB)
     # When the family sends 20 MB
-    with live_server() as base:
+    with live_server(rt) as base:
         status, answer = post_streaming(f"{base}/api/v1/applications", fam.headers, body)
     # Then it is refused with 413 long before the 20 MB are in, and nothing is left
     assert (status, answer["error"]["code"]) == (413, "upload_too_large")
@@ -39,7 +39,7 @@ def test_a_post_file_over_the_per_file_limit_is_refused_while_it_streams(client,
     fam, app_id = flow.approved_family(client, mail, reviewer, "a@example.com")
     fields = {"application_id": app_id, "title": "成績單", "body": "小明考了九十分。"}
     body = MultipartStream(fields, "attachments", 15 * MB)
-    with live_server() as base:
+    with live_server(rt) as base:
         status, answer = post_streaming(f"{base}/api/v1/posts", fam.headers, body)
     assert (status, answer["error"]["code"]) == (413, "file_too_large")
     assert body.sent < 8 * MB
@@ -54,7 +54,7 @@ def test_a_slow_upload_does_not_hold_up_other_families(client, rt, mail):
     body = MultipartStream(
         fields, "relationship_documents", 2 * MB, pause_after=1 * MB, other_files=card
     )
-    with live_server() as base, concurrent.futures.ThreadPoolExecutor(1) as pool:
+    with live_server(rt) as base, concurrent.futures.ThreadPoolExecutor(1) as pool:
         upload = pool.submit(
             httpx.post,
             f"{base}/api/v1/applications",

@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 
 from storage.models import Strike, Suspension, utcnow
 from tests.support import flow
+from tests.support.db import writing
 from tests.support.posting import (
     admin_of,
     appeal,
@@ -74,7 +75,7 @@ def test_overruling_a_strike_of_an_ended_suspension_revives_none_of_its_strikes(
     assert r.json()["strike_count"] == 0
     assert me(client, fam)["strike_count"] == 0
     # …and the ended suspension is not recorded as lifted by the overrule
-    with rt.db.session() as session:
+    with writing(rt) as session:
         reasons = session.scalars(select(Suspension.lift_reason)).all()
     assert reasons == (["lifted_by_admin"] if ended == "lifted_by_admin" else [None])
     # …so one new rejection is 1 of 2 and does not suspend
@@ -97,7 +98,7 @@ def test_overruling_a_strike_of_a_running_suspension_lifts_it_and_its_other_stri
     # Then the suspension is lifted and the other strike counts again
     assert me(client, fam)["suspended_until"] is None
     assert me(client, fam)["strike_count"] == 1
-    with rt.db.session() as session:
+    with writing(rt) as session:
         assert session.scalars(select(Suspension.lift_reason)).all() == ["strike_overruled"]
     # …so the next rejection is the second and suspends again
     rejected_post(client, reviewer, fam, app_id, title="第三則")
@@ -137,7 +138,7 @@ def test_an_appeal_is_accepted_only_within_the_policy_window(client, rt, mail, d
     # Given a 14-day appeal window and a strike decided `days_ago` days ago
     reviewer, fam, app_id = served_family(client, rt, mail, appeal_days=14)
     rejected_post(client, reviewer, fam, app_id)
-    with rt.db.session() as session:
+    with writing(rt) as session:
         session.execute(update(Strike).values(created_at=utcnow() - timedelta(days=days_ago)))
     # When the family appeals
     r = appeal(client, fam, strikes_of(client, fam)[0]["id"])

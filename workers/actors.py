@@ -1,14 +1,18 @@
-"""dramatiq actors: thin. They load, call the domain, save; all of them safe to run twice."""
+"""dramatiq actors: thin. They call a use case, which loads, calls the domain and saves; all of
+them safe to run twice. Declared on the broker the composition built, for the runtime it built.
+"""
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 import dramatiq
 
-from familybook.runtime import get_runtime
-from moderation.statuses import Status
-from workers import checking, mailer, ocr
-from workers.broker import broker
+from moderation.errors import Refused
+from usecases import checking, mailing, ocr_prefill
+from usecases.runtime import Runtime
+from workers.mail_transport import deliver
 
 log = logging.getLogger(__name__)
 
@@ -17,52 +21,36 @@ CHECK_TIME_LIMIT_MS = 5 * 60_000
 MAIL_TIME_LIMIT_MS = 2 * 60_000
 #: Up to 8 documents share one OCR budget (each file gets what is left of it); the limit is that
 #: budget plus time to load pages and save, so that it never cuts a file short itself.
-OCR_TIME_LIMIT_MS = int(ocr.OCR_TIME_LIMIT_S * 1000)
+OCR_TIME_LIMIT_MS = int(ocr_prefill.OCR_TIME_LIMIT_S * 1000)
+#: Final errors: the same message would meet them again, so it is not retried.
+NEVER_RETRIED = (Refused,)
 
 
-@dramatiq.actor(queue_name="checks", time_limit=CHECK_TIME_LIMIT_MS, broker=broker)
-def check_attempt(attempt_id: str) -> None:
-    rt = get_runtime()
-    # A check under way is left alone until it looks abandoned (the sweeper's threshold).
-    busy_for = timedelta(seconds=rt.settings.sweep_stuck_after_s)
-    if checking.check_attempt(rt, attempt_id, take_over_after=busy_for) == Status.AWAITING_REVIEW:
-        wake_ocr(attempt_id)
+@dataclass(frozen=True)
+class Actors:
+    check_attempt: dramatiq.Actor  # type: ignore[type-arg]
+    prefill_attempt: dramatiq.Actor  # type: ignore[type-arg]
+    send_email: dramatiq.Actor  # type: ignore[type-arg]
 
 
-@dramatiq.actor(queue_name="ocr", time_limit=OCR_TIME_LIMIT_MS, max_retries=2, broker=broker)
-def prefill_attempt(attempt_id: str) -> None:
-    # The item is already in the review queue: OCR only adds the pre-filled comparison.
-    ocr.run_ocr(get_runtime(), attempt_id)
+def declare_actors(broker: dramatiq.Broker, rt: Runtime) -> Actors:
+    def check_attempt(attempt_id: str) -> None:
+        # A check under way is left alone until it looks abandoned (the sweeper's threshold).
+        busy_for = timedelta(seconds=rt.settings.sweep_stuck_after_s)
+        checking.check_attempt(rt, attempt_id, take_over_after=busy_for)
 
+    def prefill_attempt(attempt_id: str) -> None:
+        # The item is already in the review queue: OCR only adds the pre-filled comparison.
+        ocr_prefill.run_ocr(rt, attempt_id)
 
-@dramatiq.actor(queue_name="mail", time_limit=MAIL_TIME_LIMIT_MS, broker=broker)
-def send_email(outbox_id: str) -> None:
-    mailer.send_outbox_email(get_runtime(), outbox_id)
+    def send_email(outbox_id: str) -> None:
+        mailing.send_outbox_email(rt, outbox_id, partial(deliver, rt.settings))
 
-
-def _wake(actor: dramatiq.Actor, record_id: str) -> bool:
-    """Send a wake-up after the commit. If the broker is down the work is not lost: the
-    database holds it and the sweeper re-sends it, so the caller's answer stands."""
-    try:
-        actor.send(record_id)
-    except Exception:  # redis errors, connection refused…: all mean "later"
-        log.warning(
-            "broker unreachable; %s(%s) left to the sweeper",
-            actor.actor_name,
-            record_id,
-            exc_info=True,
-        )
-        return False
-    return True
-
-
-def wake_check(attempt_id: str) -> bool:
-    return _wake(check_attempt, attempt_id)
-
-
-def wake_email(outbox_id: str) -> bool:
-    return _wake(send_email, outbox_id)
-
-
-def wake_ocr(attempt_id: str) -> bool:
-    return _wake(prefill_attempt, attempt_id)
+    actor = partial(dramatiq.actor, broker=broker, throws=NEVER_RETRIED)
+    return Actors(
+        check_attempt=actor(check_attempt, queue_name="checks", time_limit=CHECK_TIME_LIMIT_MS),
+        prefill_attempt=actor(
+            prefill_attempt, queue_name="ocr", time_limit=OCR_TIME_LIMIT_MS, max_retries=2
+        ),
+        send_email=actor(send_email, queue_name="mail", time_limit=MAIL_TIME_LIMIT_MS),
+    )

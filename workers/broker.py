@@ -1,4 +1,5 @@
-"""The dramatiq broker, chosen from the settings: Redis in production, in-process otherwise.
+"""The dramatiq broker, built from the settings when the app or a command asks for it (never on
+import): Redis in production, in-process otherwise.
 
 Settings made explicit (PITFALLS.md explains each):
 - Messages are acknowledged only after the actor returns (dramatiq's default), so a worker
@@ -6,6 +7,7 @@ Settings made explicit (PITFALLS.md explains each):
   sooner than dramatiq's own maintenance would.
 - Retries: few and short. A failing message that lives for weeks (dramatiq's default of 20
   retries up to 7 days) helps nobody; the database-driven sweeper is our long-term retry.
+  Errors that are final (`moderation.errors.Refused`) are declared per actor and never retried.
 - Time limits per actor (below TimeLimit's 10-minute default); subprocesses get their own.
 - Dead letters stay in Redis for 7 days (`familybook stuck` lists them).
 """
@@ -22,7 +24,7 @@ from dramatiq.middleware import (
     TimeLimit,
 )
 
-from familybook.settings import Settings, get_settings
+from core.settings import Settings
 
 #: Retries per message before it goes to the dead-letter queue.
 MAX_RETRIES = 5
@@ -35,6 +37,8 @@ DEFAULT_TIME_LIMIT_MS = 5 * 60_000
 HEARTBEAT_TIMEOUT_MS = 30_000
 #: Dead letters kept this long in Redis.
 DEAD_MESSAGE_TTL_MS = 7 * 24 * 3600 * 1000
+#: Namespace of our keys in Redis.
+NAMESPACE = "familybook"
 
 QUEUES = ("checks", "ocr", "mail")
 
@@ -57,11 +61,6 @@ def make_broker(settings: Settings) -> dramatiq.Broker:
             middleware=_middleware(),
             heartbeat_timeout=HEARTBEAT_TIMEOUT_MS,
             dead_message_ttl=DEAD_MESSAGE_TTL_MS,
-            namespace="familybook",
+            namespace=NAMESPACE,
         )
     return StubBroker(middleware=_middleware())
-
-
-#: Set at import so that actors declared in workers.actors bind to it.
-broker = make_broker(get_settings())
-dramatiq.set_broker(broker)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ingest.deps import CurrentFamily, RuntimeDep, SessionDep
 from ingest.schemas import InstitutionPostEntry
-from moderation.errors import NotFound
+from moderation.errors import not_found
 from storage.models import Institution, InstitutionPost, InstitutionPostFile
 
 router = APIRouter(tags=["institution posts"])
@@ -67,7 +67,7 @@ def entry_file(
         or row.institution_post_id != entry.id
         or row.sanitized_key is None
     ):
-        raise NotFound(code="not_found", message="找不到這個檔案。", message_en="Not found.")
+        raise not_found("這個檔案")
     return FileResponse(
         rt.files.path(row.sanitized_key),
         media_type=row.sanitized_type,

@@ -5,12 +5,12 @@ from typing import Any
 from fastapi import APIRouter
 from sqlalchemy import select
 
-from ingest.applications import find_inmate
 from ingest.deps import SessionDep, VerifiedFamily
 from ingest.schemas import InmateMasked, InstitutionPublic
 from moderation.inmates import mask_name
 from moderation.policy import Policy
 from storage.models import Institution
+from storage.queries import find_inmate
 
 router = APIRouter(tags=["institutions"])
 

@@ -27,15 +27,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from moderation.file_rules import FileCategory, FileRules
 from moderation.policy import Policy
-
-
-class FileCategory(StrEnum):
-    IDENTITY = "identity_documents"
-    RELATIONSHIP = "relationship_documents"
-    APPLICANT_PHOTO = "applicant_photo"
-    ATTACHMENT = "attachments"
-    INSTITUTION = "institution_files"
 
 
 class CheckCode(StrEnum):
@@ -148,9 +141,9 @@ class CheckOutcome:
 @dataclass(frozen=True)
 class CheckContext:
     policy: Policy
-    #: Kind of submission: "application", "post", or "institution_post" (an entry staff
-    #: publish to a family: a post's size limits; its file count is the staff request's rule).
-    kind: str
+    #: The counts and sizes this kind of upload may have (`moderation.file_rules`): the same
+    #: rules the request path refuses by, so a family reads one wording per rule.
+    rules: FileRules
     work_dir: Path
 
 

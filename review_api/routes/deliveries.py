@@ -5,21 +5,20 @@ from typing import Any
 from fastapi import APIRouter
 from sqlalchemy import select
 
-from familybook.audit import record
-from ingest.views import post_view
-from moderation.errors import NotFound
 from moderation.statuses import Status
-from review_api.deps import CurrentStaff, SessionDep, institutions_in_scope, visible_item
-from review_api.items import application_inmate
+from review_api.deps import CurrentStaff, SessionDep, WorkDep
+from review_api.item_view import application_inmate
 from review_api.schemas import Delivered, Delivery
-from storage import transitions
-from storage.models import Post, Submission, utcnow
+from storage.models import Post, Submission
+from usecases.review import deliveries
+from usecases.review.access import institutions_in_scope
+from web.submission_views import post_view
 
 router = APIRouter(tags=["deliveries"])
 
 
 @router.get("/deliveries", response_model=list[Delivery])
-def deliveries(
+def waiting(
     session: SessionDep, staff: CurrentStaff, institution: str | None = None
 ) -> list[dict[str, Any]]:
     ids = institutions_in_scope(session, staff, institution)
@@ -39,18 +38,5 @@ def deliveries(
 
 
 @router.post("/items/{item_id}/delivered", response_model=Delivered)
-def delivered(item_id: str, session: SessionDep, staff: CurrentStaff) -> dict[str, str]:
-    submission = visible_item(session, staff, item_id)
-    post = session.get(Post, submission.id)
-    if post is None:
-        raise NotFound(
-            code="not_a_post",
-            message="只有聯絡簿可以標記為已送達。",
-            message_en="Only posts are delivered.",
-        )
-    now = utcnow()
-    transitions.move(session, submission, Status.DELIVERED)
-    post.delivered_at, post.delivered_by = now, staff.id
-    record(session, staff.actor, "delivered", submission_id=submission.id)
-    session.commit()
-    return {"status": Status.DELIVERED.value}
+def delivered(item_id: str, staff: CurrentStaff, work: WorkDep) -> dict[str, str]:
+    return {"status": deliveries.mark_delivered(work, staff, item_id)}

@@ -5,11 +5,10 @@ from typing import Any
 from fastapi import APIRouter, Request, status
 from fastapi.concurrency import run_in_threadpool
 
-from ingest.uploads import receive_upload
-from review_api import institution_posts
-from review_api.deps import CurrentStaff, RuntimeDep, SessionDep
+from review_api.deps import RuntimeDep, UploadingStaff
 from review_api.schemas import PublishedEntry
-from workers.actors import wake_email
+from usecases import institution_posts
+from web.uploads import receive_upload
 
 router = APIRouter(tags=["institution posts"])
 
@@ -40,20 +39,18 @@ UPLOAD_DOC = {
     openapi_extra=UPLOAD_DOC,
     response_model=PublishedEntry,
 )
-async def publish(
-    request: Request, staff: CurrentStaff, session: SessionDep, rt: RuntimeDep
-) -> dict[str, Any]:
+async def publish(request: Request, staff: UploadingStaff, rt: RuntimeDep) -> dict[str, Any]:
     upload = await receive_upload(
-        request, rt.files, file_fields=frozenset({"files"}), max_bytes=rt.settings.max_request_bytes
+        request,
+        rt.files,
+        file_fields=frozenset({institution_posts.FILES_FIELD}),
+        max_bytes=rt.settings.max_request_bytes,
     )
     try:
-        entry, email_id = await run_in_threadpool(
-            institution_posts.publish, session, rt.files, staff, upload
-        )
+        entry = await run_in_threadpool(institution_posts.publish, rt, staff, upload)
     except BaseException:
         upload.discard()
         raise
-    wake_email(email_id)
     return {
         "id": entry.id,
         "application_id": entry.application_id,

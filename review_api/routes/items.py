@@ -1,6 +1,5 @@
 """The review queue, claims, item detail, files and decisions."""
 
-from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response, status
@@ -8,29 +7,27 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from familybook.audit import record
-from moderation.errors import NotFound, invalid_fields
-from moderation.statuses import Status
-from review_api import claims, decisions
-from review_api.deps import (
-    NOT_CHECKED,
-    CurrentStaff,
-    RuntimeDep,
-    SessionDep,
-    institutions_in_scope,
-    item_not_found,
-    visible_item,
-)
-from review_api.items import item_view
+from moderation.errors import invalid_fields
+from moderation.kinds import SubmissionKind
+from moderation.statuses import IN_QUEUE
+from moderation.verdicts import Verdict
+from review_api.deps import CurrentStaff, SessionDep, WorkDep
+from review_api.item_view import item_view
 from review_api.schemas import Claim, DecisionResult, QueueEntry, ReviewItem
-from storage.models import Attempt, Institution, StoredFile, Submission, utcnow
-from workers.actors import wake_email
+from storage.models import Attempt, Institution, Submission, utcnow
+from storage.queries import is_current_attempt
+from usecases.review import claims, decisions, viewing
+from usecases.review.access import institutions_in_scope, visible_item
+from usecases.review.viewing import FileVariant
 
 router = APIRouter(tags=["review"])
 
+#: The longest Idempotency-Key kept (a client's UUID or a short counter fits many times).
+MAX_IDEMPOTENCY_KEY = 200
+
 
 class DecisionBody(BaseModel):
-    decision: str
+    decision: Verdict
     reason_code: str | None = None
     advice: str | None = None
 
@@ -39,21 +36,15 @@ class DecisionBody(BaseModel):
 def queue(
     session: SessionDep,
     staff: CurrentStaff,
-    kind: str | None = None,
+    kind: SubmissionKind | None = None,
     institution: str | None = None,
 ) -> list[dict[str, Any]]:
     ids = institutions_in_scope(session, staff, institution)
     query = (
         select(Submission, Institution.code, Attempt.flags)
         .join(Institution, Institution.id == Submission.institution_id)
-        .join(
-            Attempt,
-            (Attempt.submission_id == Submission.id) & (Attempt.number == Submission.attempt),
-        )
-        .where(
-            Submission.institution_id.in_(ids),
-            Submission.status.in_([Status.AWAITING_REVIEW, Status.IN_REVIEW]),
-        )
+        .join(Attempt, is_current_attempt())
+        .where(Submission.institution_id.in_(ids), Submission.status.in_(list(IN_QUEUE)))
         .order_by(Attempt.submitted_at)
     )
     if kind is not None:
@@ -76,80 +67,41 @@ def queue(
 
 
 @router.post("/items/{item_id}/claim", response_model=Claim)
-def claim(item_id: str, session: SessionDep, staff: CurrentStaff, rt: RuntimeDep) -> dict[str, Any]:
-    submission = visible_item(session, staff, item_id)
-    lease = timedelta(minutes=rt.settings.claim_lease_minutes)
-    claims.claim(session, staff, submission, lease)
-    session.commit()
-    assert submission.lease_expires_at is not None
-    return {
-        "claimed_by": submission.claimed_by,
-        "lease_expires_at": submission.lease_expires_at.isoformat(),
-    }
+def claim(item_id: str, staff: CurrentStaff, work: WorkDep) -> dict[str, Any]:
+    holder, until = claims.claim(work, staff, item_id)
+    return {"claimed_by": holder, "lease_expires_at": until.isoformat()}
 
 
 @router.delete("/items/{item_id}/claim", status_code=status.HTTP_204_NO_CONTENT)
-def release(item_id: str, session: SessionDep, staff: CurrentStaff) -> Response:
-    claims.release(session, staff, visible_item(session, staff, item_id))
-    session.commit()
+def release(item_id: str, staff: CurrentStaff, work: WorkDep) -> Response:
+    claims.release(work, staff, item_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/items/{item_id}", response_model=ReviewItem)
-def item(item_id: str, session: SessionDep, staff: CurrentStaff) -> dict[str, Any]:
-    submission = visible_item(session, staff, item_id)
-    record(session, staff.actor, "view_item", submission_id=submission.id)
-    session.commit()
-    return item_view(session, submission)
+def item(item_id: str, staff: CurrentStaff, work: WorkDep) -> dict[str, Any]:
+    viewing.open_item(work, staff, item_id)
+    return item_view(work.session, visible_item(work.session, staff, item_id))
 
 
 @router.get("/items/{item_id}/files/{file_id}", response_class=FileResponse)
 def file(
     item_id: str,
     file_id: str,
-    session: SessionDep,
     staff: CurrentStaff,
-    rt: RuntimeDep,
-    variant: Annotated[str, Query(pattern="^(sanitized|original|preview)$")] = "sanitized",
+    work: WorkDep,
+    variant: Annotated[FileVariant, Query()] = FileVariant.SANITIZED,
 ) -> FileResponse:
-    submission = visible_item(session, staff, item_id)
-    row = session.get(StoredFile, file_id)
-    attempt = session.get(Attempt, row.attempt_id) if row else None
-    if (
-        row is None
-        or attempt is None
-        or attempt.submission_id != submission.id
-        or Status(attempt.status) in NOT_CHECKED  # files the checks refused stay with the family
-    ):
-        raise item_not_found()
-    key, media_type = {
-        "original": (row.storage_key, row.detected_type or "application/octet-stream"),
-        "sanitized": (row.sanitized_key, row.sanitized_type),
-        "preview": (row.preview_key, "image/jpeg"),
-    }[variant]
-    if key is None:
-        raise NotFound(
-            code="variant_not_available",
-            message="這個檔案沒有安全處理過的版本，請改看原始檔（會記錄在稽核紀錄）。",
-            message_en="No such variant of this file; ask for variant=original.",
-        )
-    record(
-        session,
-        staff.actor,
-        "view_file",
-        submission_id=submission.id,
-        file_id=row.id,
-        variant=variant,
-    )
-    session.commit()
+    served = viewing.open_file(work, staff, item_id, file_id, variant)
     # Never the family's own name in a header. The original is what the family sent, unchecked
     # by any re-encoding: a download of opaque bytes, never rendered in the reviewer's browser.
-    original = variant == "original"
+    original = variant == FileVariant.ORIGINAL
+    disposition = "attachment" if original else "inline"
     return FileResponse(
-        rt.files.path(key),
-        media_type="application/octet-stream" if original else media_type,
+        work.rt.files.path(served.storage_key),
+        media_type="application/octet-stream" if original else served.media_type,
         headers={
-            "Content-Disposition": f'{"attachment" if original else "inline"}; filename="{row.id}"',
+            "Content-Disposition": f'{disposition}; filename="{served.file_id}"',
             "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": "sandbox; default-src 'none'",
             "Cache-Control": "no-store",
@@ -161,11 +113,11 @@ def file(
 def decide(
     item_id: str,
     body: DecisionBody,
-    session: SessionDep,
     staff: CurrentStaff,
+    work: WorkDep,
     idempotency_key: Annotated[str | None, Header()] = None,
 ) -> dict[str, str]:
-    if not idempotency_key or len(idempotency_key) > 200:
+    if not idempotency_key or len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
         raise invalid_fields(
             {
                 "Idempotency-Key": (
@@ -174,13 +126,5 @@ def decide(
                 )
             }
         )
-    submission = visible_item(session, staff, item_id)
-    result = decisions.decide(
-        session,
-        staff,
-        submission,
-        decisions.DecisionIn(body.decision, body.reason_code, body.advice, idempotency_key),
-    )
-    for email_id in result.email_ids:
-        wake_email(email_id)
-    return {"status": result.status}
+    request = decisions.DecisionIn(body.decision, body.reason_code, body.advice, idempotency_key)
+    return {"status": decisions.decide(work, staff, item_id, request)}

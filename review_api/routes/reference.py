@@ -5,13 +5,12 @@ from typing import Any
 from fastapi import APIRouter
 from sqlalchemy import func, select
 
-from familybook.operations import stuck_report
 from moderation.reasons import REASONS
-from moderation.statuses import Status
+from moderation.statuses import IN_QUEUE
 from review_api.deps import CurrentStaff, RuntimeDep, SessionDep
 from review_api.schemas import ReasonOption, Stats
 from storage.models import Institution, Submission, utcnow
-from workers.broker import broker
+from usecases.pipeline_health import stuck_report
 
 router = APIRouter(tags=["review"])
 
@@ -52,13 +51,11 @@ def stats(session: SessionDep, staff: CurrentStaff, rt: RuntimeDep) -> dict[str,
             },
         )
         entry["by_status"][status] = count
-        if status in (Status.AWAITING_REVIEW, Status.IN_REVIEW):
+        if status in IN_QUEUE:
             entry["queue_length"] += count
             waited = int((now - oldest.replace(tzinfo=now.tzinfo)).total_seconds())
             entry["oldest_waiting_s"] = max(entry["oldest_waiting_s"], waited)
-    # End this session's transaction first: the report reads in its own (SQLite allows one).
-    session.commit()
-    report = stuck_report(rt, broker=broker, institution_ids=staff.institution_ids)
+    report = stuck_report(rt, session, institution_ids=staff.institution_ids)
     return {
         "queues": sorted(queues.values(), key=lambda e: (e["institution"], e["kind"])),
         "stuck": report,

@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from familybook.settings import get_settings
+from core.settings import get_settings
 from storage.models import Base
 
 config = context.config

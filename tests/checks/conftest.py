@@ -9,11 +9,11 @@ import pytest
 from moderation.checks.base import (
     CheckContext,
     CheckOutcome,
-    FileCategory,
     FileFacts,
     FileUnderCheck,
 )
 from moderation.checks.pipeline import check_file
+from moderation.file_rules import FileCategory, application_rules
 from moderation.policy import Policy
 
 MakeFile = Callable[..., FileUnderCheck]
@@ -24,7 +24,7 @@ Check = Callable[..., tuple[list[CheckOutcome], FileFacts]]
 def ctx(tmp_path: Path) -> CheckContext:
     work = tmp_path / "work"
     work.mkdir()
-    return CheckContext(policy=Policy(), kind="application", work_dir=work)
+    return CheckContext(policy=Policy(), rules=application_rules(Policy()), work_dir=work)
 
 
 @pytest.fixture
@@ -51,7 +51,9 @@ def check(ctx: CheckContext, make_file: MakeFile) -> Check:
 
     def run(data: bytes, name: str = "upload.jpg", **kw: object) -> tuple[list, FileFacts]:
         policy = kw.pop("policy", None)
-        context = ctx if policy is None else CheckContext(policy, ctx.kind, ctx.work_dir)
+        context = (
+            ctx if policy is None else CheckContext(policy, application_rules(policy), ctx.work_dir)
+        )
         return check_file(make_file(data, name, **kw), context)
 
     return run

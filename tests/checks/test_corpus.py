@@ -24,11 +24,11 @@ from PIL import Image
 from moderation.checks.base import (
     CheckContext,
     CheckReport,
-    FileCategory,
     FileFacts,
     FileUnderCheck,
 )
 from moderation.checks.isolation import run_checks_isolated
+from moderation.file_rules import FileCategory, post_rules
 from moderation.policy import Policy
 
 REPO = Path(__file__).resolve().parents[2]
@@ -104,7 +104,7 @@ def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> CorpusRun:
         for i, p in enumerate(paths)
     ]
     policy = Policy(min_document_pixels_short_side=1, min_photo_pixels_short_side=1)
-    ctx = CheckContext(policy, "post", tmp_path_factory.mktemp("corpus-work"))
+    ctx = CheckContext(policy, post_rules(policy), tmp_path_factory.mktemp("corpus-work"))
     run_checks_isolated(files[:1], ctx)  # start the forkserver before counting descriptors
     run = CorpusRun(files=files, open_fds_before=_open_fds())
     # Dealt round-robin, so the slow PDFs (rendering) are spread over all batches

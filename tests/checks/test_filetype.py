@@ -1,6 +1,6 @@
 """The type comes from the bytes: names and declared types are never believed."""
 
-from moderation.checks.base import FileCategory
+from moderation.file_rules import FileCategory
 from moderation.policy import Policy
 from tests.checks import samples
 from tests.checks.samples import failed

@@ -5,7 +5,7 @@ import time
 import pytest
 from PIL import Image
 
-from moderation.checks.base import FileCategory
+from moderation.file_rules import FileCategory
 from moderation.policy import Policy
 from tests.checks import samples
 from tests.checks.samples import codes, failed

@@ -5,8 +5,10 @@ from collections import Counter
 import pytest
 
 from moderation.checks import pipeline
-from moderation.checks.base import CheckCode, FileCategory
+from moderation.checks.base import CheckCode
 from moderation.checks.pipeline import run_checks
+from moderation.file_rules import FileCategory, rules_for
+from moderation.kinds import SubmissionKind
 from tests.checks import samples
 from tests.checks.samples import failed
 
@@ -45,10 +47,10 @@ def test_memory_error_in_a_stage_becomes_check_out_of_memory(check, monkeypatch)
     assert failed(outcomes) == ["check_out_of_memory"]
 
 
-@pytest.mark.parametrize("kind", ["application", "post"])
+@pytest.mark.parametrize("kind", list(SubmissionKind))
 def test_every_file_gets_facts(make_file, ctx, kind):
     files = [make_file(samples.jpeg(), "a.jpg"), make_file(samples.HTML, "b.jpg")]
-    report = run_checks(files, type(ctx)(ctx.policy, kind, ctx.work_dir))
+    report = run_checks(files, type(ctx)(ctx.policy, rules_for(kind, ctx.policy), ctx.work_dir))
     assert set(report.facts) == {f.file_id for f in files}
 
 

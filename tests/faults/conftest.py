@@ -9,10 +9,11 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from familybook.runtime import Runtime
 from moderation.statuses import Status
 from storage.models import CheckResult, Submission
 from tests.faults.procs import Processes
+from tests.support.db import writing
+from usecases.runtime import Runtime
 
 
 @pytest.fixture
@@ -55,7 +56,7 @@ def slow_application_files(count: int = 2) -> list[tuple[str, tuple[str, bytes, 
 
 
 def statuses(rt: Runtime, ids: list[str]) -> dict[str, str]:
-    with rt.db.session() as session:
+    with writing(rt) as session:
         query = select(Submission.id, Submission.status).where(Submission.id.in_(ids))
         return {i: s for i, s in session.execute(query)}
 
@@ -67,7 +68,7 @@ def all_in(rt: Runtime, ids: list[str], wanted: set[str]) -> bool:
 
 def check_rows(rt: Runtime) -> tuple[int, int]:
     """(check result rows, distinct (attempt, file, check) among them)."""
-    with rt.db.session() as session:
+    with writing(rt) as session:
         total = session.scalar(select(func.count()).select_from(CheckResult)) or 0
         distinct = (
             session.scalar(

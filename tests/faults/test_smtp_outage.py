@@ -11,6 +11,7 @@ from tests.conftest import BACKEND, MAIL
 from tests.faults.conftest import all_in
 from tests.faults.procs import wait_until
 from tests.support import flow
+from tests.support.db import writing
 
 pytestmark = pytest.mark.skipif(
     BACKEND != "production",
@@ -22,7 +23,7 @@ SLOTS = ("7375", "7376", "7378")
 
 
 def _outbox(rt):
-    with rt.db.session() as session:
+    with writing(rt) as session:
         return session.scalars(select(OutboxEmail)).all()
 
 

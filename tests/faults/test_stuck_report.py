@@ -1,16 +1,15 @@
-"""familybook.operations.stuck_report: stuck submissions, failing emails, Redis dead letters."""
+"""usecases.pipeline_health.stuck_report: stuck submissions, failing emails, Redis dead letters."""
 
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
 
-from familybook.operations import stuck_report
 from storage.models import Account, OutboxEmail, Submission, utcnow
-from tests.conftest import BACKEND
+from tests.conftest import BACKEND, broker_of
 from tests.support import flow
-from workers import actors
-from workers.broker import broker
+from tests.support.db import writing
+from usecases import pipeline_health
 
 pytestmark = pytest.mark.skipif(
     BACKEND != "production",
@@ -18,22 +17,28 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+def stuck_report(rt, **kwargs):
+    with rt.db.session() as session:
+        return pipeline_health.stuck_report(rt, session, **kwargs)
+
+
 def test_stuck_report_lists_stuck_work_failing_emails_and_dead_letters(client, rt):
     flow.institution(rt)
     body = flow.registration("a@example.com")
     assert client.post("/api/v1/accounts", json=body).status_code == 201
-    with rt.db.session() as session:
+    with writing(rt) as session:
         session.execute(update(Account).values(verified_at=utcnow()))
         session.execute(update(OutboxEmail).values(last_error="SMTPServerDisconnected()"))
     r = client.post("/api/v1/sessions", json={"email": body["email"], "password": flow.PASSWORD})
     fam = flow.Family(body["email"], r.json()["token"], body["national_id"])
     app_id = flow.apply(client, fam).json()["id"]  # no worker runs: it stays `received`
     assert stuck_report(rt)["counts"]["stuck_submissions"] == 0  # not stuck yet
-    with rt.db.session() as session:
+    with writing(rt) as session:
         session.execute(update(Submission).values(status_changed_at=utcnow() - timedelta(hours=1)))
     # A message that failed for good: dramatiq's consumer dead-letters it (nack)
+    broker = broker_of(rt)
     broker.flush_all()
-    actors.check_attempt.send("gone-attempt")
+    rt.queues.actors.check_attempt.send("gone-attempt")
     consumer = broker.consume("checks", prefetch=1, timeout=1000)
     message = next(m for m in consumer if m is not None)
     consumer.nack(message)

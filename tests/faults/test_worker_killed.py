@@ -11,6 +11,7 @@ from tests.conftest import BACKEND, MAIL
 from tests.faults.conftest import check_rows, slow_application_files, statuses
 from tests.faults.procs import wait_until
 from tests.support import files, flow
+from tests.support.db import writing
 
 pytestmark = pytest.mark.skipif(
     BACKEND != "production",
@@ -40,7 +41,7 @@ def test_a_worker_killed_mid_check_is_finished_by_a_new_worker_and_stored_once(c
     # And its results are stored once: one row per (file, check), files stored once
     total, distinct = check_rows(rt)
     assert total == distinct > 0
-    with rt.db.session() as session:
+    with writing(rt) as session:
         attempt = session.scalar(select(Attempt).where(Attempt.submission_id == app_id))
         assert attempt is not None and attempt.checked_at is not None
         files = session.scalars(select(StoredFile).where(StoredFile.attempt_id == attempt.id)).all()
@@ -58,7 +59,7 @@ def test_a_worker_killed_mid_check_is_finished_by_a_new_worker_and_stored_once(c
 
 def _ocr_state(rt, app_id):
     """(tries, done, files with fields saved, rows, distinct (file, field) among them)."""
-    with rt.db.session() as session:
+    with writing(rt) as session:
         attempt = session.scalar(select(Attempt).where(Attempt.submission_id == app_id))
         if attempt is None:
             return 0, False, 0, 0, 0
@@ -104,6 +105,6 @@ def test_an_ocr_worker_killed_mid_document_is_finished_by_a_new_one_and_stored_o
     tries, done, read, rows, distinct = _ocr_state(rt, app_id)
     assert tries == 2  # the killed try and the one that finished
     assert read == 5 and rows == distinct  # every document once: nothing lost, nothing twice
-    with rt.db.session() as session:
+    with writing(rt) as session:
         flags = session.scalar(select(Attempt.flags).where(Attempt.submission_id == app_id))
     assert [f["code"] for f in flags].count("ocr_summary") == 1

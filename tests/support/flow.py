@@ -9,11 +9,12 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from familybook import admin
-from familybook.runtime import Runtime
 from moderation.national_id import check_digit_for
 from tests.support import files
+from tests.support.db import writing
 from tests.support.mail import MailSink
+from usecases import administration as admin
+from usecases.runtime import Runtime
 
 PASSWORD = "correct horse battery"
 
@@ -84,23 +85,21 @@ def institution(rt: Runtime, code: str = "TTD", **policy: Any) -> None:
     import tempfile
     from pathlib import Path
 
-    with rt.db.session() as session:
-        admin.add_institution(session, code, f"測試機關 {code}", **policy)
-        with tempfile.TemporaryDirectory() as tmp:
-            roster = Path(tmp) / "r.csv"
-            with open(roster, "w", newline="", encoding="utf-8") as fh:
-                w = csv.writer(fh)
-                w.writerow(admin.ROSTER_COLUMNS)
-                w.writerow(["7375", "王大明", "2016-04-01", "", ""])
-                w.writerow(["7376", "陳志強", "2016-04-01", "", ""])
-                w.writerow(["7377", "林建國", "2016-04-01", "2099-12-31", "禁止接見通信"])
-                w.writerow(["7378", "張家豪", "2001-01-01", "", ""])
-            admin.import_inmates(session, code, roster)
+    admin.add_institution(rt, code, f"測試機關 {code}", **policy)
+    with tempfile.TemporaryDirectory() as tmp:
+        roster = Path(tmp) / "r.csv"
+        with open(roster, "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(admin.ROSTER_COLUMNS)
+            w.writerow(["7375", "王大明", "2016-04-01", "", ""])
+            w.writerow(["7376", "陳志強", "2016-04-01", "", ""])
+            w.writerow(["7377", "林建國", "2016-04-01", "2099-12-31", "禁止接見通信"])
+            w.writerow(["7378", "張家豪", "2001-01-01", "", ""])
+        admin.import_inmates(rt, code, roster)
 
 
 def staff(rt: Runtime, email: str, codes: list[str], role: str = "reviewer") -> dict[str, str]:
-    with rt.db.session() as session:
-        return bearer(admin.add_staff(session, email, codes, role))
+    return bearer(admin.add_staff(rt, email, codes, role))
 
 
 def application_files(**extra: bytes) -> list[tuple[str, tuple[str, bytes, str]]]:
@@ -160,7 +159,7 @@ def unsent_emails(rt: Runtime) -> int:
 
     from storage.models import OutboxEmail
 
-    with rt.db.session() as session:
+    with writing(rt) as session:
         query = select(func.count()).select_from(OutboxEmail).where(OutboxEmail.sent_at.is_(None))
         return int(session.scalar(query) or 0)
 

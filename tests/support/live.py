@@ -15,13 +15,14 @@ import uvicorn
 
 from familybook.app import create_app
 from tests.support.mail import free_port
+from usecases.runtime import Runtime
 
 
 @contextmanager
-def live_server() -> Iterator[str]:
+def live_server(rt: Runtime) -> Iterator[str]:
     port = free_port()
     config = uvicorn.Config(
-        create_app(run_workers=False), host="127.0.0.1", port=port, log_level="warning"
+        create_app(rt, run_workers=False), host="127.0.0.1", port=port, log_level="warning"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="live-api", daemon=True)

@@ -9,10 +9,11 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from familybook.runtime import Runtime
 from storage.models import Account, Suspension, utcnow
 from tests.support import flow
+from tests.support.db import writing
 from tests.support.mail import MailSink
+from usecases.runtime import Runtime
 
 
 def served_family(
@@ -76,7 +77,7 @@ def lift(client: TestClient, staff: dict[str, str], fam: flow.Family) -> Any:
 def end_suspensions(rt: Runtime, email: str) -> None:
     """Let the family's suspension run out, as if its month had passed."""
     past = utcnow() - timedelta(seconds=1)
-    with rt.db.session() as session:
+    with writing(rt) as session:
         account_id = session.query(Account.id).filter(Account.email == email).scalar()
         session.execute(
             update(Suspension).where(Suspension.account_id == account_id).values(until=past)

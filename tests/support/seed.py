@@ -13,8 +13,6 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from familybook import admin
-from familybook.runtime import Runtime
 from moderation.statuses import Status
 from storage.models import (
     Application,
@@ -31,6 +29,9 @@ from storage.models import (
     Submission,
     utcnow,
 )
+from tests.support.db import writing
+from usecases import administration as admin
+from usecases.runtime import Runtime
 
 CHECK_REASON = {
     "code": "image_too_small",
@@ -221,8 +222,8 @@ def _post(
 
 def seed(rt: Runtime, account_id: str, code: str = "TTD") -> Seeded:
     """Needs the institution of `flow.institution` (inmates 7375 and 7376) and the account."""
-    with rt.db.session() as session:
-        admin.add_staff(session, "seed-reviewer@ttd.example", [code], "reviewer")
+    admin.add_staff(rt, "seed-reviewer@ttd.example", [code], "reviewer")
+    with writing(rt) as session:
         staff = session.scalar(select(Staff).where(Staff.email == "seed-reviewer@ttd.example"))
         institution = session.scalar(select(Institution).where(Institution.code == code))
         assert staff is not None and institution is not None

@@ -1,0 +1,1 @@
+"""The ground floor: settings and the security primitives every layer may use."""

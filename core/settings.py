@@ -1,0 +1,92 @@
+"""The one settings object. Every knob is an environment variable with the FAMILYBOOK_ prefix."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: How long an email-verification link stays usable (SPEC: 10 minutes).
+DEFAULT_VERIFY_TOKEN_MINUTES = 10
+#: How long a family's login token lives.
+DEFAULT_SESSION_HOURS = 12
+#: A reviewer's claim on an item lasts this long unless given back (API: 15 minutes).
+DEFAULT_CLAIM_LEASE_MINUTES = 15
+#: Hard ceiling of one upload request, before the institution's own limit is known.
+DEFAULT_MAX_REQUEST_BYTES = 32 * 1024 * 1024
+#: argon2id cost: argon2-cffi's defaults (RFC 9106's low-memory profile), about 0.15 s a hash
+#: here. Tests lower them through the environment; production keeps these.
+DEFAULT_ARGON2_TIME_COST = 3
+DEFAULT_ARGON2_MEMORY_KIB = 64 * 1024
+DEFAULT_ARGON2_PARALLELISM = 4
+#: Database connections one process keeps open (PostgreSQL), and how many more it may open briefly.
+DEFAULT_DB_POOL_SIZE = 10
+DEFAULT_DB_MAX_OVERFLOW = 10
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FAMILYBOOK_", extra="ignore")
+
+    #: Where files, the SQLite database and (embedded mode) the outgoing mail live.
+    data_dir: Path = Path("./data")
+    #: SQLAlchemy URL; empty means a SQLite file in the data dir.
+    database_url: str = ""
+    #: redis://… switches to dramatiq on Redis with separate worker processes.
+    redis_url: str = ""
+    #: smtp://host:port or smtps://user:pass@host:port; empty writes .eml files under data/mail.
+    smtp_url: str = ""
+    #: The portal's address; verification links point there.
+    public_url: str = "http://localhost:8000"
+    mail_from: str = "家庭聯絡簿 Familybook <no-reply@familybook.localhost>"
+    #: Version of the personal-data notice the family consents to at registration.
+    consent_notice_version: str = "2024-01"
+
+    verify_token_minutes: int = DEFAULT_VERIFY_TOKEN_MINUTES
+    session_hours: int = DEFAULT_SESSION_HOURS
+    claim_lease_minutes: int = DEFAULT_CLAIM_LEASE_MINUTES
+    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+    #: Failed logins for one email within the window before 429.
+    login_max_failures: int = 5
+    login_failure_window_minutes: int = 15
+
+    #: Submissions in received/checking longer than this are sent to the workers again.
+    sweep_stuck_after_s: int = 300
+    sweep_interval_s: int = 30
+    #: Email retries back off from this many seconds, doubling.
+    outbox_retry_base_s: int = 30
+    #: A running OCR renews its claim before each document; a claim not renewed for this long
+    #: belongs to a dead worker and is taken over (longer than one document's 60 s limit).
+    ocr_claim_stale_after_s: int = 150
+    #: "pool": one libtesseract child per worker, the model loaded once; "cli": pytesseract,
+    #: the tesseract command per image (also the fallback when the child cannot start).
+    ocr_engine: Literal["pool", "cli"] = "pool"
+
+    argon2_time_cost: int = DEFAULT_ARGON2_TIME_COST
+    argon2_memory_kib: int = DEFAULT_ARGON2_MEMORY_KIB
+    argon2_parallelism: int = DEFAULT_ARGON2_PARALLELISM
+    db_pool_size: int = DEFAULT_DB_POOL_SIZE
+    db_max_overflow: int = DEFAULT_DB_MAX_OVERFLOW
+
+    @model_validator(mode="after")
+    def _fill_database_url(self) -> "Settings":
+        if not self.database_url:
+            self.database_url = f"sqlite:///{(self.data_dir / 'familybook.sqlite3').resolve()}"
+        return self
+
+    @property
+    def embedded(self) -> bool:
+        return not self.redis_url
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.data_dir / "mail"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,179 @@
+"""Run the check stage for one attempt: load, call the domain, save. Safe to run twice.
+
+An attempt that passes is in the review queue at once; its OCR pre-fill is woken then.
+"""
+
+import logging
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from moderation.checks.base import CheckContext, CheckReport, FileUnderCheck
+from moderation.checks.isolation import run_checks_isolated
+from moderation.errors import Conflict
+from moderation.file_rules import FileCategory, rules_for
+from moderation.kinds import SubmissionKind
+from moderation.policy import Policy
+from moderation.statuses import Status
+from storage import transitions
+from storage.models import Attempt, CheckResult, Institution, StoredFile, Submission, utcnow
+from usecases.runtime import Runtime
+from usecases.transaction import transaction
+
+log = logging.getLogger(__name__)
+
+#: All files of one attempt, below the actor's 5-minute time limit.
+CHECK_TOTAL_TIMEOUT_S = 240
+
+
+def _current(session: Session, attempt_id: str) -> tuple[Attempt, Submission] | None:
+    attempt = session.get(Attempt, attempt_id)
+    if attempt is None:
+        return None
+    submission = session.get(Submission, attempt.submission_id)
+    if submission is None or submission.attempt != attempt.number:
+        return None  # a newer attempt replaced this one
+    return attempt, submission
+
+
+def start_checking(
+    rt: Runtime, attempt_id: str, *, take_over_after: timedelta | None = None
+) -> bool:
+    """received → checking. True when this run should check: the submission was received, or
+    it is `checking` and nobody has touched it for `take_over_after` (its worker presumably
+    died; None: at once). A take-over is a compare-and-set on the timestamp, so of several
+    re-sent messages one takes over and the others stand down while the check runs."""
+    with transaction(rt) as work:
+        session = work.session
+        found = _current(session, attempt_id)
+        if found is None:
+            return False
+        _, submission = found
+        if submission.status == Status.RECEIVED:
+            transitions.move(session, submission, Status.CHECKING)
+            return True
+        if submission.status != Status.CHECKING:
+            return False
+        now = utcnow()
+        stale_before = now - (take_over_after or timedelta(0))
+        if take_over_after is not None and submission.status_changed_at >= stale_before:
+            return False  # being checked right now by another worker
+        taken = session.execute(
+            update(Submission)
+            .where(
+                Submission.id == submission.id,
+                Submission.status == Status.CHECKING,
+                Submission.version == submission.version,
+                Submission.status_changed_at == submission.status_changed_at,
+            )
+            .values(status_changed_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount  # type: ignore[attr-defined]
+        return bool(taken == 1)
+
+
+def check_attempt(
+    rt: Runtime, attempt_id: str, *, take_over_after: timedelta | None = None
+) -> Status | None:
+    """Check one attempt and save the outcome once. A duplicate message (re-sent by the
+    sweeper, re-delivered by dramatiq) while another run is under way does nothing when
+    `take_over_after` is given (the actor passes the sweep threshold)."""
+    try:
+        if not start_checking(rt, attempt_id, take_over_after=take_over_after):
+            return None
+    except Conflict:
+        return None  # another worker moved it to checking first and is checking it
+    with transaction(rt) as work:
+        session = work.session
+        found = _current(session, attempt_id)
+        if found is None:
+            return None
+        _, submission = found
+        institution = session.get(Institution, submission.institution_id)
+        assert institution is not None
+        policy = Policy.from_json(institution.policy)
+        files = session.scalars(select(StoredFile).where(StoredFile.attempt_id == attempt_id)).all()
+        to_check = [
+            FileUnderCheck(
+                f.id,
+                FileCategory(f.category),
+                rt.files.path(f.storage_key),
+                f.size,
+                f.original_name,
+            )
+            for f in files
+        ]
+        rules = rules_for(SubmissionKind(submission.kind), policy)
+    with tempfile.TemporaryDirectory(prefix="fb-check-") as work:
+        # Decoding and rendering run in a child process under time and memory limits: a
+        # hostile file ends as a verdict, never as a dead worker or a lost message.
+        report = run_checks_isolated(
+            to_check, CheckContext(policy, rules, Path(work)), total_timeout_s=CHECK_TOTAL_TIMEOUT_S
+        )
+        return _save(rt, attempt_id, report)
+
+
+def _save(rt: Runtime, attempt_id: str, report: CheckReport) -> Status | None:
+    stored: list[str] = []  # new copies: deleted again if this save does not commit
+    replaced: list[str] = []  # copies a re-run replaces: deleted once this save commits
+    try:
+        with transaction(rt) as work:
+            session = work.session
+            found = _current(session, attempt_id)
+            if found is None or found[1].status != Status.CHECKING:
+                return None  # someone else finished it
+            attempt, submission = found
+            session.execute(delete(CheckResult).where(CheckResult.attempt_id == attempt_id))
+            session.add_all(
+                CheckResult(
+                    attempt_id=attempt_id,
+                    file_id=o.file_id,
+                    file_key=o.file_id or "-",
+                    code=o.code,
+                    ok=o.ok,
+                    message=o.message,
+                    message_en=o.message_en,
+                )
+                for o in report.outcomes
+            )
+            for file_id, facts in report.facts.items():
+                row = session.get(StoredFile, file_id)
+                assert row is not None
+                row.detected_type = facts.detected_type
+                row.width, row.height, row.pages = facts.width, facts.height, facts.pages
+                replaced += [k for k in (row.sanitized_key, row.preview_key) if k]
+                row.sanitized_key = row.sanitized_type = row.preview_key = None
+                if facts.sanitized_path is not None and report.passed:
+                    row.sanitized_key = rt.files.put_file(facts.sanitized_path).key
+                    row.sanitized_type = facts.sanitized_type
+                    stored.append(row.sanitized_key)
+                if facts.preview_path is not None and report.passed:
+                    row.preview_key = rt.files.put_file(facts.preview_path).key
+                    stored.append(row.preview_key)
+            attempt.checked_at = utcnow()
+            if report.passed:
+                outcome = Status.AWAITING_REVIEW
+            else:
+                attempt.reasons = [
+                    {"code": o.code, "message": o.message, "message_en": o.message_en}
+                    for o in report.failures
+                ]
+                outcome = Status.NEEDS_FIX
+            transitions.move(session, submission, outcome)
+            if outcome == Status.AWAITING_REVIEW:
+                work.wake_ocr(attempt_id)
+    except Conflict:
+        for key in stored:
+            rt.files.delete(key)
+        log.info("attempt %s was finished by another worker", attempt_id)
+        return None
+    except BaseException:
+        for key in stored:
+            rt.files.delete(key)
+        raise
+    for key in replaced:
+        rt.files.delete(key)
+    return outcome

@@ -1,0 +1,51 @@
+"""One use case, one transaction: committed here, and only then the workers are woken."""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.orm import Session
+
+from usecases.runtime import Runtime
+
+
+class UnitOfWork:
+    """A session, and the wake-ups to send once what they point at is committed (a worker
+    woken before the commit could find nothing, or an email that is then rolled back)."""
+
+    def __init__(self, rt: Runtime, session: Session) -> None:
+        self.rt = rt
+        self.session = session
+        self._after_commit: list[Callable[[], object]] = []
+
+    def wake_check(self, attempt_id: str) -> None:
+        self._after_commit.append(lambda: self.rt.queues.wake_check(attempt_id))
+
+    def wake_ocr(self, attempt_id: str) -> None:
+        self._after_commit.append(lambda: self.rt.queues.wake_ocr(attempt_id))
+
+    def wake_email(self, outbox_id: str | None) -> None:
+        if outbox_id is not None:
+            self._after_commit.append(lambda: self.rt.queues.wake_email(outbox_id))
+
+    def commit(self) -> None:
+        self.session.commit()
+        pending, self._after_commit = self._after_commit, []
+        for wake in pending:
+            wake()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+        self._after_commit.clear()
+
+
+@contextmanager
+def transaction(rt: Runtime) -> Iterator[UnitOfWork]:
+    """Committed when the block ends normally, rolled back (nothing woken) otherwise."""
+    with rt.db.session() as session:
+        work = UnitOfWork(rt, session)
+        try:
+            yield work
+        except BaseException:
+            work.rollback()
+            raise
+        work.commit()

@@ -1,0 +1,54 @@
+"""Typed dependencies both APIs use: the process's runtime, a reading session, the bearer token.
+
+The runtime is the one the composition built and attached to each app (`app.state.runtime`);
+nothing here reads the environment.
+"""
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from sqlalchemy.orm import Session
+
+from moderation.errors import ErrorCode, Unauthenticated
+from usecases.runtime import Runtime
+from usecases.transaction import UnitOfWork
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_session(rt: RuntimeDep) -> Iterator[Session]:
+    """The request's one session: routes read with it; a use case given it (`WorkDep`) commits."""
+    with rt.db.session() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str:
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated(
+            code=ErrorCode.UNAUTHENTICATED, message="請先登入。", message_en="Please log in."
+        )
+    return token.strip()
+
+
+BearerToken = Annotated[str, Depends(bearer_token)]
+
+
+def get_work(rt: RuntimeDep, session: SessionDep) -> UnitOfWork:
+    """The request's session as a use case's unit of work: the use case commits it (and only
+    then wakes the workers). One session per request: on SQLite a second transaction beside
+    the first would wait for the first's write lock."""
+    return UnitOfWork(rt, session)
+
+
+WorkDep = Annotated[UnitOfWork, Depends(get_work)]
