@@ -25,12 +25,15 @@ RUN groupadd --system --gid 10001 familybook \
 
 WORKDIR /app
 COPY pyproject.toml ./
-COPY familybook ./familybook
+COPY core ./core
+COPY moderation ./moderation
+COPY storage ./storage
+COPY usecases ./usecases
+COPY web ./web
 COPY ingest ./ingest
 COPY review_api ./review_api
 COPY workers ./workers
-COPY moderation ./moderation
-COPY storage ./storage
+COPY familybook ./familybook
 # A regular (not editable) install; the migrations ship as package data.
 RUN pip install . && rm -rf build *.egg-info
 

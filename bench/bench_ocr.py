@@ -46,8 +46,10 @@ from moderation.ocr.reader import read_pages
 from moderation.ocr.text import Line, Word
 from tests.ocr.docgen import VARIANTS, declared_for, make_card_case, make_register_case
 
-FIELDS = {"card": ("name", "national_id", "birth_date"),
-          "register": ("name", "national_id", "birth_date", "relationship")}
+FIELDS = {
+    "card": ("name", "national_id", "birth_date"),
+    "register": ("name", "national_id", "birth_date", "relationship"),
+}
 
 
 def cpu_seconds() -> float:
@@ -63,20 +65,23 @@ def cpu_seconds() -> float:
     return total
 
 
-def raw_lines(path: Path, tmp: Path
-              ) -> tuple[list[tuple[int, list[Line]]], tuple[float, float]]:
+def raw_lines(path: Path, tmp: Path) -> tuple[list[tuple[int, list[Line]]], tuple[float, float]]:
     if path.suffix == ".pdf":  # raw tesseract cannot read PDF: the page scan, with its DPI
         page = load_pages(OcrSource(path))[0]
         png = tmp / f"{path.stem}-page.png"
         page.image.save(png, dpi=(page.dpi, page.dpi))
         path = png
     t0, c0 = time.perf_counter(), cpu_seconds()
-    out = subprocess.run(["tesseract", str(path), "stdout", "-l", "chi_tra+eng"],
-                         capture_output=True, check=False).stdout.decode("utf-8", "replace")
+    out = subprocess.run(
+        ["tesseract", str(path), "stdout", "-l", "chi_tra+eng"], capture_output=True, check=False
+    ).stdout.decode("utf-8", "replace")
     elapsed = (time.perf_counter() - t0, cpu_seconds() - c0)
     # Raw text has no boxes or confidences: one Line per text line, a Word per token, conf 90.
-    lines = [Line([Word(t, 0, i * 10, len(t), 10, 90.0) for t in row.split()])
-             for i, row in enumerate(out.splitlines()) if row.strip()]
+    lines = [
+        Line([Word(t, 0, i * 10, len(t), 10, 90.0) for t in row.split()])
+        for i, row in enumerate(out.splitlines())
+        if row.strip()
+    ]
     return [(0, lines)], elapsed
 
 
@@ -92,8 +97,9 @@ def _statuses(kind: str, readings: list[tuple[int, list[Line]]], d: Declared) ->
     return {f.field: f.status for f in merge_pages(kind, readings, d)}
 
 
-def _false_matches(kind: str, readings: list[tuple[int, list[Line]]],
-                   others: list[Declared]) -> list[bool]:
+def _false_matches(
+    kind: str, readings: list[tuple[int, list[Line]]], others: list[Declared]
+) -> list[bool]:
     wrong = [_statuses(kind, readings, other) for other in others]
     return [Status.MATCH in (w["name"], w["national_id"]) for w in wrong]
 
@@ -101,8 +107,9 @@ def _false_matches(kind: str, readings: list[tuple[int, list[Line]]],
 def run(kind: str, variant: str, n: int, tmp: Path) -> dict[str, dict[str, list]]:
     make = make_card_case if kind == "card" else make_register_case
     cases = [make(seed, variant, tmp) for seed in range(n)]
-    stats: dict[str, dict[str, list]] = {who: {"t": [], "cpu": [], "ok": [], "fm": []}
-                                         for who in ("raw", "ours")}
+    stats: dict[str, dict[str, list]] = {
+        who: {"t": [], "cpu": [], "ok": [], "fm": []} for who in ("raw", "ours")
+    }
     for i, case in enumerate(cases):
         d = declared_for(case)
         # Every other case's declaration against this document: n-1 wrong-person tries each.
@@ -139,17 +146,23 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=10, help="documents per kind and variant")
     ap.add_argument("--kinds", default="card,register")
     ap.add_argument("--variants", default=",".join(VARIANTS))
-    ap.add_argument("--engine", choices=("pool", "cli"), default="pool",
-                    help="pool: persistent tesseract child (default); cli: tesseract per image")
+    ap.add_argument(
+        "--engine",
+        choices=("pool", "cli"),
+        default="pool",
+        help="pool: persistent tesseract child (default); cli: tesseract per image",
+    )
     args = ap.parse_args()
     use_engine(args.engine)
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         warm = make_card_case(999, "scan", tmp)  # start the OCR child once, as a worker does
         ours(warm.path, "card", declared_for(warm))
-        print(f"{'kind':8} {'variant':7} {'wall raw':>8} {'ours':>5} {'ratio':>5}  "
-              f"{'cpu raw':>7} {'ours':>5} {'ratio':>5}  "
-              "field accuracy (verdict right)                        false match")
+        print(
+            f"{'kind':8} {'variant':7} {'wall raw':>8} {'ours':>5} {'ratio':>5}  "
+            f"{'cpu raw':>7} {'ours':>5} {'ratio':>5}  "
+            "field accuracy (verdict right)                        false match"
+        )
         fm_total: dict[str, list[bool]] = {"raw": [], "ours": []}
         for kind in args.kinds.split(","):
             for variant in args.variants.split(","):
@@ -159,14 +172,19 @@ def main() -> None:
                     fm_total[who] += s[who]["fm"]
                     head = " " * 53
                     if who == "raw":
-                        head = (f"{kind:8} {variant:7} {med['raw', 't']:8.2f} "
-                                f"{med['ours', 't']:5.2f} {med['ours', 't'] / med['raw', 't']:5.2f}"
-                                f"  {med['raw', 'cpu']:7.2f} {med['ours', 'cpu']:5.2f} "
-                                f"{med['ours', 'cpu'] / med['raw', 'cpu']:5.2f}")
-                    print(f"{head}  {who:4} {fmt_acc(s[who]['ok'], kind):47} "
-                          f"{_rate(s[who]['fm']):>8}", flush=True)
-        print(f"false matches in all: raw {_rate(fm_total['raw'])}, "
-              f"ours {_rate(fm_total['ours'])}")
+                        head = (
+                            f"{kind:8} {variant:7} {med['raw', 't']:8.2f} "
+                            f"{med['ours', 't']:5.2f} {med['ours', 't'] / med['raw', 't']:5.2f}"
+                            f"  {med['raw', 'cpu']:7.2f} {med['ours', 'cpu']:5.2f} "
+                            f"{med['ours', 'cpu'] / med['raw', 'cpu']:5.2f}"
+                        )
+                    print(
+                        f"{head}  {who:4} {fmt_acc(s[who]['ok'], kind):47} "
+                        f"{_rate(s[who]['fm']):>8}",
+                        flush=True,
+                    )
+        print(f"false matches in all: raw {_rate(fm_total['raw'])}, ours {_rate(fm_total['ours'])}")
+
 
 if __name__ == "__main__":
     main()

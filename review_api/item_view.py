@@ -97,13 +97,6 @@ def item_view(session: Session, submission: Submission) -> dict[str, Any]:
     account = session.get(Account, submission.account_id)
     assert account is not None
     attempt = current_attempt(session, submission)
-    files = session.scalars(select(StoredFile).where(StoredFile.attempt_id == attempt.id)).all()
-    checks = session.scalars(
-        select(CheckResult).where(CheckResult.attempt_id == attempt.id).order_by(CheckResult.id)
-    ).all()
-    prefill = session.scalars(
-        select(PrefillField).where(PrefillField.attempt_id == attempt.id).order_by(PrefillField.id)
-    ).all()
     view: dict[str, Any] = {
         "id": submission.id,
         "kind": submission.kind,
@@ -112,17 +105,50 @@ def item_view(session: Session, submission: Submission) -> dict[str, Any]:
         "submitted_at": iso(attempt.submitted_at),
         "claimed_by": submission.claimed_by,
         "lease_expires_at": iso(submission.lease_expires_at),
-        "family": {
-            "account_id": account.id,
-            "name": account.name,
-            "national_id": account.national_id,
-            "birth_date": account.birth_date.isoformat(),
-            "rejection_count": rejection_count(session, account.id),
-            "strike_count": active_strikes(session, account.id),
-            "suspended_until": iso(account.suspended_until),
-        },
+        "family": _family(session, account),
         "title": attempt.title,
         "body": attempt.body,
+        **_what_the_machines_found(session, attempt),
+        "flags": attempt.flags or [],
+        "history": _history(session, submission),
+    }
+    post = session.get(Post, submission.id)
+    application = session.get(Application, post.application_id if post else submission.id)
+    if post is not None:
+        view["application_id"] = post.application_id
+        view["delivered_at"] = iso(post.delivered_at)
+        view["earlier_posts"] = _earlier_posts(session, post)
+    if application is not None:
+        inmate = session.get(Inmate, application.inmate_id)
+        assert inmate is not None
+        view["inmate"] = {"callsign": inmate.callsign, "name": inmate.name}
+        view["relationship"] = application.relationship
+        view["relationship_label"] = LABELS[Relationship(application.relationship)][0]
+    return view
+
+
+def _family(session: Session, account: Account) -> dict[str, Any]:
+    return {
+        "account_id": account.id,
+        "name": account.name,
+        "national_id": account.national_id,
+        "birth_date": account.birth_date.isoformat(),
+        "rejection_count": rejection_count(session, account.id),
+        "strike_count": active_strikes(session, account.id),
+        "suspended_until": iso(account.suspended_until),
+    }
+
+
+def _what_the_machines_found(session: Session, attempt: Attempt) -> dict[str, Any]:
+    """The checks' outcomes, the files' facts and the OCR pre-fill of the current attempt."""
+    files = session.scalars(select(StoredFile).where(StoredFile.attempt_id == attempt.id)).all()
+    checks = session.scalars(
+        select(CheckResult).where(CheckResult.attempt_id == attempt.id).order_by(CheckResult.id)
+    ).all()
+    prefill = session.scalars(
+        select(PrefillField).where(PrefillField.attempt_id == attempt.id).order_by(PrefillField.id)
+    ).all()
+    return {
         "checks": [
             {
                 "file_id": c.file_id,
@@ -146,22 +172,7 @@ def item_view(session: Session, submission: Submission) -> dict[str, Any]:
             }
             for p in prefill
         ],
-        "flags": attempt.flags or [],
-        "history": _history(session, submission),
     }
-    post = session.get(Post, submission.id)
-    application = session.get(Application, post.application_id if post else submission.id)
-    if post is not None:
-        view["application_id"] = post.application_id
-        view["delivered_at"] = iso(post.delivered_at)
-        view["earlier_posts"] = _earlier_posts(session, post)
-    if application is not None:
-        inmate = session.get(Inmate, application.inmate_id)
-        assert inmate is not None
-        view["inmate"] = {"callsign": inmate.callsign, "name": inmate.name}
-        view["relationship"] = application.relationship
-        view["relationship_label"] = LABELS[Relationship(application.relationship)][0]
-    return view
 
 
 def application_inmate(session: Session, application_id: str) -> Inmate:

@@ -7,7 +7,10 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/services.sh
 
+# Lint: style, formatting, and the layers importing only downwards (pyproject.toml).
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/lint-imports --no-cache
 status=0
 for backend in embedded production; do
   echo "=== tests on the ${backend} backend ==="

@@ -147,8 +147,9 @@ def ocr_workers(workers: "WorkerPool", clean_state: Runtime) -> Iterator["Worker
     pool.stop()
 
 
-#: Folders whose tests touch neither the database nor the broker: run once, in the embedded pass.
-BACKEND_INDEPENDENT = ("tests/checks/", "tests/ocr/", "tests/moderation/")
+#: Folders whose tests touch neither the database nor the broker: run once, in the embedded pass
+#: (as do tests marked `backend_independent`).
+BACKEND_INDEPENDENT = ("tests/checks/", "tests/ocr/", "tests/moderation/", "tests/unit/")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -156,5 +157,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     skip = pytest.mark.skip(reason="backend-independent; runs in the embedded pass")
     for item in items:
-        if any(part in item.nodeid for part in BACKEND_INDEPENDENT):
+        independent = item.get_closest_marker("backend_independent") is not None
+        if independent or any(part in item.nodeid for part in BACKEND_INDEPENDENT):
             item.add_marker(skip)

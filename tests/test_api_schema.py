@@ -39,7 +39,7 @@ from sqlalchemy import select, update
 from familybook.app import create_app
 from ingest.app import create_ingest_app
 from review_api.app import create_review_app
-from review_api.schemas import DeadMessage, StuckReport
+from review_api.stats_schemas import DeadMessage, StuckReport
 from storage.models import Account, utcnow
 from tests.conftest import RUNTIME
 from tests.support import flow, seed

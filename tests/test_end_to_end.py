@@ -27,7 +27,7 @@ def test_family_applies_and_reviewer_approves(client, rt, mail, workers):
     assert r.json() == {"callsign": "7375", "masked_name": "王○○"}
 
     # and applies with a real ID-card photo and a household-register PDF
-    r = flow.apply(client, fam)
+    r = flow.apply(client, fam, files_=flow.application_files(register_pdf=True))
     assert r.status_code == 202, r.text
     app_id = r.json()["id"]
     assert r.json()["attempt"] == 1

@@ -278,10 +278,8 @@ def test_concurrent_rejections_are_each_counted_once(client, rt, mail):
     flow.institution(rt, "TTD", strikes_to_suspend=2)
     one = flow.staff(rt, "one@ttd.example", ["TTD"])
     two = flow.staff(rt, "two@ttd.example", ["TTD"])
-    fam, first_app = flow.approved_family(client, mail, one, "fam@example.com")
-    second_app = flow.apply(client, fam, callsign="7376").json()["id"]
-    flow.wait_status(client, fam, second_app, {"awaiting_review"})
-    flow.claim_and_decide(client, one, second_app)
+    fam, first_app = flow.served_family(client, mail, "fam@example.com")
+    second_app = flow.approved_service(rt, fam.email, callsign="7376")
     posts = [flow.post(client, fam, a).json()["id"] for a in (first_app, second_app)]
     for post_id, reviewer in zip(posts, (one, two), strict=True):
         flow.wait_post(client, fam, post_id, {"awaiting_review"})
@@ -355,8 +353,8 @@ def test_a_post_cannot_be_sent_while_the_inmate_is_under_a_restriction(client, r
     from storage.models import Inmate
 
     flow.institution(rt)
-    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
-    fam, app_id = flow.approved_family(client, mail, reviewer, "a@example.com")
+    flow.staff(rt, "r@ttd.example", ["TTD"])
+    fam, app_id = flow.served_family(client, mail, "a@example.com")
     with writing(rt) as session:  # the institution puts the inmate in isolation
         session.execute(update(Inmate).values(restricted_until=flow.days_from_today(30)))
     r = flow.post(client, fam, app_id)

@@ -1,6 +1,5 @@
 """When the database is unreachable the API says so (503, a clear code) and keeps nothing."""
 
-
 import pytest
 
 from storage.db import Database
@@ -50,7 +49,6 @@ def test_readyz_names_the_part_that_is_down(client, database_down):
     assert r.json()["error"]["parts"]["broker"].startswith("ok")
 
 
-
 class RedisSwitch:
     """Makes Redis unreachable for this process (the broker's client points at a closed port)
     and brings it back: the production backend's broker, without touching the server."""
@@ -65,8 +63,10 @@ class RedisSwitch:
     def down(self) -> None:
         import redis
         from dramatiq.brokers.redis import _scripts
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
-        dead = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=1)
+        dead = redis.Redis(host="127.0.0.1", port=1, retry=Retry(NoBackoff(), 0))
         # dramatiq sends through Lua scripts bound to the client they were registered on.
         self.broker.client = dead
         self.broker.scripts = {name: dead.register_script(s) for name, s in _scripts.items()}

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from moderation.checks.base import CheckContext, CheckReport, FileUnderCheck
+from moderation.checks.base import CheckContext, CheckReport, FileFacts, FileUnderCheck
 from moderation.checks.isolation import run_checks_isolated
 from moderation.errors import Conflict
 from moderation.file_rules import FileCategory, rules_for
@@ -121,59 +121,76 @@ def _save(rt: Runtime, attempt_id: str, report: CheckReport) -> Status | None:
     replaced: list[str] = []  # copies a re-run replaces: deleted once this save commits
     try:
         with transaction(rt) as work:
-            session = work.session
-            found = _current(session, attempt_id)
+            found = _current(work.session, attempt_id)
             if found is None or found[1].status != Status.CHECKING:
                 return None  # someone else finished it
             attempt, submission = found
-            session.execute(delete(CheckResult).where(CheckResult.attempt_id == attempt_id))
-            session.add_all(
-                CheckResult(
-                    attempt_id=attempt_id,
-                    file_id=o.file_id,
-                    file_key=o.file_id or "-",
-                    code=o.code,
-                    ok=o.ok,
-                    message=o.message,
-                    message_en=o.message_en,
-                )
-                for o in report.outcomes
-            )
+            _record_outcomes(work.session, attempt_id, report)
             for file_id, facts in report.facts.items():
-                row = session.get(StoredFile, file_id)
+                row = work.session.get(StoredFile, file_id)
                 assert row is not None
-                row.detected_type = facts.detected_type
-                row.width, row.height, row.pages = facts.width, facts.height, facts.pages
-                replaced += [k for k in (row.sanitized_key, row.preview_key) if k]
-                row.sanitized_key = row.sanitized_type = row.preview_key = None
-                if facts.sanitized_path is not None and report.passed:
-                    row.sanitized_key = rt.files.put_file(facts.sanitized_path).key
-                    row.sanitized_type = facts.sanitized_type
-                    stored.append(row.sanitized_key)
-                if facts.preview_path is not None and report.passed:
-                    row.preview_key = rt.files.put_file(facts.preview_path).key
-                    stored.append(row.preview_key)
-            attempt.checked_at = utcnow()
-            if report.passed:
-                outcome = Status.AWAITING_REVIEW
-            else:
-                attempt.reasons = [
-                    {"code": o.code, "message": o.message, "message_en": o.message_en}
-                    for o in report.failures
-                ]
-                outcome = Status.NEEDS_FIX
-            transitions.move(session, submission, outcome)
+                replaced += _record_facts(rt, row, facts, report.passed, stored)
+            outcome = _verdict(attempt, report)
+            transitions.move(work.session, submission, outcome)
             if outcome == Status.AWAITING_REVIEW:
                 work.wake_ocr(attempt_id)
     except Conflict:
-        for key in stored:
-            rt.files.delete(key)
+        _delete(rt, stored)
         log.info("attempt %s was finished by another worker", attempt_id)
         return None
     except BaseException:
-        for key in stored:
-            rt.files.delete(key)
+        _delete(rt, stored)
         raise
-    for key in replaced:
-        rt.files.delete(key)
+    _delete(rt, replaced)
     return outcome
+
+
+def _record_outcomes(session: Session, attempt_id: str, report: CheckReport) -> None:
+    """One row per (file, check), replacing an earlier run's."""
+    session.execute(delete(CheckResult).where(CheckResult.attempt_id == attempt_id))
+    session.add_all(
+        CheckResult(
+            attempt_id=attempt_id,
+            file_id=o.file_id,
+            file_key=o.file_id or "-",
+            code=o.code,
+            ok=o.ok,
+            message=o.message,
+            message_en=o.message_en,
+        )
+        for o in report.outcomes
+    )
+
+
+def _record_facts(
+    rt: Runtime, row: StoredFile, facts: FileFacts, passed: bool, stored: list[str]
+) -> list[str]:
+    """What the checks found of one file; its clean copies kept only when every check passed.
+    Returns the keys of the copies an earlier run left, to delete once this one commits."""
+    row.detected_type = facts.detected_type
+    row.width, row.height, row.pages = facts.width, facts.height, facts.pages
+    replaced = [k for k in (row.sanitized_key, row.preview_key) if k]
+    row.sanitized_key = row.sanitized_type = row.preview_key = None
+    if facts.sanitized_path is not None and passed:
+        row.sanitized_key = rt.files.put_file(facts.sanitized_path).key
+        row.sanitized_type = facts.sanitized_type
+        stored.append(row.sanitized_key)
+    if facts.preview_path is not None and passed:
+        row.preview_key = rt.files.put_file(facts.preview_path).key
+        stored.append(row.preview_key)
+    return replaced
+
+
+def _verdict(attempt: Attempt, report: CheckReport) -> Status:
+    attempt.checked_at = utcnow()
+    if report.passed:
+        return Status.AWAITING_REVIEW
+    attempt.reasons = [
+        {"code": o.code, "message": o.message, "message_en": o.message_en} for o in report.failures
+    ]
+    return Status.NEEDS_FIX
+
+
+def _delete(rt: Runtime, keys: list[str]) -> None:
+    for key in keys:
+        rt.files.delete(key)

@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from moderation.file_rules import FileCategory
-from moderation.flags import FlagCode, flag, text_flags, without
+from moderation.flags import FlagCode, flag, without
 from moderation.kinds import SubmissionKind
 from moderation.ocr import (
     Declared,
@@ -31,7 +31,6 @@ from moderation.ocr import (
     summary_flag,
 )
 from moderation.ocr import PrefillField as OcrField
-from moderation.ocr.photo_text import text_in_photo
 from storage.models import (
     Account,
     Application,
@@ -42,6 +41,7 @@ from storage.models import (
     Submission,
     utcnow,
 )
+from usecases.ocr_photos import photo_flags, photo_keys
 from usecases.runtime import Runtime
 from usecases.transaction import transaction
 
@@ -219,13 +219,13 @@ def run_ocr(rt: Runtime, attempt_id: str) -> int:
             return 0
         is_post = submission.kind == SubmissionKind.POST
         if is_post:
-            keys = _photo_keys(session, attempt_id)
+            keys = photo_keys(session, attempt_id)
         else:
             declared = declared_for(session, submission)
             jobs = _pending(rt, session, attempt_id) if declared else []
     # OCR runs outside any transaction: it may take seconds, and SQLite has one writer.
     if is_post:
-        return _photo_flags(rt, attempt_id, keys, deadline)
+        return photo_flags(rt, attempt_id, keys, deadline, OCR_FILE_TIMEOUT_S / 3)
     for file_id, kind, source in jobs:
         assert declared is not None
         fields = _read(kind, source, declared, deadline)
@@ -252,50 +252,3 @@ def _read(kind: str, source: OcrSource, declared: Declared, deadline: float) -> 
     except Exception:  # OCR is an aid: a crash must not hold anything back
         log.exception("OCR failed on %s", source.path)
         return not_found_fields(kind, declared)
-
-
-def _photo_keys(session: Session, attempt_id: str) -> list[tuple[str, str]]:
-    photos = session.scalars(
-        select(StoredFile).where(
-            StoredFile.attempt_id == attempt_id,
-            StoredFile.sanitized_key.is_not(None),
-            StoredFile.sanitized_type.like("image/%"),
-        )
-    ).all()
-    return [(f.id, f.sanitized_key) for f in photos if f.sanitized_key]
-
-
-def _photo_flags(rt: Runtime, attempt_id: str, keys: list[tuple[str, str]], deadline: float) -> int:
-    """Flag writing found in a post's photos, and phone numbers or links within it."""
-    found = []
-    for file_id, key in keys:
-        left = min(OCR_FILE_TIMEOUT_S / 3, deadline - time.monotonic())
-        if left <= 0:
-            break
-        try:
-            text = text_in_photo(rt.files.path(key), timeout_s=left)
-        except Exception:  # an aid only: a failure leaves no flag, never a stuck post
-            log.exception("photo OCR failed on file %s", file_id)
-            continue
-        if text:
-            found.append(text)
-    with transaction(rt) as work:
-        session = work.session
-        attempt = session.get(Attempt, attempt_id)
-        if attempt is None or attempt.ocr_done_at is not None:
-            return 0
-        flags = without(attempt.flags, FlagCode.PHOTO_CONTAINS_TEXT)
-        if found:
-            excerpt = " / ".join(found)[:200]
-            flags.append(
-                flag(
-                    FlagCode.PHOTO_CONTAINS_TEXT,
-                    f"照片中有文字：{excerpt}",
-                    f"Text found in a photo: {excerpt}",
-                )
-            )
-            known = {f["code"] for f in flags}
-            flags += [f for f in text_flags(*found) if f["code"] not in known]
-        attempt.flags = flags
-        attempt.ocr_done_at = utcnow()
-    return len(found)

@@ -13,6 +13,7 @@ Settings made explicit (PITFALLS.md explains each):
 """
 
 import dramatiq
+import redis
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import (
@@ -23,6 +24,8 @@ from dramatiq.middleware import (
     ShutdownNotifications,
     TimeLimit,
 )
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 
 from core.settings import Settings
 
@@ -39,6 +42,13 @@ HEARTBEAT_TIMEOUT_MS = 30_000
 DEAD_MESSAGE_TTL_MS = 7 * 24 * 3600 * 1000
 #: Namespace of our keys in Redis.
 NAMESPACE = "familybook"
+#: redis-py retries a failed command 10 times by default (about 4 s against a closed port):
+#: a family's upload would wait that long for a wake-up the sweeper re-sends anyway. Twice,
+#: briefly, is enough to ride over a blip.
+REDIS_RETRIES = 2
+REDIS_CONNECT_TIMEOUT_S = 2
+#: No command of ours blocks on the server (dramatiq polls with Lua scripts).
+REDIS_SOCKET_TIMEOUT_S = 10
 
 QUEUES = ("checks", "ocr", "mail")
 
@@ -56,8 +66,14 @@ def _middleware() -> list[dramatiq.Middleware]:
 
 def make_broker(settings: Settings) -> dramatiq.Broker:
     if settings.redis_url:
+        client = redis.Redis.from_url(
+            settings.redis_url,
+            retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), REDIS_RETRIES),
+            socket_connect_timeout=REDIS_CONNECT_TIMEOUT_S,
+            socket_timeout=REDIS_SOCKET_TIMEOUT_S,
+        )
         return RedisBroker(
-            url=settings.redis_url,
+            client=client,
             middleware=_middleware(),
             heartbeat_timeout=HEARTBEAT_TIMEOUT_MS,
             dead_message_ttl=DEAD_MESSAGE_TTL_MS,

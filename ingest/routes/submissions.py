@@ -41,6 +41,14 @@ def submission_routes(
     upload_doc: dict[str, Any],
 ) -> APIRouter:
     router = APIRouter(tags=[path])
+    _sending(router, kind, path=path, id_name=id_name, upload_doc=upload_doc)
+    _reading(router, kind, path=path, id_name=id_name, view=view, response=response)
+    return router
+
+
+def _sending(
+    router: APIRouter, kind: SubmissionKind, *, path: str, id_name: str, upload_doc: dict[str, Any]
+) -> None:
     file_fields = rules_for(kind, Policy()).fields
     SubmissionId = Annotated[str, Path(alias=id_name)]
 
@@ -80,6 +88,18 @@ def submission_routes(
             ),
         )
 
+
+def _reading(
+    router: APIRouter,
+    kind: SubmissionKind,
+    *,
+    path: str,
+    id_name: str,
+    view: View,
+    response: type[BaseModel],
+) -> None:
+    SubmissionId = Annotated[str, Path(alias=id_name)]
+
     @router.get(f"/{path}", response_model=list[response])  # type: ignore[valid-type]
     def list_own(account: CurrentFamily, session: SessionDep) -> list[dict[str, Any]]:
         rows = session.scalars(
@@ -94,8 +114,6 @@ def submission_routes(
         submission_id: SubmissionId, account: CurrentFamily, session: SessionDep
     ) -> dict[str, Any]:
         return view(session, lifecycle.own(session, account.id, kind, submission_id))
-
-    return router
 
 
 _FILES = {"type": "array", "maxItems": 4, "items": {"type": "string", "format": "binary"}}

@@ -12,8 +12,9 @@ from moderation.kinds import SubmissionKind
 from moderation.statuses import IN_QUEUE
 from moderation.verdicts import Verdict
 from review_api.deps import CurrentStaff, SessionDep, WorkDep
+from review_api.item_schemas import ReviewItem
 from review_api.item_view import item_view
-from review_api.schemas import Claim, DecisionResult, QueueEntry, ReviewItem
+from review_api.schemas import Claim, DecisionResult, QueueEntry
 from storage.models import Attempt, Institution, Submission, utcnow
 from storage.queries import is_current_attempt
 from usecases.review import claims, decisions, viewing

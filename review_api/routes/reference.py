@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from moderation.reasons import REASONS
 from moderation.statuses import IN_QUEUE
 from review_api.deps import CurrentStaff, RuntimeDep, SessionDep
-from review_api.schemas import ReasonOption, Stats
+from review_api.stats_schemas import ReasonOption, Stats
 from storage.models import Institution, Submission, utcnow
 from usecases.pipeline_health import stuck_report
 

@@ -3,6 +3,8 @@
 import multiprocessing
 import time
 
+import pytest
+
 from moderation.checks.isolation import run_checks_isolated
 from tests.checks import samples
 
@@ -27,6 +29,7 @@ def test_real_checks_give_the_same_verdicts_in_a_child(make_file, ctx):
     assert report.facts[good.file_id].sanitized_path.exists()
 
 
+@pytest.mark.slow  # waits out a time limit
 def test_hanging_decoder_is_stopped_at_the_timeout(make_file, ctx):
     hang = make_file(samples.jpeg(), "hang.jpg")
     started = time.monotonic()
@@ -53,6 +56,7 @@ def test_memory_past_the_ceiling_becomes_check_out_of_memory(make_file, ctx):
     assert verdicts(report) == {balloon.file_id: ["check_out_of_memory"]}
 
 
+@pytest.mark.slow  # waits out a time limit
 def test_cpu_spin_is_stopped_at_the_timeout(make_file, ctx):
     spin = make_file(samples.jpeg(), "spin.jpg")
     report = run_checks_isolated([spin], ctx, timeout_s=1, runner=HOSTILE)
@@ -86,6 +90,7 @@ def test_submission_checks_still_run_in_the_parent(make_file, ctx):
     assert "files_missing" in [o.code for o in report.failures]
 
 
+@pytest.mark.slow  # waits out a time limit
 def test_no_child_process_is_left_behind(make_file, ctx):
     run_checks_isolated([make_file(samples.jpeg(), "hang.jpg")], ctx, timeout_s=1, runner=HOSTILE)
     assert multiprocessing.active_children() == []
@@ -96,6 +101,7 @@ def test_peak_memory_of_the_child_is_reported(make_file, ctx):
     assert report.peak_rss_bytes and report.peak_rss_bytes > 10_000_000
 
 
+@pytest.mark.slow  # waits out a time limit
 def test_total_timeout_bounds_the_whole_submission(make_file, ctx):
     # Given two hanging files, 10 s each allowed, but 2 s for the submission
     files = [make_file(samples.jpeg(), "hang-1.jpg"), make_file(samples.jpeg(), "hang-2.jpg")]

@@ -13,11 +13,14 @@ from tests.faults.conftest import statuses
 from tests.faults.procs import wait_until
 from tests.support import flow
 
-pytestmark = pytest.mark.skipif(
-    BACKEND != "production",
-    reason="needs real worker and API processes sharing PostgreSQL and Redis "
-    "(FAMILYBOOK_TEST_BACKEND=production)",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        BACKEND != "production",
+        reason="needs real worker and API processes sharing PostgreSQL and Redis "
+        "(FAMILYBOOK_TEST_BACKEND=production)",
+    ),
+]
 
 ROUNDS = 5  # four rejections, then an approval
 REASON = "relationship_unproven"

@@ -3,7 +3,6 @@ submissions are in flight: the sweeper, from the database, finishes all of them.
 
 import os
 import signal
-import time
 
 import httpx
 import pytest
@@ -15,11 +14,14 @@ from tests.faults.conftest import CHECKED, all_in, check_rows, slow_application_
 from tests.faults.procs import free_port, wait_until
 from tests.support import flow
 
-pytestmark = pytest.mark.skipif(
-    BACKEND != "production",
-    reason="needs real worker processes sharing PostgreSQL and Redis (FAMILYBOOK_TEST_BACKEND="
-    "production); the embedded backend's broker lives inside the test process",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        BACKEND != "production",
+        reason="needs real worker processes sharing PostgreSQL and Redis (FAMILYBOOK_TEST_BACKEND="
+        "production); the embedded backend's broker lives inside the test process",
+    ),
+]
 
 #: (institution, callsign) of the applications sent: one family each.
 SLOTS = [("TTD", "7375"), ("TTD", "7376"), ("TTD", "7378"), ("TPE", "7375")]
@@ -82,7 +84,6 @@ def test_redis_restarted_while_submissions_are_in_flight(rt, procs):
         assert ready.status_code == 503
         assert ready.json()["error"]["parts"]["broker"].startswith("down")
         ids += _apply_all(http, families[3:], SLOTS[3:])
-        time.sleep(1)
         # … and comes back empty
         procs.redis(port)
         wait_until(lambda: http.get("/readyz").status_code == 200, 15, "the API ready again")

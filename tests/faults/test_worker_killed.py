@@ -13,11 +13,14 @@ from tests.faults.procs import wait_until
 from tests.support import files, flow
 from tests.support.db import writing
 
-pytestmark = pytest.mark.skipif(
-    BACKEND != "production",
-    reason="needs real worker processes sharing PostgreSQL and Redis (FAMILYBOOK_TEST_BACKEND="
-    "production); the embedded backend's broker lives inside the test process",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        BACKEND != "production",
+        reason="needs real worker processes sharing PostgreSQL and Redis (FAMILYBOOK_TEST_BACKEND="
+        "production); the embedded backend's broker lives inside the test process",
+    ),
+]
 
 
 def test_a_worker_killed_mid_check_is_finished_by_a_new_worker_and_stored_once(client, rt, procs):

@@ -56,8 +56,13 @@ class Person:
     mother: str = ""
 
 
-def make_person(rng: random.Random, *, surname: str | None = None, sex: int | None = None,
-                born: tuple[int, int] = (1950, 2005)) -> Person:
+def make_person(
+    rng: random.Random,
+    *,
+    surname: str | None = None,
+    sex: int | None = None,
+    born: tuple[int, int] = (1950, 2005),
+) -> Person:
     sex = sex or rng.choice((1, 2))
     given = "".join(rng.sample(GIVEN, 2))
     birth = date(rng.randint(*born), rng.randint(1, 12), rng.randint(1, 28))
@@ -92,15 +97,22 @@ def make_id_card(p: Person, rng: random.Random) -> Image.Image:
     d.text((mm(17), mm(11.5)), p.name, font=font(62, True), fill=dark)
     birth = p.birth_date
     d.text((mm(5), mm(22)), "出生年月日", font=font(34), fill=dark)
-    d.text((mm(5), mm(27)),
-           f"民國 {birth.year - 1911}年 {birth.month}月 {birth.day}日", font=font(40), fill=dark)
+    d.text(
+        (mm(5), mm(27)),
+        f"民國 {birth.year - 1911}年 {birth.month}月 {birth.day}日",
+        font=font(40),
+        fill=dark,
+    )
     d.text((mm(5), mm(33.5)), "性別", font=font(34), fill=dark)
     d.text((mm(17), mm(33)), "男" if p.sex == 1 else "女", font=font(40), fill=dark)
     issued = date(rng.randint(2005, 2024), rng.randint(1, 12), rng.randint(1, 28))
     d.text((mm(5), mm(40)), "發證日期", font=font(34), fill=dark)
-    d.text((mm(23), mm(39.5)),
-           f"民國{issued.year - 1911}年{issued.month}月{issued.day}日換發",
-           font=font(34), fill=dark)
+    d.text(
+        (mm(23), mm(39.5)),
+        f"民國{issued.year - 1911}年{issued.month}月{issued.day}日換發",
+        font=font(34),
+        fill=dark,
+    )
     d.text((mm(5), mm(47)), "統一編號", font=font(34), fill=dark)
     d.text((mm(23), mm(46)), p.national_id, font=font(46, True), fill=(160, 20, 30))
     x0, y0 = mm(58), mm(13)  # the photo: a grey face-ish blob, no text
@@ -143,8 +155,11 @@ def make_household(rng: random.Random, relationship: str) -> Household:
     if relationship in ("grandparent", "grandchild") or rng.random() < 0.5:
         members += [daughter_in_law, grandchild]
     pairs = {
-        "spouse": (spouse, head), "parent": (head, son), "child": (son, head),
-        "sibling": (kids[1], son), "grandparent": (head, grandchild),
+        "spouse": (spouse, head),
+        "parent": (head, son),
+        "child": (son, head),
+        "sibling": (kids[1], son),
+        "grandparent": (head, grandchild),
         "grandchild": (grandchild, head),
     }
     applicant, inmate = pairs[relationship]
@@ -163,10 +178,21 @@ def make_register(hh: Household, rng: random.Random) -> Image.Image:
     office = f"{rng.choice(COUNTIES)}{rng.choice(DISTRICTS)}戶政事務所"
     d.text((mm(20), mm(32)), f"（現戶全戶）　{office}", font=font(40), fill=ink)
     d.text((mm(20), mm(42)), f"戶號：F{rng.randrange(10**7):07d}", font=font(40), fill=ink)
-    d.text((mm(20), mm(50)), f"住址：{rng.choice(COUNTIES)}{rng.choice(DISTRICTS)}"
-           f"中山路{rng.randint(1, 300)}號{rng.randint(2, 12)}樓", font=font(40), fill=ink)
-    cols = [("稱謂", 20), ("姓名", 40), ("出生日期", 72), ("統一編號", 118), ("父", 152),
-            ("母", 178)]
+    d.text(
+        (mm(20), mm(50)),
+        f"住址：{rng.choice(COUNTIES)}{rng.choice(DISTRICTS)}"
+        f"中山路{rng.randint(1, 300)}號{rng.randint(2, 12)}樓",
+        font=font(40),
+        fill=ink,
+    )
+    cols = [
+        ("稱謂", 20),
+        ("姓名", 40),
+        ("出生日期", 72),
+        ("統一編號", 118),
+        ("父", 152),
+        ("母", 178),
+    ]
     top, row_h = mm(64), mm(13)
     d.line([(mm(18), top - mm(2)), (mm(198), top - mm(2))], fill=ink, width=3)
     for label, x in cols:
@@ -177,12 +203,18 @@ def make_register(hh: Household, rng: random.Random) -> Image.Image:
         cells = [m.title, m.name, roc(m.birth_date), m.national_id, m.father, m.mother]
         for (_, x), text in zip(cols, cells, strict=True):
             d.text((mm(x), y), text, font=font(40), fill=ink)
-        d.line([(mm(18), y + row_h - mm(2)), (mm(198), y + row_h - mm(2))], fill=(90, 90, 90),
-               width=1)
+        d.line(
+            [(mm(18), y + row_h - mm(2)), (mm(198), y + row_h - mm(2))], fill=(90, 90, 90), width=1
+        )
     y = top + mm(13) + len(hh.members) * row_h
     d.text((mm(20), y), "以下空白", font=font(40), fill=ink)
-    d.text((mm(20), h - mm(30)), f"列印日期：民國{rng.randint(110, 114)}年{rng.randint(1, 12)}月"
-           f"{rng.randint(1, 28)}日　本謄本係依戶籍資料核發", font=font(34), fill=ink)
+    d.text(
+        (mm(20), h - mm(30)),
+        f"列印日期：民國{rng.randint(110, 114)}年{rng.randint(1, 12)}月"
+        f"{rng.randint(1, 28)}日　本謄本係依戶籍資料核發",
+        font=font(34),
+        fill=ink,
+    )
     return img
 
 
@@ -202,12 +234,24 @@ def phone_photo(doc: Image.Image, rng: random.Random, portrait: bool) -> Image.I
     angle = rng.uniform(2.0, 5.0) * rng.choice((-1, 1))
     mask = Image.new("L", doc.size, 255).rotate(angle, Image.BICUBIC, expand=True)
     doc = doc.rotate(angle, Image.BICUBIC, expand=True, fillcolor=(0, 0, 0))
-    base = np.full((fh, fw, 3), (rng.randint(70, 120), rng.randint(60, 95), rng.randint(45, 70)),
-                   dtype=np.float32)
-    frame = Image.fromarray(np.clip(base + np.random.default_rng(rng.randrange(2**32))
-                                    .normal(0, 8, base.shape), 0, 255).astype(np.uint8))
-    frame.paste(doc, ((fw - doc.width) // 2 + rng.randint(-40, 40),
-                      (fh - doc.height) // 2 + rng.randint(-40, 40)), mask)
+    base = np.full(
+        (fh, fw, 3),
+        (rng.randint(70, 120), rng.randint(60, 95), rng.randint(45, 70)),
+        dtype=np.float32,
+    )
+    frame = Image.fromarray(
+        np.clip(
+            base + np.random.default_rng(rng.randrange(2**32)).normal(0, 8, base.shape), 0, 255
+        ).astype(np.uint8)
+    )
+    frame.paste(
+        doc,
+        (
+            (fw - doc.width) // 2 + rng.randint(-40, 40),
+            (fh - doc.height) // 2 + rng.randint(-40, 40),
+        ),
+        mask,
+    )
     # Uneven light: a lamp on one side, a shadow on the other.
     yy, xx = np.mgrid[0:fh, 0:fw].astype(np.float32)
     cx, cy = rng.uniform(0, fw), rng.uniform(0, fh)
@@ -219,8 +263,9 @@ def phone_photo(doc: Image.Image, rng: random.Random, portrait: bool) -> Image.I
     return out.filter(ImageFilter.GaussianBlur(rng.uniform(0.8, 1.3)))
 
 
-def write_variant(doc: Image.Image, variant: str, out: Path, rng: random.Random,
-                  *, portrait: bool) -> Path:
+def write_variant(
+    doc: Image.Image, variant: str, out: Path, rng: random.Random, *, portrait: bool
+) -> Path:
     """Write `doc` (rendered at 300 dpi) as one upload variant; returns the file path."""
     if variant == "scan":
         path = out.with_suffix(".png")
@@ -231,8 +276,9 @@ def write_variant(doc: Image.Image, variant: str, out: Path, rng: random.Random,
     elif variant == "lowres":  # a photocopy scanned at 150 dpi, grey, JPEG without DPI
         path = out.with_suffix(".jpg")
         scale = LOWRES_DPI / SCAN_DPI
-        small = doc.convert("L").resize((round(doc.width * scale), round(doc.height * scale)),
-                                        Image.LANCZOS)
+        small = doc.convert("L").resize(
+            (round(doc.width * scale), round(doc.height * scale)), Image.LANCZOS
+        )
         path.write_bytes(_jpeg(small, 75))
     elif variant == "photo":
         path = out.with_suffix(".jpg")

@@ -31,11 +31,23 @@ def id_card_jpeg(
 
 
 def household_pdf(rows: list[tuple[str, str, str]] | None = None) -> bytes:
+    out = io.BytesIO()
+    _household_page(rows).save(out, "PDF", resolution=150)
+    return out.getvalue()
+
+
+def household_jpeg(rows: list[tuple[str, str, str]] | None = None) -> bytes:
+    """The register page photographed: what most families send, and quicker to check than
+    a PDF (no page to render)."""
+    out = io.BytesIO()
+    _household_page(rows).save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def _household_page(rows: list[tuple[str, str, str]] | None) -> Image.Image:
     rows = rows or [("戶長", "王大明", "A123456780"), ("配偶", "王小明", "A123456789")]
     lines = ["戶籍謄本", "稱謂　姓名　統一編號"] + ["　".join(r) for r in rows]
-    out = io.BytesIO()
-    document_image(lines).save(out, "PDF", resolution=150)
-    return out.getvalue()
+    return document_image(lines)
 
 
 def png_photo(size: tuple[int, int] = (800, 600)) -> bytes:

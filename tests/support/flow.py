@@ -102,10 +102,19 @@ def staff(rt: Runtime, email: str, codes: list[str], role: str = "reviewer") -> 
     return bearer(admin.add_staff(rt, email, codes, role))
 
 
-def application_files(**extra: bytes) -> list[tuple[str, tuple[str, bytes, str]]]:
+def application_files(
+    *, register_pdf: bool = False, **extra: bytes
+) -> list[tuple[str, tuple[str, bytes, str]]]:
+    """The ID card photographed, and the household register as a photo (or the PDF the
+    household-registration office prints)."""
+    register = (
+        ("戶籍謄本.pdf", files.household_pdf(), "application/pdf")
+        if register_pdf
+        else ("戶籍謄本.jpg", files.household_jpeg(), "image/jpeg")
+    )
     parts = [
         ("identity_documents", ("身分證正面.jpg", files.id_card_jpeg(), "image/jpeg")),
-        ("relationship_documents", ("戶籍謄本.pdf", files.household_pdf(), "application/pdf")),
+        ("relationship_documents", register),
     ]
     for name, data in extra.items():
         parts.append((name, (f"{name}.bin", data, "application/octet-stream")))
@@ -202,11 +211,58 @@ def approved_family(
     n: int = 1,
     callsign: str = "7375",
 ) -> tuple[Family, str]:
+    """A family whose service application a reviewer approved, by the whole flow: upload,
+    checks, claim and decision (tests/test_review.py and the end-to-end test)."""
     fam = family(client, mail, email, n=n)
     app_id = apply(client, fam, callsign=callsign).json()["id"]
     wait_status(client, fam, app_id, {"awaiting_review"})
     assert claim_and_decide(client, reviewer, app_id).status_code == 200
     return fam, app_id
+
+
+def served_family(
+    client: TestClient, mail: MailSink, email: str, n: int = 1, callsign: str = "7375"
+) -> tuple[Family, str]:
+    """A family with an approved service, the application written straight into the database
+    as an approval leaves it: for tests about what comes after (posts, strikes, the
+    institution's book), which need not pay for its upload, checks and review."""
+    fam = family(client, mail, email, n=n)
+    rt: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    return fam, approved_service(rt, fam.email, callsign=callsign)
+
+
+def approved_service(rt: Runtime, email: str, *, callsign: str = "7375", code: str = "TTD") -> str:
+    from sqlalchemy import select
+
+    from moderation.kinds import SubmissionKind
+    from moderation.statuses import Status
+    from storage.models import Account, Application, Attempt, Inmate, Institution, Submission
+    from storage.models import utcnow as now
+
+    with writing(rt) as session:
+        account_id = session.scalar(select(Account.id).where(Account.email_key == email.lower()))
+        institution = session.scalar(select(Institution).where(Institution.code == code))
+        assert account_id is not None and institution is not None
+        inmate_id = session.scalar(
+            select(Inmate.id).where(
+                Inmate.institution_id == institution.id, Inmate.callsign == callsign
+            )
+        )
+        submission = Submission(
+            kind=SubmissionKind.APPLICATION,
+            account_id=account_id,
+            institution_id=institution.id,
+            status=Status.APPROVED,
+            attempt=1,
+            decided_at=now(),
+        )
+        session.add(submission)
+        session.flush()
+        session.add(Application(id=submission.id, inmate_id=inmate_id, relationship="spouse"))
+        session.add(
+            Attempt(submission_id=submission.id, number=1, status=Status.APPROVED, decided_at=now())
+        )
+        return submission.id
 
 
 def post(

@@ -22,7 +22,7 @@ def served_family(
     """An institution with `policy`, its reviewer, and a family whose service is approved."""
     flow.institution(rt, code, **policy)
     reviewer = flow.staff(rt, f"r@{code.lower()}.example", [code])
-    fam, app_id = flow.approved_family(client, mail, reviewer, "fam@example.com")
+    fam, app_id = flow.served_family(client, mail, "fam@example.com")
     return reviewer, fam, app_id
 
 

@@ -1,0 +1,63 @@
+"""The database tables. The database is the record; broker messages are only wake-ups.
+
+One module per part of the story (`people`, `submissions`, `review`, `records`); every table
+is importable from here, as `storage.models.Account`.
+"""
+
+from storage.models.base import Base, UTCDateTime, new_id, utcnow
+from storage.models.people import (
+    Account,
+    AuthToken,
+    EmailToken,
+    Inmate,
+    Institution,
+    LoginFailure,
+    Staff,
+    StaffInstitution,
+)
+from storage.models.records import AuditEntry, OutboxEmail
+from storage.models.review import (
+    Decision,
+    InstitutionPost,
+    InstitutionPostFile,
+    Strike,
+    Suspension,
+)
+from storage.models.submissions import (
+    Application,
+    Attempt,
+    CheckResult,
+    Post,
+    PrefillField,
+    StoredFile,
+    Submission,
+)
+
+__all__ = [
+    "Account",
+    "Application",
+    "Attempt",
+    "AuditEntry",
+    "AuthToken",
+    "Base",
+    "CheckResult",
+    "Decision",
+    "EmailToken",
+    "Inmate",
+    "Institution",
+    "InstitutionPost",
+    "InstitutionPostFile",
+    "LoginFailure",
+    "OutboxEmail",
+    "Post",
+    "PrefillField",
+    "Staff",
+    "StaffInstitution",
+    "StoredFile",
+    "Strike",
+    "Submission",
+    "Suspension",
+    "UTCDateTime",
+    "new_id",
+    "utcnow",
+]
