@@ -85,19 +85,6 @@ def test_approved_post_is_emailed_delivered_and_uses_the_quota(client, rt, mail)
     assert client.get("/review/v1/deliveries", headers=reviewer).json() == []
 
 
-def test_the_next_post_is_accepted_once_the_interval_has_passed(client, rt, mail):
-    # Given an approved post sent 29 days ago, under the default 30-day interval
-    reviewer, fam, app_id = served_family(client, rt, mail)
-    post_id = _approved_post(client, reviewer, fam, app_id)
-    _submitted_days_ago(rt, post_id, 29)
-    # Then a new post is still refused
-    assert flow.post(client, fam, app_id, title="第二則").status_code == 409
-    # When it was sent just over 30 days ago
-    _submitted_days_ago(rt, post_id, 30.001)
-    # Then the new post is accepted
-    assert flow.post(client, fam, app_id, title="第二則").status_code == 202
-
-
 def test_a_seven_day_policy_allows_the_next_post_seven_days_after(client, rt, mail):
     # Given an institution whose juveniles may receive a post every 7 days
     reviewer, fam, app_id = served_family(client, rt, mail, post_interval_days=7)
