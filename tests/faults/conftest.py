@@ -11,9 +11,20 @@ from sqlalchemy import func, select
 
 from moderation.statuses import Status
 from storage.models import CheckResult, Submission
+from tests.conftest import BACKEND
 from tests.faults.procs import Processes
 from tests.support.db import writing
 from usecases.runtime import Runtime
+
+#: Tests of real worker, API and Redis processes: slow, and on the production backend only.
+REAL_PROCESSES = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        BACKEND != "production",
+        reason="needs real worker processes sharing PostgreSQL and Redis (FAMILYBOOK_TEST_BACKEND="
+        "production); the embedded backend's broker lives inside the test process",
+    ),
+]
 
 
 @pytest.fixture

@@ -5,23 +5,22 @@ import os
 import signal
 
 import httpx
-import pytest
 import redis
 
 from moderation.statuses import Status
-from tests.conftest import BACKEND, MAIL
-from tests.faults.conftest import CHECKED, all_in, check_rows, slow_application_files, statuses
+from tests.conftest import MAIL
+from tests.faults.conftest import (
+    CHECKED,
+    REAL_PROCESSES,
+    all_in,
+    check_rows,
+    slow_application_files,
+    statuses,
+)
 from tests.faults.procs import free_port, wait_until
 from tests.support import flow
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        BACKEND != "production",
-        reason="needs real worker processes sharing PostgreSQL and Redis (FAMILYBOOK_TEST_BACKEND="
-        "production); the embedded backend's broker lives inside the test process",
-    ),
-]
+pytestmark = REAL_PROCESSES
 
 #: (institution, callsign) of the applications sent: one family each.
 SLOTS = [("TTD", "7375"), ("TTD", "7376"), ("TTD", "7378"), ("TPE", "7375")]

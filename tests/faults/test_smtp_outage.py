@@ -1,24 +1,16 @@
 """The SMTP server stops, reviewers decide, SMTP comes back: with real worker processes (two
 sweepers re-sending the same due emails) every email arrives exactly once."""
 
-import pytest
 from sqlalchemy import select
 
 from storage.models import OutboxEmail
-from tests.conftest import BACKEND, MAIL
-from tests.faults.conftest import all_in
+from tests.conftest import MAIL
+from tests.faults.conftest import REAL_PROCESSES, all_in
 from tests.faults.procs import wait_until
 from tests.support import flow
 from tests.support.db import writing
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        BACKEND != "production",
-        reason="needs real worker processes sharing PostgreSQL and Redis (FAMILYBOOK_TEST_BACKEND="
-        "production); the embedded backend's broker lives inside the test process",
-    ),
-]
+pytestmark = REAL_PROCESSES
 
 SLOTS = ("7375", "7376", "7378")
 

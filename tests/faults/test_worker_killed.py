@@ -2,25 +2,17 @@
 
 import os
 
-import pytest
 from sqlalchemy import func, select
 
 from moderation.statuses import Status
 from storage.models import Attempt, CheckResult, PrefillField, StoredFile
-from tests.conftest import BACKEND, MAIL
-from tests.faults.conftest import check_rows, slow_application_files, statuses
+from tests.conftest import MAIL
+from tests.faults.conftest import REAL_PROCESSES, check_rows, slow_application_files, statuses
 from tests.faults.procs import wait_until
 from tests.support import files, flow
 from tests.support.db import writing
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        BACKEND != "production",
-        reason="needs real worker processes sharing PostgreSQL and Redis (FAMILYBOOK_TEST_BACKEND="
-        "production); the embedded backend's broker lives inside the test process",
-    ),
-]
+pytestmark = REAL_PROCESSES
 
 
 def test_a_worker_killed_mid_check_is_finished_by_a_new_worker_and_stored_once(client, rt, procs):
