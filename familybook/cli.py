@@ -5,15 +5,29 @@ import logging
 import signal
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from core.settings import get_settings
 from familybook.bootstrap import build_runtime
 from moderation.errors import FamilybookError
+from usecases.runtime import Runtime
 
 #: How long `familybook worker` lets running messages finish after SIGTERM; docker-compose's
 #: stop_grace_period is a little longer, so the process ends on its own before any SIGKILL.
 SHUTDOWN_GRACE_MS = 25_000
+
+
+@contextmanager
+def _runtime(*, broker: bool = False) -> Iterator[Runtime]:
+    """A command's runtime, its database connections closed when the command ends. Commands
+    that only write records need no broker: the sweeper wakes the workers for them."""
+    rt = build_runtime(broker=broker)
+    try:
+        yield rt
+    finally:
+        rt.db.dispose()
 
 
 def _serve(args: argparse.Namespace) -> None:
@@ -54,7 +68,8 @@ def _institution_add(args: argparse.Namespace) -> None:
 
     options = vars(args).keys() - {"command", "action", "code", "name", "func"}
     policy = policy_from_options(**{option: getattr(args, option) for option in options})
-    institution = add_institution(build_runtime(broker=False), args.code, args.name, **policy)
+    with _runtime() as rt:
+        institution = add_institution(rt, args.code, args.name, **policy)
     print(f"institution {institution.code} {institution.name}: {institution.policy}")
 
 
@@ -85,14 +100,16 @@ def _institution_parser(sub: argparse._SubParsersAction) -> None:  # type: ignor
 def _inmates_import(args: argparse.Namespace) -> None:
     from usecases.administration import import_inmates
 
-    count = import_inmates(build_runtime(broker=False), args.code, Path(args.file))
+    with _runtime() as rt:
+        count = import_inmates(rt, args.code, Path(args.file))
     print(f"{count} inmates imported")
 
 
 def _staff_add(args: argparse.Namespace) -> None:
     from usecases.administration import add_staff
 
-    token = add_staff(build_runtime(broker=False), args.email, args.institution, args.role)
+    with _runtime() as rt:
+        token = add_staff(rt, args.email, args.institution, args.role)
     print(f"staff {args.email} ({args.role}) token, shown once 憑證只顯示一次:\n{token}")
 
 
@@ -101,8 +118,7 @@ def _stuck(_: argparse.Namespace) -> None:
 
     from usecases.pipeline_health import stuck_report
 
-    rt = build_runtime()
-    with rt.db.session() as session:
+    with _runtime(broker=True) as rt, rt.db.session() as session:
         report = stuck_report(rt, session)
     print(json.dumps(report, ensure_ascii=False, indent=2))
 
@@ -111,9 +127,9 @@ def _demo(_: argparse.Namespace) -> None:
     from familybook.demo import instructions, load_demo
     from storage.migrate import upgrade
 
-    rt = build_runtime(broker=False)
-    upgrade(rt.settings.database_url)
-    print(instructions(rt, load_demo(rt)))
+    with _runtime() as rt:
+        upgrade(rt.settings.database_url)
+        print(instructions(rt, load_demo(rt)))
 
 
 def parser() -> argparse.ArgumentParser:
