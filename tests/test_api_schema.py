@@ -6,7 +6,7 @@ except `positive_data_acceptance`. That one expects every request that fits the 
 accepted; our schema describes shapes, not the domain rules API.md promises to enforce with
 400/404/409/410/422 (a national ID's check digit, a mobile number's form, an inmate on the
 roster, a verification token that exists), so "schema-valid" requests are rightly refused.
-Errors are documented by `familybook.http_errors.document_errors` (our error body for 422 and
+Errors are documented by `web.errors.document_errors` (our error body for 422 and
 as every operation's `default` response), and response bodies are checked against that.
 
 Success bodies are described by the pydantic models of `ingest.schemas` and `review_api.schemas`
