@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Command 2 of the README: install what is needed, make sure PostgreSQL and Redis run, then run
-# the whole suite twice: on the embedded default (SQLite + in-process broker) and on
-# PostgreSQL + Redis. Extra arguments go to pytest (e.g. -k end_to_end).
+# the whole suite twice, side by side: on the embedded default (SQLite + in-process broker) and
+# on PostgreSQL + Redis (they share nothing: each has its own data dir, mail server and broker).
+# Extra arguments go to pytest (e.g. -k end_to_end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -11,9 +12,20 @@ bash scripts/services.sh
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/lint-imports --no-cache
+logs=$(mktemp -d)
+declare -A pids
+for backend in embedded production; do
+  FAMILYBOOK_TEST_BACKEND=$backend .venv/bin/python -m pytest -p no:cacheprovider "$@" \
+    > "$logs/$backend.log" 2>&1 &
+  pids[$backend]=$!
+done
 status=0
 for backend in embedded production; do
-  echo "=== tests on the ${backend} backend ==="
-  FAMILYBOOK_TEST_BACKEND=$backend .venv/bin/python -m pytest -p no:cacheprovider "$@" || status=$?
+  code=0
+  wait "${pids[$backend]}" || code=$?
+  echo "=== tests on the ${backend} backend (exit ${code}) ==="
+  cat "$logs/$backend.log"
+  [ "$code" -eq 0 ] || status=$code
 done
+rm -rf "$logs"
 exit $status
