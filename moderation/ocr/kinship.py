@@ -23,18 +23,26 @@ _ORDINALS = ("長", "次", "三", "四", "五", "六", "七", "八")
 ROLES: dict[str, str] = {
     "戶長": "head",
     **dict.fromkeys(("配偶", "妻", "夫"), "spouse"),
-    **{f"{o}子": "son" for o in (*_ORDINALS, "養")}, "子": "son",
-    **{f"{o}女": "daughter" for o in (*_ORDINALS, "養")}, "女": "daughter",
-    **{f"{o}媳": "son_wife" for o in _ORDINALS}, "媳": "son_wife", "媳婦": "son_wife",
+    **{f"{o}子": "son" for o in (*_ORDINALS, "養")},
+    "子": "son",
+    **{f"{o}女": "daughter" for o in (*_ORDINALS, "養")},
+    "女": "daughter",
+    **{f"{o}媳": "son_wife" for o in _ORDINALS},
+    "媳": "son_wife",
+    "媳婦": "son_wife",
     **{f"{o}女婿": "daughter_husband" for o in _ORDINALS},
-    "女婿": "daughter_husband", "婿": "daughter_husband",
-    **dict.fromkeys(("孫", "孫子", "孫女", "長孫", "長孫女", "次孫", "次孫女", "外孫",
-                     "外孫子", "外孫女"), "grandchild"),
+    "女婿": "daughter_husband",
+    "婿": "daughter_husband",
+    **dict.fromkeys(
+        ("孫", "孫子", "孫女", "長孫", "長孫女", "次孫", "次孫女", "外孫", "外孫子", "外孫女"),
+        "grandchild",
+    ),
     **dict.fromkeys(("孫媳", "孫媳婦", "孫女婿", "外孫媳", "外孫女婿"), "grandchild_in_law"),
     **dict.fromkeys(("曾孫", "曾孫子", "曾孫女"), "great_grandchild"),
     **dict.fromkeys(("父", "父親"), "father"),
     **dict.fromkeys(("母", "母親"), "mother"),
-    "繼父": "step_father", "繼母": "step_mother",
+    "繼父": "step_father",
+    "繼母": "step_mother",
     **dict.fromkeys(("岳父", "岳母", "公公", "婆婆"), "parent_in_law"),
     **dict.fromkeys(("祖父", "祖母"), "paternal_grandparent"),
     **dict.fromkeys(("外祖父", "外祖母"), "maternal_grandparent"),
@@ -50,8 +58,9 @@ ROLES: dict[str, str] = {
     **dict.fromkeys(("姪", "姪子", "姪女", "甥", "甥女", "外甥", "外甥女"), "nephew_niece"),
     **dict.fromkeys(("伯", "伯父", "叔", "叔父", "姑", "姑母", "姑姑"), "paternal_uncle_aunt"),
     **dict.fromkeys(("舅", "舅父", "舅舅", "姨", "姨母"), "maternal_uncle_aunt"),
-    **dict.fromkeys(("伯母", "叔母", "嬸", "嬸母", "嬸嬸", "姑丈", "舅母", "舅媽", "姨丈"),
-                    "uncle_aunt_in_law"),
+    **dict.fromkeys(
+        ("伯母", "叔母", "嬸", "嬸母", "嬸嬸", "姑丈", "舅母", "舅媽", "姨丈"), "uncle_aunt_in_law"
+    ),
     "同居人": "cohabitant",
 }
 _TITLE_RE = re.compile("|".join(sorted(ROLES, key=len, reverse=True)))
@@ -65,11 +74,22 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "child": ("son", "daughter"),
     "child_in_law": ("son_wife", "daughter_husband"),
     "sibling": ("elder_brother", "younger_brother", "elder_sister", "younger_sister"),
-    "sibling_in_law": ("elder_brother_wife", "younger_brother_wife", "elder_sister_husband",
-                       "younger_sister_husband"),
+    "sibling_in_law": (
+        "elder_brother_wife",
+        "younger_brother_wife",
+        "elder_sister_husband",
+        "younger_sister_husband",
+    ),
 }
-_INVERSE = {"spouse": "spouse", "parent": "child", "child": "parent", "sibling": "sibling",
-            "grandparent": "grandchild", "grandchild": "grandparent", "relative": "relative"}
+_INVERSE = {
+    "spouse": "spouse",
+    "parent": "child",
+    "child": "parent",
+    "sibling": "sibling",
+    "grandparent": "grandchild",
+    "grandchild": "grandparent",
+    "relative": "relative",
+}
 
 #: (role or group a, role or group b, what a is to b); the inverse pair is added from it.
 #: Unlisted pairs of kin are "relative" (every in-law of the head among them); anyone with a
@@ -151,8 +171,12 @@ def _pairs() -> dict[tuple[str, str], frozenset[str]]:
 
 _PAIRS = _pairs()
 #: A son's wife and a daughter's husband carry the ordinal of their spouse: 長媳 is the 長子's.
-_ORDINAL_SPOUSES = {("son", "son_wife"), ("son_wife", "son"), ("daughter", "daughter_husband"),
-                    ("daughter_husband", "daughter")}
+_ORDINAL_SPOUSES = {
+    ("son", "son_wife"),
+    ("son_wife", "son"),
+    ("daughter", "daughter_husband"),
+    ("daughter_husband", "daughter"),
+}
 
 
 def title_at_start(text: str) -> str | None:
@@ -173,8 +197,11 @@ def derive(applicant_title: str, inmate_title: str) -> set[str]:
     a, b = ROLES[applicant_title], ROLES[inmate_title]
     if "cohabitant" in (a, b):
         return {"cohabitant"}
-    if (a, b) in _ORDINAL_SPOUSES and applicant_title[0] in _ORDINALS and inmate_title[0] in (
-            _ORDINALS):
+    if (
+        (a, b) in _ORDINAL_SPOUSES
+        and applicant_title[0] in _ORDINALS
+        and inmate_title[0] in (_ORDINALS)
+    ):
         return {"spouse"} if applicant_title[0] == inmate_title[0] else {"relative"}
     return set(_PAIRS.get((a, b), {"relative"}))
 

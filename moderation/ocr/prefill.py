@@ -21,9 +21,13 @@ log = logging.getLogger(__name__)
 
 _RANK = {Status.MATCH: 2, Status.MISMATCH: 1, Status.NOT_FOUND: 0}
 #: Order and labels (Traditional Chinese, English) of the summary flag in the review queue.
-LABELS = {"national_id": ("身分證號", "ID no."), "name": ("姓名", "name"),
-          "birth_date": ("出生日期", "birth date"), "relationship": ("關係", "relationship"),
-          "inmate_name": ("收容人姓名", "inmate")}
+LABELS = {
+    "national_id": ("身分證號", "ID no."),
+    "name": ("姓名", "name"),
+    "birth_date": ("出生日期", "birth date"),
+    "relationship": ("關係", "relationship"),
+    "inmate_name": ("收容人姓名", "inmate"),
+}
 MARKS = {Status.MATCH: "✓", Status.MISMATCH: "✗", Status.NOT_FOUND: "?"}
 #: Across files for the summary: a mismatch anywhere must not hide behind a match elsewhere
 #: (someone else's card next to one's own), so ✗ wins, then ✓, then ?.
@@ -43,21 +47,29 @@ def _card_fields(lines: list[Line], d: Declared) -> list[PrefillField]:
 
 #: Per document kind: the verifier of one page's lines, and the fields it reports.
 VERIFIERS: dict[str, Callable[[list[Line], Declared], list[PrefillField]]] = {
-    "card": _card_fields, "register": register_fields}
+    "card": _card_fields,
+    "register": register_fields,
+}
 
 
 def not_found_fields(kind: str, d: Declared) -> list[PrefillField]:
     """Every field of a `kind` document as not found: for a file OCR could not read at all."""
-    fields = [not_found("name", d.name), not_found("national_id", d.national_id),
-              not_found("birth_date", d.birth_date.isoformat())]
+    fields = [
+        not_found("name", d.name),
+        not_found("national_id", d.national_id),
+        not_found("birth_date", d.birth_date.isoformat()),
+    ]
     if kind == "register":
-        fields += [not_found("relationship", d.relationship),
-                   not_found("inmate_name", d.inmate_name)]
+        fields += [
+            not_found("relationship", d.relationship),
+            not_found("inmate_name", d.inmate_name),
+        ]
     return fields
 
 
-def merge_pages(kind: str, readings: Iterable[tuple[int, list[Line]]], d: Declared
-                ) -> list[PrefillField]:
+def merge_pages(
+    kind: str, readings: Iterable[tuple[int, list[Line]]], d: Declared
+) -> list[PrefillField]:
     """Verify each pass over all pages read so far (a register's applicant and inmate may be on
     different pages); keep the best verdict per field; stop once everything matches."""
     best = not_found_fields(kind, d)
@@ -71,8 +83,7 @@ def merge_pages(kind: str, readings: Iterable[tuple[int, list[Line]]], d: Declar
     return best
 
 
-def _run(sources: list[OcrSource], d: Declared, kind: str, timeout_s: float
-         ) -> list[PrefillField]:
+def _run(sources: list[OcrSource], d: Declared, kind: str, timeout_s: float) -> list[PrefillField]:
     try:
         return merge_pages(kind, read_pages(sources, kind, time.monotonic() + timeout_s), d)
     except Exception:  # never let OCR fail a submission: log it, a reviewer still decides
@@ -80,14 +91,16 @@ def _run(sources: list[OcrSource], d: Declared, kind: str, timeout_s: float
         return not_found_fields(kind, d)
 
 
-def prefill_identity_document(sources: list[OcrSource], declared: Declared, *,
-                              timeout_s: float = 30.0) -> list[PrefillField]:
+def prefill_identity_document(
+    sources: list[OcrSource], declared: Declared, *, timeout_s: float = 30.0
+) -> list[PrefillField]:
     """Name, ID number and birth date from an ID card (國民身分證, front), against `declared`."""
     return _run(sources, declared, "card", timeout_s)
 
 
-def prefill_relationship_document(sources: list[OcrSource], declared: Declared, *,
-                                  timeout_s: float = 30.0) -> list[PrefillField]:
+def prefill_relationship_document(
+    sources: list[OcrSource], declared: Declared, *, timeout_s: float = 30.0
+) -> list[PrefillField]:
     """The applicant's row (name, ID, birth date), the inmate's row and their relationship."""
     return _run(sources, declared, "register", timeout_s)
 

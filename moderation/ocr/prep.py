@@ -50,8 +50,9 @@ def _doc_box(small: np.ndarray) -> tuple[int, int, int, int] | None:
         return None
     y0, y1, x0, x1 = ys[0], ys[-1] + 1, xs[0], xs[-1] + 1
     inside = small[y0:y1, x0:x1].mean()
-    outside = np.concatenate([small[:y0].ravel(), small[y1:].ravel(),
-                              small[:, :x0].ravel(), small[:, x1:].ravel()])
+    outside = np.concatenate(
+        [small[:y0].ravel(), small[y1:].ravel(), small[:, :x0].ravel(), small[:, x1:].ravel()]
+    )
     if (y1 - y0) * (x1 - x0) > 0.9 * small.size or outside.size == 0:
         return None
     if inside - outside.mean() < 40:  # no contrast with the table: not a document edge
@@ -99,8 +100,9 @@ def upright_guess(img: Image.Image, kind: str) -> int:
     return 0
 
 
-def _crop(grey: Image.Image, small: Image.Image, box: tuple[int, int, int, int],
-          margin: float = 0.0) -> Image.Image:
+def _crop(
+    grey: Image.Image, small: Image.Image, box: tuple[int, int, int, int], margin: float = 0.0
+) -> Image.Image:
     scale = grey.width / small.width
     pad = margin * max(small.size)
     x0, y0, x1, y1 = (box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad)

@@ -45,8 +45,7 @@ def _rescaled(p: Prepared, scale: float) -> tuple[Image.Image, int]:
     return p.image.resize(size, Image.LANCZOS), round(p.dpi * scale)
 
 
-def _first_pass(page: Page, kind: str, deadline: float
-                ) -> Iterator[tuple[Prepared, list[Word]]]:
+def _first_pass(page: Page, kind: str, deadline: float) -> Iterator[tuple[Prepared, list[Word]]]:
     """Read the page upright: the turn its shape suggests first, the others if illegible."""
     guess = upright_guess(page.image, kind)
     for turn in (guess, guess + 180, guess + 90, guess + 270):
@@ -60,8 +59,9 @@ def _first_pass(page: Page, kind: str, deadline: float
             return
 
 
-def read_pages(sources: list[OcrSource], kind: str, deadline: float
-               ) -> Iterator[tuple[int, list[Line]]]:
+def read_pages(
+    sources: list[OcrSource], kind: str, deadline: float
+) -> Iterator[tuple[int, list[Line]]]:
     """(pass number, lines) for each readable page; ends quietly when the deadline has passed.
 
     A page that fails (unreadable, timeout, tesseract crash) is skipped: its fields stay "not

@@ -54,8 +54,7 @@ class InmateRow:
     confirmed: bool
 
 
-def _relationship(app: Line | None, inmate: InmateRow | None, declared: str | None
-                  ) -> PrefillField:
+def _relationship(app: Line | None, inmate: InmateRow | None, declared: str | None) -> PrefillField:
     """Derived from both rows' 稱謂, and only from a row that is surely the inmate's."""
     a_title = title_at_start(app.text) if app else None
     row = inmate.line if inmate and inmate.confirmed else None
@@ -67,8 +66,11 @@ def _relationship(app: Line | None, inmate: InmateRow | None, declared: str | No
     conf = min(app.conf(0, len(a_title) + 1), row.conf(0, len(i_title) + 1))
     if len(derived) > 1:
         conf /= 2  # ambiguous through the head of household: the reviewer should look
-    status = Status.NOT_FOUND if declared is None else (
-        Status.MATCH if matches(declared, derived) else Status.MISMATCH)
+    status = (
+        Status.NOT_FOUND
+        if declared is None
+        else (Status.MATCH if matches(declared, derived) else Status.MISMATCH)
+    )
     source = f"{app.display[:30]} / {row.display[:30]}"
     return PrefillField("relationship", value, declared, status, round(conf, 2), source)
 
@@ -123,11 +125,17 @@ def register_fields(lines: list[Line], d: Declared) -> list[PrefillField]:
     app = _applicant_row(lines, d)
     inmate = _inmate_row(lines, d, app)
     if app is None:
-        fields = [not_found("name", d.name), not_found("national_id", d.national_id),
-                  not_found("birth_date", d.birth_date.isoformat())]
+        fields = [
+            not_found("name", d.name),
+            not_found("national_id", d.national_id),
+            not_found("birth_date", d.birth_date.isoformat()),
+        ]
     else:
         id_field = verify_id([app], d.national_id)
-        fields = [_name_field(app, d.name, id_field.status == Status.MATCH), id_field,
-                  verify_birth_date([app], d.birth_date, skip_issue=False)]
+        fields = [
+            _name_field(app, d.name, id_field.status == Status.MATCH),
+            id_field,
+            verify_birth_date([app], d.birth_date, skip_issue=False),
+        ]
     relationship = _relationship(app, inmate, d.relationship)
     return [*fields, relationship, _inmate_field(inmate, d.inmate_name)]

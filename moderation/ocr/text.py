@@ -14,8 +14,9 @@ from datetime import date
 #: Variant and look-alike characters the chi_tra model emits for the ones we look for.
 _CHAR_FIXES = str.maketrans({"户": "戶", "戸": "戶", "囯": "國", "曰": "日", "：": ":"})
 #: In a date, these read as digits (OCR of 1/0/5/8 in a CJK line).
-_DATE_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5",
-                              "B": "8", "〇": "0", "Ｏ": "0"})
+_DATE_DIGITS = str.maketrans(
+    {"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8", "〇": "0", "Ｏ": "0"}
+)
 _ROC_DATE = re.compile(r"(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,3})")
 
 

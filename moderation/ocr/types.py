@@ -43,14 +43,19 @@ class Applicant(Protocol):
     def birth_date(self) -> date: ...
 
 
-def declaration(applicant: Applicant, *, inmate_name: str | None,
-                relationship: str | None) -> Declared:
+def declaration(
+    applicant: Applicant, *, inmate_name: str | None, relationship: str | None
+) -> Declared:
     """The one way a declaration is built: the OCR worker calls it with the account, the
     roster's inmate name and the chosen relationship, and the tests and the benchmark call it
     the same way, so that they measure what production can know, no more."""
-    return Declared(name=applicant.name, national_id=applicant.national_id,
-                    birth_date=applicant.birth_date, inmate_name=inmate_name,
-                    relationship=relationship)
+    return Declared(
+        name=applicant.name,
+        national_id=applicant.national_id,
+        birth_date=applicant.birth_date,
+        inmate_name=inmate_name,
+        relationship=relationship,
+    )
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,18 @@ REPAIR_PENALTY = 0.15
 #: Words on a card's issue-date line (發證日期 … 換發/補發/初發): that date is not the birth date.
 ISSUE_MARKS = ("發證", "換發", "補發", "初發", "證日")
 #: Printed words of a card: a misread name must not be "found" inside them (林國民 ~ 國國民).
-CARD_LABELS = ("中華民國國民身分證", "國民身分證", "出生年月日", "發證日期", "統一編號", "姓名",
-               "性別", "民國", "換發", "補發")
+CARD_LABELS = (
+    "中華民國國民身分證",
+    "國民身分證",
+    "出生年月日",
+    "發證日期",
+    "統一編號",
+    "姓名",
+    "性別",
+    "民國",
+    "換發",
+    "補發",
+)
 
 
 def verify_id(lines: list[Line], expected: str) -> PrefillField:
@@ -28,13 +38,20 @@ def verify_id(lines: list[Line], expected: str) -> PrefillField:
         for cand in find_ids(line.text):
             conf = line.conf(cand.start, cand.start + 10) * (1 - REPAIR_PENALTY * cand.repairs)
             if cand.value == expected.upper():
-                return PrefillField("national_id", cand.value, expected, Status.MATCH,
-                                    round(max(conf, 0.05), 2), line.display)
+                return PrefillField(
+                    "national_id",
+                    cand.value,
+                    expected,
+                    Status.MATCH,
+                    round(max(conf, 0.05), 2),
+                    line.display,
+                )
             seen.append((cand, conf, line))
     if seen:  # a valid number that is not the applicant's: someone else's document?
         cand, conf, line = max(seen, key=lambda s: s[1])
-        return PrefillField("national_id", cand.value, expected, Status.MISMATCH,
-                            round(conf, 2), line.display)
+        return PrefillField(
+            "national_id", cand.value, expected, Status.MISMATCH, round(conf, 2), line.display
+        )
     return not_found("national_id", expected)
 
 
@@ -61,13 +78,15 @@ def name_field(line: Line, pos: int, expected: str, id_confirmed: bool) -> Prefi
     if read == expected:
         return PrefillField("name", read, expected, Status.MATCH, round(conf, 2), line.display)
     if id_confirmed and hamming(read, expected) == 1:
-        return PrefillField("name", read, expected, Status.MATCH, round(conf * 0.5, 2),
-                            line.display)
+        return PrefillField(
+            "name", read, expected, Status.MATCH, round(conf * 0.5, 2), line.display
+        )
     return PrefillField("name", read, expected, Status.MISMATCH, round(conf, 2), line.display)
 
 
-def verify_name(lines: list[Line], expected: str, *, id_confirmed: bool = False,
-                label: str = "名") -> PrefillField:
+def verify_name(
+    lines: list[Line], expected: str, *, id_confirmed: bool = False, label: str = "名"
+) -> PrefillField:
     for line in lines:
         pos = line.text.find(expected)
         if pos >= 0:
@@ -95,11 +114,13 @@ def verify_birth_date(lines: list[Line], expected: date, *, skip_issue: bool) ->
         for found, start, end in find_roc_dates(line.text):
             conf = line.conf(start, end)
             if found == expected:
-                return PrefillField("birth_date", iso, iso, Status.MATCH, round(conf, 2),
-                                    line.display)
+                return PrefillField(
+                    "birth_date", iso, iso, Status.MATCH, round(conf, 2), line.display
+                )
             candidates.append((found, conf, line))
     if candidates:
         found, conf, line = candidates[0]
-        return PrefillField("birth_date", found.isoformat(), iso, Status.MISMATCH,
-                            round(conf, 2), line.display)
+        return PrefillField(
+            "birth_date", found.isoformat(), iso, Status.MISMATCH, round(conf, 2), line.display
+        )
     return not_found("birth_date", iso)

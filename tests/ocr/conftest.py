@@ -34,15 +34,22 @@ def docs_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def card_cases(docs_dir: Path) -> dict[str, list[Case]]:
     # Different seeds per variant: more distinct names, characters and dates overall.
-    return {v: [make_card_case(100 * i + k, v, docs_dir) for k in range(CARDS_PER_VARIANT)]
-            for i, v in enumerate(VARIANTS)}
+    return {
+        v: [make_card_case(100 * i + k, v, docs_dir) for k in range(CARDS_PER_VARIANT)]
+        for i, v in enumerate(VARIANTS)
+    }
 
 
 @pytest.fixture(scope="session")
 def register_cases(docs_dir: Path) -> dict[str, list[Case]]:
     # Seeds 0..5 cycle through the six relationships the generator can build.
-    return {v: [make_register_case(REGISTERS_PER_VARIANT * i + k, v, docs_dir)
-                for k in range(REGISTERS_PER_VARIANT)] for i, v in enumerate(VARIANTS)}
+    return {
+        v: [
+            make_register_case(REGISTERS_PER_VARIANT * i + k, v, docs_dir)
+            for k in range(REGISTERS_PER_VARIANT)
+        ]
+        for i, v in enumerate(VARIANTS)
+    }
 
 
 @pytest.fixture(scope="session")
@@ -51,6 +58,7 @@ def card_results(card_cases: dict[str, list[Case]]) -> dict[str, list[dict[str, 
 
 
 @pytest.fixture(scope="session")
-def register_results(register_cases: dict[str, list[Case]]
-                     ) -> dict[str, list[dict[str, PrefillField]]]:
+def register_results(
+    register_cases: dict[str, list[Case]],
+) -> dict[str, list[dict[str, PrefillField]]]:
     return {v: [prefill(c) for c in cases] for v, cases in register_cases.items()}

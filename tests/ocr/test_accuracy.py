@@ -25,8 +25,12 @@ def _share_right(results: list[dict[str, PrefillField]], fields: tuple[str, ...]
 
 
 def _report(results: list[dict[str, PrefillField]], fields: tuple[str, ...]) -> str:
-    return "\n".join(f"{f}: {r[f].status} read={r[f].value!r} from {r[f].source_text!r}"
-                     for r in results for f in fields if r[f].status != Status.MATCH)
+    return "\n".join(
+        f"{f}: {r[f].status} read={r[f].value!r} from {r[f].source_text!r}"
+        for r in results
+        for f in fields
+        if r[f].status != Status.MATCH
+    )
 
 
 @pytest.mark.slow
@@ -42,7 +46,8 @@ def test_card_fields_match_the_declaration(card_results, variant: str) -> None:
 def test_register_rows_and_relationship_match(register_results, variant: str) -> None:
     results = register_results[variant]
     assert _share_right(results, REGISTER_FIELDS) >= MIN_RIGHT[variant], _report(
-        results, REGISTER_FIELDS)
+        results, REGISTER_FIELDS
+    )
 
 
 @pytest.mark.slow

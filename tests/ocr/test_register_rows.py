@@ -12,8 +12,10 @@ from moderation.ocr.text import Line, Word
 
 def _lines(*rows: str) -> list[Line]:
     # One word per space-separated cell, as tesseract returns a table row.
-    return [Line([Word(cell, 100 * i, 60 * n, 90, 40, 90.0) for i, cell in enumerate(row.split())])
-            for n, row in enumerate(rows)]
+    return [
+        Line([Word(cell, 100 * i, 60 * n, 90, 40, 90.0) for i, cell in enumerate(row.split())])
+        for n, row in enumerate(rows)
+    ]
 
 
 REGISTER = _lines(
@@ -33,8 +35,12 @@ def _by_field(lines: list[Line], d: Declared) -> dict[str, object]:
 def test_rows_found_and_relationship_derived() -> None:
     got = _by_field(REGISTER, DECLARED)
     assert {k: f.status for k, f in got.items()} == {
-        "name": Status.MATCH, "national_id": Status.MATCH, "birth_date": Status.MATCH,
-        "relationship": Status.MATCH, "inmate_name": Status.MATCH}
+        "name": Status.MATCH,
+        "national_id": Status.MATCH,
+        "birth_date": Status.MATCH,
+        "relationship": Status.MATCH,
+        "inmate_name": Status.MATCH,
+    }
     assert got["relationship"].value == "child"
     assert "長子" in got["relationship"].source_text and "戶長" in got["relationship"].source_text
 
@@ -74,8 +80,10 @@ def test_no_relationship_is_derived_from_a_row_that_may_not_be_the_inmates() -> 
 
 def test_two_rows_near_the_inmates_name_leave_it_not_found() -> None:
     # Brothers sharing a generation character, neither of them read as the inmate's name
-    lines = [*_misread("王宥俊", "王宥傑"),
-             *_lines("次子 王宥倫 民國68年2月1日 K128364409 王宥傑 周家婷")]
+    lines = [
+        *_misread("王宥俊", "王宥傑"),
+        *_lines("次子 王宥倫 民國68年2月1日 K128364409 王宥傑 周家婷"),
+    ]
     got = _by_field(lines, DECLARED)
     assert got["inmate_name"].status == Status.NOT_FOUND
 
@@ -90,11 +98,15 @@ def test_the_exact_name_wins_over_a_near_one() -> None:
 def test_an_in_law_applicant_is_no_blood_relative_of_the_inmate() -> None:
     # Given the applicant as the head's 弟媳, declaring herself his sister
     lines = [*REGISTER, *_lines("弟媳 林美玲 民國60年5月6日 A223456781 林大同 陳秀英")]
-    d = replace(DECLARED, name="林美玲", national_id="A223456781", birth_date=date(1971, 5, 6),
-                relationship="sibling")
+    d = replace(
+        DECLARED,
+        name="林美玲",
+        national_id="A223456781",
+        birth_date=date(1971, 5, 6),
+        relationship="sibling",
+    )
     got = _by_field(lines, d)
-    assert (got["relationship"].status, got["relationship"].value) == (Status.MISMATCH,
-                                                                       "relative")
+    assert (got["relationship"].status, got["relationship"].value) == (Status.MISMATCH, "relative")
 
 
 def test_misread_applicant_name_is_a_match_only_with_the_exact_id() -> None:

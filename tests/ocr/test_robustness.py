@@ -28,8 +28,16 @@ def _all_not_found(fields) -> bool:
     return bool(fields) and all(f.status == Status.NOT_FOUND for f in fields)
 
 
-@pytest.mark.parametrize("content", [b"", b"not an image at all", b"\x89PNG\r\n\x1a\n" + b"\0" * 40,
-                                     b"\xff\xd8\xff\xe0" + b"\0" * 100, b"%PDF-1.7\n%broken"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"not an image at all",
+        b"\x89PNG\r\n\x1a\n" + b"\0" * 40,
+        b"\xff\xd8\xff\xe0" + b"\0" * 100,
+        b"%PDF-1.7\n%broken",
+    ],
+)
 def test_unreadable_files_give_not_found(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "upload.png"
     path.write_bytes(content)
@@ -47,10 +55,14 @@ def test_missing_file_and_no_sources(tmp_path: Path) -> None:
 #: PDF that is not a scan (text and vector drawing only, so it is rasterised), and a decoder the
 #: OCR stage must not use at all (a TIFF renamed .png).
 BAD_FILES = [
-    "pypdf-resources/encrypted-file.pdf", "pypdf-resources/crazyones-encrypted-256.pdf",
-    "pypdf-resources/libreoffice-writer-password.pdf", "pypdf-resources/issue-301.pdf",
-    "pypdf-resources/hello-world.pdf", "pillow-test-images/broken.png",
-    "pillow-test-images/broken_data_stream.png", "pillow-test-images/broken_exif_dpi.jpg",
+    "pypdf-resources/encrypted-file.pdf",
+    "pypdf-resources/crazyones-encrypted-256.pdf",
+    "pypdf-resources/libreoffice-writer-password.pdf",
+    "pypdf-resources/issue-301.pdf",
+    "pypdf-resources/hello-world.pdf",
+    "pillow-test-images/broken.png",
+    "pillow-test-images/broken_data_stream.png",
+    "pillow-test-images/broken_exif_dpi.jpg",
     "pillow-test-images/crash-2020-10-test.tif",
 ]
 
@@ -112,8 +124,7 @@ def test_the_tesseract_command_engine_reads_the_same(card: Case) -> None:
     assert [f.status for f in fields] == [Status.MATCH] * 3
 
 
-def test_a_pool_child_that_cannot_start_falls_back_to_the_command(card: Case,
-                                                                   monkeypatch) -> None:
+def test_a_pool_child_that_cannot_start_falls_back_to_the_command(card: Case, monkeypatch) -> None:
     # Given a tesseract child that exits at once (as with a missing libtesseract or model)
     pool = engine.PoolEngine()
     monkeypatch.setattr(engine, "LANG", "no_such_language")
