@@ -1,0 +1,106 @@
+"""A line's cells: the words between wide gaps (a table's columns, a form's label：value pairs).
+
+Words inside one cell stand close (Chinese characters about 0.1 em apart, a full-width colon
+0.6 em); cells are separated by a column gap or a full-width space and more. OCR text carries
+no spaces, so the boxes are what tell one cell from the next.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+from .text import Line, Word
+
+#: A gap wider than this many times the line's text height starts a new cell.
+CELL_GAP = 0.9
+
+#: Form labels of registers → the field they name. Longest first, so 父姓名 wins over 父.
+LABELS: dict[str, str] = {
+    "身分證統一編號": "id", "出生年月日": "birth", "統一編號": "id", "統一號碼": "id",
+    "出生日期": "birth", "配偶姓名": "spouse", "父姓名": "father", "母姓名": "mother",
+    "稱謂": "title", "姓名": "name", "配偶": "spouse", "出生地": "place", "出生別": "order",
+    "性別": "sex", "記事": "remark", "戶號": "household", "住址": "address", "父": "father",
+    "母": "mother",
+}  # fmt: skip
+_COLON = ":：;；.。、，,"
+_LABEL_RE = re.compile("|".join(sorted(LABELS, key=len, reverse=True)))
+
+
+@dataclass(frozen=True)
+class Cell:
+    words: tuple[Word, ...]
+
+    @property
+    def line(self) -> Line:
+        return Line(list(self.words))
+
+    @property
+    def text(self) -> str:
+        return self.line.text
+
+    @property
+    def x0(self) -> int:
+        return min(w.left for w in self.words)
+
+    @property
+    def x1(self) -> int:
+        return max(w.left + w.width for w in self.words)
+
+
+def cells(line: Line) -> list[Cell]:
+    words = sorted(line.words, key=lambda w: w.left)
+    if not words:
+        return []
+    gap = CELL_GAP * statistics.median(w.height for w in words)
+    out: list[list[Word]] = [[words[0]]]
+    for w in words[1:]:
+        prev = out[-1][-1]
+        if w.left - (prev.left + prev.width) > gap:
+            out.append([w])
+        else:
+            out[-1].append(w)
+    return [Cell(tuple(ws)) for ws in out]
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """One label：value pair in a cell: the field, and the value's place in the cell's text."""
+
+    field: str
+    cell: Cell
+    start: int
+    end: int
+
+    @property
+    def value(self) -> str:
+        return self.cell.text[self.start : self.end]
+
+
+def _label_starts(text: str) -> list[re.Match[str]]:
+    """Labels that open a pair: at the cell's start, or followed by a colon, or two
+    characters or longer (a one-character 父/母 inside a value may be part of a name)."""
+    found = []
+    for m in _LABEL_RE.finditer(text):
+        colon = text[m.end() : m.end() + 1] in _COLON and m.end() < len(text)
+        # Inside a cell, a label without a colon only after a value of two characters or more.
+        if m.start() == 0 or colon or (len(m.group(0)) > 1 and m.start() >= 3):
+            found.append(m)
+    return found
+
+
+def labelled(cell: Cell) -> list[Labelled]:
+    """The label：value pairs of a cell, or [] when the cell does not start with a label."""
+    text = cell.text
+    starts = _label_starts(text)
+    if not starts or starts[0].start() != 0:
+        return []
+    out = []
+    for i, m in enumerate(starts):
+        start = m.end()
+        while start < len(text) and text[start] in _COLON:
+            start += 1
+        end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
+        out.append(Labelled(LABELS[m.group(0)], cell, start, end))
+    return out
