@@ -120,7 +120,9 @@ def phone_photo(doc: Image.Image, rng: random.Random, portrait: bool) -> Image.I
             d.ellipse([gx - r, gy - r * 0.6, gx + r, gy + r * 0.6], fill=peak)
 
         frame = ImageChops.add(frame, Image.merge("RGB", [_soft(size, glare, r / 3)] * 3))
-    noise = Image.effect_noise(size, rng.uniform(4, 9))
+    # Seeded (Image.effect_noise is not): the same seed must give the same photo.
+    grain = np.random.default_rng(rng.randrange(2**32)).normal(128, rng.uniform(4, 9), size[::-1])
+    noise = Image.fromarray(np.clip(grain, 0, 255).astype(np.uint8))
     frame = ImageChops.add(frame, Image.merge("RGB", [noise] * 3), 1.0, -128)
     return frame.filter(ImageFilter.GaussianBlur(rng.uniform(0.7, 1.4)))
 
