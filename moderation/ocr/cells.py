@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from .text import Line, Word
 
-#: A gap wider than this many times the line's text height starts a new cell.
-CELL_GAP = 0.9
+#: A gap wider than this many times the line's text height starts a new cell (the reader's
+#: chunks are at least 0.8 apart, and their words laid out without gaps: layout.py, digest.py).
+CELL_GAP = 0.6
 
 #: Form labels of registers → the field they name. Longest first, so 父姓名 wins over 父.
 LABELS: dict[str, str] = {
@@ -24,7 +25,7 @@ LABELS: dict[str, str] = {
     "性別": "sex", "記事": "remark", "戶號": "household", "住址": "address", "父": "father",
     "母": "mother",
 }  # fmt: skip
-_COLON = ":：;；.。、，,"
+COLONS = ":：;；.。、，,"
 _LABEL_RE = re.compile("|".join(sorted(LABELS, key=len, reverse=True)))
 
 
@@ -78,29 +79,53 @@ class Labelled:
         return self.cell.text[self.start : self.end]
 
 
-def _label_starts(text: str) -> list[re.Match[str]]:
-    """Labels that open a pair: at the cell's start, or followed by a colon, or two
-    characters or longer (a one-character 父/母 inside a value may be part of a name)."""
+def _label_starts(text: str) -> list[tuple[int, int, str]]:
+    """Labels that open a pair, as (start, end, label): at the cell's start, or followed by a
+    colon, or two characters or longer after a value of two or more (a one-character 父/母
+    inside a value may be part of a name)."""
     found = []
     for m in _LABEL_RE.finditer(text):
-        colon = text[m.end() : m.end() + 1] in _COLON and m.end() < len(text)
-        # Inside a cell, a label without a colon only after a value of two characters or more.
+        colon = text[m.end() : m.end() + 1] in COLONS and m.end() < len(text)
         if m.start() == 0 or colon or (len(m.group(0)) > 1 and m.start() >= 3):
-            found.append(m)
+            found.append((m.start(), m.end(), m.group(0)))
+    if not found or found[0][0] != 0:
+        misread = _misread_label(text)
+        if misread:
+            found.insert(0, misread)
     return found
 
 
-def labelled(cell: Cell) -> list[Labelled]:
-    """The label：value pairs of a cell, or [] when the cell does not start with a label."""
+def _misread_label(text: str) -> tuple[int, int, str] | None:
+    """A label with one character misread before its colon (稱調： for 稱謂：)."""
+    colon = next((i for i, ch in enumerate(text[:8]) if ch in COLONS), -1)
+    if colon < 2:
+        return None
+    head = text[:colon]
+    for label in LABELS:
+        if len(label) == len(head) and sum(a != b for a, b in zip(label, head, strict=True)) == 1:
+            return 0, colon, label
+    return None
+
+
+_FIELD_LABEL = {"mother": "母", "spouse": "配偶"}
+#: A pair whose label chi_tra dropped (": 王美玲" after 父：…) takes the label that follows.
+_NEXT = {"father": "mother", "mother": "spouse"}
+
+
+def labelled(cell: Cell, after: str | None = None) -> list[Labelled]:
+    """The label：value pairs of a cell, or [] when the cell does not start with a label.
+    `after`: the field of the pair before this cell on its line, if any."""
     text = cell.text
     starts = _label_starts(text)
-    if not starts or starts[0].start() != 0:
+    if (not starts or starts[0][0] != 0) and text[:1] in COLONS and after in _NEXT:
+        starts.insert(0, (0, 0, _FIELD_LABEL[_NEXT[after]]))
+    if not starts or starts[0][0] != 0:
         return []
     out = []
-    for i, m in enumerate(starts):
-        start = m.end()
-        while start < len(text) and text[start] in _COLON:
+    for i, (_, end, label) in enumerate(starts):
+        start = end
+        while start < len(text) and text[start] in COLONS:
             start += 1
-        end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
-        out.append(Labelled(LABELS[m.group(0)], cell, start, end))
+        stop = starts[i + 1][0] if i + 1 < len(starts) else len(text)
+        out.append(Labelled(LABELS[label], cell, start, stop))
     return out

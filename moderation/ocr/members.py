@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .cells import Cell, Labelled, cells, labelled
+from .cells import COLONS, Cell, Labelled, cells, labelled
 from .idnumber import find_ids
 from .kinship import title_at_start
 from .text import Line, find_roc_dates
@@ -54,10 +54,27 @@ class Member:
         return cell.x0 < self.x1 and cell.x1 > self.x0
 
 
+def _joined(row: list[Cell]) -> list[Cell]:
+    """A label with its colon and nothing after it takes the next cell as its value (a
+    centred full-width colon leaves a gap as wide as a cell's in some Ming faces)."""
+    out: list[Cell] = []
+    for cell in row:
+        prev = out[-1] if out else None
+        if prev is not None and prev.text[-1:] in COLONS and not labelled(cell):
+            pairs = labelled(prev)
+            if len(pairs) == 1 and pairs[0].start >= pairs[0].end:
+                out[-1] = Cell(prev.words + cell.words)
+                continue
+        out.append(cell)
+    return out
+
+
 def _header(row: list[Cell]) -> dict[str, float] | None:
-    """A table header: three or more cells that are labels alone → field → x centre."""
+    """A table header: three or more cells that are labels alone (no colon) → x centre."""
     found = {}
     for cell in row:
+        if cell.text[-1:] in COLONS:
+            continue
         pairs = labelled(cell)
         alone = len(pairs) == 1 and pairs[0].start >= pairs[0].end
         if alone and pairs[0].field in _HEADER_FIELDS:
@@ -91,7 +108,7 @@ class _Reader:
         return next((m for m in reversed(self.members) if m.covers(cell)), None)
 
     def line(self, line: Line) -> None:
-        row = cells(line)
+        row = _joined(cells(line))
         header = _header(row)
         if header:
             self.header = header
@@ -99,15 +116,15 @@ class _Reader:
         holds_id = any(find_ids(c.text) for c in row)
         holds_data = holds_id or any(find_roc_dates(c.text) for c in row)
         current: Member | None = None  # a member started on this line
-        seen_id = False
+        seen_id, after = False, None
         for i, cell in enumerate(row):
             title = title_at_start(cell.text)
             starts_row = bool(title) and (
                 (i == 0 and holds_data) or (seen_id and cell.text == title)
             )
-            pairs = [] if starts_row else labelled(cell)
+            pairs = [] if starts_row else labelled(cell, after)
             if pairs:  # 配偶, 父, 母: a row's title before its data, else a label
-                current = self._pairs(pairs, current)
+                current, after = self._pairs(pairs, current), pairs[-1].field
                 continue
             if starts_row:
                 current, seen_id = self.start(title, cell), False
