@@ -1,6 +1,7 @@
 """Benchmark of the OCR pre-fill: raw `tesseract` as installed vs our stage (issues 6 and 14).
 
-    .venv/bin/python bench/bench_ocr.py [--n N] [--split held_out|dev] [--kinds card,register]
+    .venv/bin/python bench/bench_ocr.py [--n N] [--n-cards N] [--split held_out|dev]
+        [--kinds card,register]
         [--layouts table,pairs,blocks] [--variants scan,pdf,lowres,photo] [--engine pool|cli]
         [--save results.json]
 
@@ -274,7 +275,8 @@ def report(rows: list[dict]) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=10, help="documents per kind, layout and variant")
+    ap.add_argument("--n", type=int, default=5, help="registers per layout and variant")
+    ap.add_argument("--n-cards", type=int, default=10, help="cards per variant")
     ap.add_argument("--split", choices=tuple(SPLITS), default="held_out")
     ap.add_argument("--kinds", default="card,register")
     ap.add_argument("--layouts", default=",".join(LAYOUTS), help="register layouts")
@@ -303,7 +305,8 @@ def main() -> None:
             for li, layout in enumerate(layouts):
                 for vi, variant in enumerate(args.variants.split(",")):
                     first = base + 1000 * (10 * li + vi) + (500 if kind == "card" else 0)
-                    got = run_row(kind, layout, variant, args.n, first, tmp)
+                    n = args.n_cards if kind == "card" else args.n
+                    got = run_row(kind, layout, variant, n, first, tmp)
                     rows += got
                     print(
                         f"{kind} {layout} {variant}: done {len(got)}", file=sys.stderr, flush=True

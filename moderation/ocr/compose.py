@@ -12,7 +12,7 @@ from collections import Counter
 
 from .kinship import title_at_start
 from .reader import PageRead
-from .text import Line, find_roc_dates, group_lines
+from .text import Line, find_roc_dates, folded, group_lines
 from .types import Declared
 
 #: Labels before a title on the electronic transcript, as chi_tra may read them.
@@ -20,7 +20,8 @@ _TITLE_LABELS = ("稱謂", "稱調", "稱請", "稱譯")
 
 
 def _says(text: str, d: Declared) -> bool:
-    wanted = [d.name, d.national_id.upper(), d.inmate_name or ""]
+    text = folded(text)
+    wanted = [folded(d.name), d.national_id.upper(), folded(d.inmate_name or "")]
     if any(w and w in text for w in wanted):
         return True
     return any(found == d.birth_date for found, _, _ in find_roc_dates(text))

@@ -118,11 +118,15 @@ def _paper_mask(arr: np.ndarray) -> np.ndarray:
     convex document covers every row between them (and a shadow darkens both sides alike)."""
     k = max(3, max(arr.shape) // 12) | 1
     edge = (arr > PAPER_CONTRAST * np.maximum(_local_min(arr, k), 12)) & (arr > 60)
-    # Opened: thin lines and specks (a shadow's edge on the table) go, the paper's rim stays.
-    edge = _window(~_window(~edge, 5), 5)
+    # Opened: lines and specks (a shadow's edge on the table) go, the paper's rim stays.
+    size = max(5, k // 4) | 1
+    edge = _window(~_window(~edge, size), size)
     has = edge.any(axis=1)
     first = np.argmax(edge, axis=1)
     last = edge.shape[1] - 1 - np.argmax(edge[:, ::-1], axis=1)
+    width = np.where(has, last - first + 1, 0)
+    # Rows whose run is a sliver of the paper's width are what is left of such a line.
+    has &= width >= 0.25 * np.median(width[has]) if has.any() else has
     cols = np.arange(edge.shape[1])
     return has[:, None] & (cols >= first[:, None]) & (cols <= last[:, None])
 

@@ -18,6 +18,8 @@ from PIL import Image, ImageFilter
 #: what is darker than FAINT_RATIO (a hairline is grey at this scale, and long runs are
 #: unmistakable even so).
 INK_RATIO, FAINT_RATIO = 0.6, 0.88
+#: The paper is estimated over windows this wide (inches): wider than a stroke.
+PAPER_WINDOW_IN = 0.12
 #: A horizontal rule is an ink run longer than this share of the page width...
 RULE_SHARE = 0.12
 #: ... a vertical one longer than this (inches): above the strokes of a large heading.
@@ -53,10 +55,15 @@ class Band:
     chunks: list[Chunk]
 
 
-def _darkness(small: Image.Image) -> np.ndarray:
-    """Each pixel over the local paper (a max filter of a reduced copy): 1 is paper."""
-    tiny = small.reduce(4) if min(small.size) > 200 else small
-    paper = tiny.filter(ImageFilter.MaxFilter(7)).filter(ImageFilter.GaussianBlur(4))
+def _darkness(small: Image.Image, dpi: float) -> np.ndarray:
+    """Each pixel over the local paper: 1 is paper. The paper is the image closed by a
+    window wider than a stroke (a max then a min filter, on a halved copy): every stroke and
+    the gaps between a character's strokes are gone, yet the paper level follows a shadow's
+    edge to within a stroke's width, where a wider filter would let the lit side's paper make
+    the shaded side's paper look like ink."""
+    half = small.reduce(2) if min(small.size) > 100 else small
+    k = max(3, round(PAPER_WINDOW_IN * dpi * half.width / small.width)) | 1
+    paper = half.filter(ImageFilter.MaxFilter(k)).filter(ImageFilter.MinFilter(k))
     paper_arr = np.asarray(paper.resize(small.size, Image.BILINEAR), np.float32)
     return np.asarray(small, np.float32) / np.maximum(paper_arr, 40)
 
@@ -134,7 +141,7 @@ def find_bands(small: Image.Image, scale: float, dpi: float) -> list[Band]:
     known from the bands, the pieces of a table's rules that are a row high (1.3 text
     heights or more: no stroke of a character is that long), which would join a row to
     the one under it."""
-    ratio = _darkness(small)
+    ratio = _darkness(small, dpi * scale)
     ink, faint = ratio < INK_RATIO, ratio < FAINT_RATIO
     rules = _runs_at_least(faint, max(20, round(RULE_SHARE * ink.shape[1])), axis=1)
     rules |= _runs_at_least(faint, max(12, round(RULE_IN * dpi * scale)), axis=0)
