@@ -74,7 +74,21 @@ def _groups(boxes: list[tuple[Box, float]]) -> list[list[tuple[Box, float]]]:
             groups[-1].append((box, em))
         else:
             groups.append([(box, em)])
-    return [sorted(g, key=lambda b: (b[0][1], b[0][0])) for g in groups]
+    return [_reading_order(g) for g in groups]
+
+
+def _reading_order(boxes: list[tuple[Box, float]]) -> list[tuple[Box, float]]:
+    """Rows of the page top to bottom, each left to right: two members' ID numbers on one band
+    of the older transcript then never stand side by side in a strip, where chi_tra would
+    read their digits as one word."""
+    rows: list[list[tuple[Box, float]]] = []
+    for b in sorted(boxes, key=lambda b: (b[0][1] + b[0][3]) / 2):
+        centre = (b[0][1] + b[0][3]) / 2
+        if rows and centre - (rows[-1][0][0][1] + rows[-1][0][0][3]) / 2 < 0.5 * b[1]:
+            rows[-1].append(b)
+        else:
+            rows.append([b])
+    return [b for row in rows for b in sorted(row, key=lambda b: b[0][0])]
 
 
 def _strip(

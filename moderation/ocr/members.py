@@ -20,6 +20,7 @@ from .cells import COLONS, Cell, Labelled, cells, labelled
 from .idnumber import find_ids
 from .kinship import title_at_start
 from .text import Line, find_roc_dates
+from .verify import by_digits
 
 KIN = ("father", "mother", "spouse")
 #: Fields a table's header row may name, by their label.
@@ -48,7 +49,11 @@ class Member:
         return " ".join(c.line.display for c in self.cells)[:80]
 
     def has_id(self, national_id: str) -> bool:
-        return any(c.value == national_id for cell in self.cells for c in find_ids(cell.text))
+        """The number is in the member's cells: valid as read, or its nine digits after a
+        misread letter (verify._by_digits)."""
+        if any(c.value == national_id for cell in self.cells for c in find_ids(cell.text)):
+            return True
+        return by_digits(self.lines, national_id) is not None
 
     def covers(self, cell: Cell) -> bool:
         return cell.x0 < self.x1 and cell.x1 > self.x0

@@ -92,7 +92,11 @@ def relationship_field(
         if by_columns is not None and (codes is None or by_columns in codes):
             codes, proven = {by_columns}, True
     if codes is None:  # a title unread and no column to prove anything
-        return not_found("relationship", declared)
+        reason = (
+            "無法判斷：稱謂讀不出，父母欄、配偶欄亦未載明 / cannot tell: a 稱謂 could not "
+            f"be read and no 父/母/配偶 column says | {app.source[:40]} / {inmate.source[:40]}"
+        )
+        return PrefillField("relationship", None, declared, Status.NOT_FOUND, 0.0, reason)
     value = "/".join(sorted(codes))
     status = _verdict(codes, declared, proven)
     conf = min(app.cells[0].line.conf(), inmate.cells[0].line.conf()) * (1 if proven else 0.5)
