@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from .engine import ocr_words
 from .geometry import Frame
@@ -92,13 +92,15 @@ def _reading_order(boxes: list[tuple[Box, float]]) -> list[tuple[Box, float]]:
 
 
 def _strip(
-    frame: Frame, group: list[tuple[Box, float]], scale: float
+    frame: Frame, group: list[tuple[Box, float]], scale: float, bold: bool = False
 ) -> list[tuple[Image.Image, list[Piece]]]:
     """One or more single-line images of the group's boxes, side by side."""
     cuts = []
     for box, em in group:
         page_box = _padded(box, em, frame.size)
         cut = even_paper(frame.cut(page_box, scale))
+        if bold:  # thin Ming strokes and faint copies read better a pixel heavier
+            cut = cut.filter(ImageFilter.MinFilter(3))
         cuts.append((box, page_box, cut, round(GAP_EM * em * scale)))
     out, start = [], 0
     while start < len(cuts):
@@ -146,14 +148,19 @@ def strips(
 
 
 def read_boxes(
-    frame: Frame, boxes: list[tuple[Box, float]], scale: float, deadline: float
+    frame: Frame,
+    boxes: list[tuple[Box, float]],
+    scale: float,
+    deadline: float,
+    *,
+    bold: bool = False,
 ) -> dict[Box, list[Word]] | None:
     """OCR of `boxes` (box, text height): each box's words in page coordinates, in reading
     order (None: OCR failed or ran out of time)."""
     found: dict[Box, list[Word]] = {box: [] for box, _ in boxes}
     dpi = round(frame.dpi * scale)
     for group in _groups(boxes):
-        for strip, pieces in _strip(frame, group, scale):
+        for strip, pieces in _strip(frame, group, scale, bold):
             got = ocr_words(strip, dpi, deadline - time.monotonic(), PSM_LINE)
             if got is None:
                 return None

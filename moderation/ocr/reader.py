@@ -34,8 +34,8 @@ log = logging.getLogger(__name__)
 TARGET_DPI = {"card": 300, "register": 250}
 #: Layout analysis runs on a copy at this share of the target resolution.
 ANALYSIS_SCALE = 0.5
-#: Pass 2 scales relative to pass 1: one finer, one coarser.
-RETRY_SCALES = (1.25, 0.85)
+#: Pass 2 readings: (scale relative to pass 1, strokes a pixel heavier).
+RETRIES = ((1.25, False), (0.85, False), (1.0, True))
 #: Below this many confidently read characters a page is taken to be turned the wrong way.
 MIN_LEGIBLE = 15
 
@@ -117,12 +117,12 @@ def read_document(sources: list[OcrSource], kind: str, deadline: float) -> Itera
 
 
 def reread(page: PageRead, deadline: float) -> None:
-    """Pass 2: the chunks that may hold a field, again at each of RETRY_SCALES."""
+    """Pass 2: the chunks that may hold a field, again in each of RETRIES."""
     boxes = worth_rereading(page.boxes, page.first)
-    for scale in RETRY_SCALES:
+    for scale, bold in RETRIES:
         if time.monotonic() >= deadline:
             return
-        words = read_boxes(page.frame, boxes, scale, deadline)
+        words = read_boxes(page.frame, boxes, scale, deadline, bold=bold)
         if words is None:
             return
         page.add(words)
