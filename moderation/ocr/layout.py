@@ -17,7 +17,7 @@ from PIL import Image, ImageFilter
 #: Ink is darker than this share of the paper's local brightness; a rule is looked for in
 #: what is darker than FAINT_RATIO (a hairline is grey at this scale, and long runs are
 #: unmistakable even so).
-INK_RATIO, FAINT_RATIO = 0.6, 0.88
+INK_RATIO, FAINT_RATIO = 0.6, 0.92
 #: The paper is estimated over windows this wide (inches): wider than a stroke.
 PAPER_WINDOW_IN = 0.12
 #: A horizontal rule is an ink run longer than this share of the page width...
@@ -26,6 +26,9 @@ RULE_SHARE = 0.12
 RULE_IN = 0.26
 #: A gap wider than this many band heights ends a chunk (a full-width space is about one).
 CHUNK_GAP = 0.8
+#: A run of rows this many times the typical band's height is several lines joined; in it,
+#: rows with less ink than SPARSE_ROW of its fullest row are gaps between lines.
+TALL_BAND, SPARSE_ROW = 2.2, 0.08
 #: A vertical run this many text heights long is a rule, not a stroke.
 ROW_RULE_EM = 1.3
 #: Blocks of this size (inches) with more than SOLID_SHARE ink are a picture, not text.
@@ -127,10 +130,29 @@ def _solid(ink: np.ndarray, block: int) -> np.ndarray:
     return out
 
 
+def _row_spans(ink: np.ndarray) -> list[tuple[int, int]]:
+    """Runs of rows with text. A run much taller than the others is rows joined by what is
+    left of a table's rules in a photo (faint, not quite straight): it is split where its
+    rows hold no more ink than such remains do."""
+    profile = ink.sum(axis=1)
+    spans = [s for s in _spans(profile >= 2, 1) if s[1] - s[0] >= 4]  # dust is no text
+    if not spans:
+        return []
+    typical = float(np.median([y1 - y0 for y0, y1 in spans]))
+    out = []
+    for y0, y1 in spans:
+        if y1 - y0 <= TALL_BAND * typical:
+            out.append((y0, y1))
+            continue
+        part = profile[y0:y1]
+        text = part > max(2.0, SPARSE_ROW * float(part.max()))
+        out += [(y0 + a, y0 + b) for a, b in _spans(text, 1) if b - a >= 4]
+    return out
+
+
 def _bands(ink: np.ndarray, scale: float) -> list[Band]:
-    rows = ink.sum(axis=1) >= 2  # a speck of dust is no text
     return [Band(round(y0 / scale), round(y1 / scale), _chunks(ink, y0, y1, scale))
-            for y0, y1 in _spans(rows, 1) if y1 - y0 >= 4]  # fmt: skip
+            for y0, y1 in _row_spans(ink)]  # fmt: skip
 
 
 def find_bands(small: Image.Image, scale: float, dpi: float) -> list[Band]:
