@@ -65,11 +65,13 @@ def _joined(row: list[Cell]) -> list[Cell]:
     out: list[Cell] = []
     for cell in row:
         prev = out[-1] if out else None
-        if prev is not None and prev.text[-1:] in COLONS and not labelled(cell):
-            pairs = labelled(prev)
-            if len(pairs) == 1 and pairs[0].start >= pairs[0].end:
-                out[-1] = Cell(prev.words + cell.words)
-                continue
+        pairs = labelled(prev) if prev is not None and prev.text[-1:] in COLONS else []
+        bare = len(pairs) == 1 and pairs[0].start >= pairs[0].end
+        # 配偶, 父, 母 are labels too: after 稱謂： they are the value.
+        value = not labelled(cell) or (bare and pairs[0].field == "title")
+        if prev is not None and bare and value:
+            out[-1] = Cell(prev.words + cell.words)
+            continue
         out.append(cell)
     return out
 

@@ -37,8 +37,10 @@ _SUMMARY_RANK = {Status.MISMATCH: 2, Status.MATCH: 1, Status.NOT_FOUND: 0}
 
 
 def _better(a: PrefillField, b: PrefillField) -> PrefillField:
-    """Across pages and files: a match anywhere wins, then a mismatch, then the surer one."""
-    return max((a, b), key=lambda f: (_RANK[Status(f.status)], f.confidence))
+    """Across pages and files: a match anywhere wins, then a mismatch, then the surer one,
+    then the one that says something (a not_found with its reason over a bare one), then
+    `b`, the later reading (its reason rests on more of the document)."""
+    return max((b, a), key=lambda f: (_RANK[Status(f.status)], f.confidence, bool(f.source_text)))
 
 
 def _card_fields(lines: list[Line], d: Declared) -> list[PrefillField]:

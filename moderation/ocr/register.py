@@ -10,7 +10,13 @@ from dataclasses import dataclass
 
 from .confusions import known_confusion
 from .members import Member, read_members
-from .register_proof import inmate_absent, kin_column, relationship_by_column, relationship_field
+from .register_proof import (
+    inmate_absent,
+    inmate_unsure,
+    kin_column,
+    relationship_by_column,
+    relationship_field,
+)
 from .text import Line
 from .types import Declared, PrefillField, Status, not_found
 from .verify import name_field, near_name, verify_birth_date, verify_id, verify_name
@@ -111,9 +117,10 @@ def _inmate_fields(members: list[Member], d: Declared, app: Member | None) -> li
     name = d.inmate_name or ""
     found = _inmate(members, name, app) if name else None
     names = (d.name, name)
+    if found is not None and not found.confirmed:  # never from a row that may not be his
+        return [inmate_unsure(d.relationship, found.member.source), _inmate_field(found, name)]
     if found is not None:
-        row = found.member if found.confirmed else None  # never from a row that may not be his
-        rel = relationship_field(app, row, names, d.relationship, members)
+        rel = relationship_field(app, found.member, names, d.relationship, members)
         return [rel, _inmate_field(found, d.inmate_name)]
     column = kin_column(app, name) if name else None
     if app is not None and column is not None:

@@ -133,3 +133,13 @@ def inmate_absent(declared: str | None) -> PrefillField:
         "this register, nor named in the applicant's 父/母/配偶 columns"
     )
     return PrefillField(field.field, None, declared, Status.NOT_FOUND, 0.0, reason)
+
+
+def inmate_unsure(declared: str | None, row: str) -> PrefillField:
+    """The inmate's row read with a name one character off the roster's: a misreading, or a
+    brother who shares his generation character; no relation is derived from it."""
+    reason = (
+        "無法確認：收容人那一列的姓名與名冊差一字，可能是讀錯或另一位家人 / cannot tell: the "
+        f"inmate's row reads one character off the roster's name | {row[:60]}"
+    )
+    return PrefillField("relationship", None, declared, Status.NOT_FOUND, 0.0, reason)

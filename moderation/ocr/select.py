@@ -15,8 +15,9 @@ from .text import Word
 
 #: A chunk this many text heights long is running text: no field is that long.
 PROSE_EM = 15.0
-#: After a short first chunk (a label), a chunk this long makes the band a remark.
-REMARK_EM = 7.0
+#: After a short first chunk (a label), a chunk this long makes the band a remark (a date,
+#: the longest field, is under 9 text heights).
+REMARK_EM = 9.5
 LABEL_EM = 3.2
 #: Share of ink above which a chunk is a picture, not text.
 BLOB_DENSITY = 0.7

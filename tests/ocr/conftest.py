@@ -33,7 +33,7 @@ REGISTERS = {
     "table": (26, "scan", "table", "light", "child"),
     "pairs": (28, "pdf", "pairs", "serif", "grandparent"),
     "blocks": (23, "photo", "blocks", "sans", "spouse"),
-    "step_parent": (34, "scan", "blocks", "uming", "step_parent"),
+    "step_parent": (34, "scan", "blocks", "serif", "step_parent"),
     "elsewhere": (25, "lowres", "table", "cwming", "elsewhere_child"),
 }
 

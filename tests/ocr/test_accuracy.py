@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from moderation.ocr import PrefillField, Status
-from tests.ocr.conftest import CARDS, REGISTERS
+from tests.ocr.conftest import CARDS
 from tests.ocr.docgen import expected_for
 
 

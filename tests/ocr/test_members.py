@@ -65,3 +65,16 @@ def test_a_row_whose_title_is_unreadable_is_still_a_member() -> None:
 def test_a_header_line_and_a_remark_start_no_member() -> None:
     rows = lines("（現戶全戶） 臺東縣臺東市戶政事務所", "記事 民國90年1月2日與王大明結婚")
     assert read_members(rows) == []
+
+
+def test_labels_chi_tra_misreads_or_drops_are_still_understood() -> None:
+    rows = lines(
+        "稱調:配偶 姓名:黃康彩 性別:女",  # 謂 read as 調; 配偶 is the title, not a label
+        "出生日期:民國34年3月2日 _ 統一編號:M298865852",
+        "父:黃騏塘 :祭德清",  # the 母 before the colon dropped
+        "稱謂: 長子 姓名:郭慧永",  # a centred colon set apart from its value
+    )
+    members = read_members(rows)
+    assert [m.title for m in members] == ["配偶", "長子"]
+    assert (members[0].value("name"), members[0].value("mother")) == ("黃康彩", "祭德清")
+    assert members[1].value("name") == "郭慧永"

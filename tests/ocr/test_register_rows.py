@@ -67,6 +67,7 @@ def test_inmate_name_with_another_character_is_a_mismatch() -> None:
 def test_no_relationship_is_derived_from_a_row_that_may_not_be_the_inmates() -> None:
     got = _by_field(_misread("王宥俊", "王宥傑"), DECLARED)
     assert got["relationship"].status == Status.NOT_FOUND
+    assert "無法確認" in got["relationship"].source_text  # the reviewer is told why
 
 
 def test_two_rows_near_the_inmates_name_leave_it_not_found() -> None:
