@@ -1,28 +1,14 @@
 """Benchmark of the OCR pre-fill: raw `tesseract` as installed vs our stage (issues 6 and 14).
 
     .venv/bin/python bench/bench_ocr.py [--n N] [--n-cards N] [--split held_out|dev]
-        [--kinds card,register]
-        [--layouts table,pairs,blocks] [--variants scan,pdf,lowres,photo] [--engine pool|cli]
-        [--save results.json]
+        [--kinds card,register] [--layouts table,pairs,blocks]
+        [--variants scan,pdf,lowres,photo] [--engine pool|cli] [--save F] [--report F]
 
-On documents of tests/ocr/docgen.py from the HELD_OUT seeds by default (never looked at while
-tuning): N per kind, layout and variant, the type face and the scenario cycling from one
-document to the next. Per document, in the same run:
-- raw: `tesseract PAGE stdout -l chi_tra+eng` (Debian's defaults, OpenMP on) per page; its text
-  goes through our text-level verification, so only the reading differs. Raw tesseract cannot
-  open PDFs: it gets each embedded page scan as a PNG with its DPI (extraction not timed).
-- ours: the public prefill_* call exactly as the workers call it, every page file at once.
-- raw1: the same command with OMP_THREAD_LIMIT=1: on this shared 2-core machine raw tesseract
-  as installed spins its OpenMP threads and takes 3-6x longer, so ours is also compared with
-  the fairer single-thread figure (columns /raw1 for wall time, cpu/1 for CPU time).
-Times: wall clock and CPU seconds per document (CPU counts all processes and threads); the
-goals are checked on the ratio to raw as installed, the issue's definition.
-Accuracy: the share of fields whose verdict is the one a right reader gives (tests/ocr/docgen
-`expected_for`: `match`, or `not_found` where the register cannot prove the relationship).
-False matches: a `match` for the document's own declaration where a right reader gives none
-(a step-parent read as a parent); each document read against two other documents'
-declarations (same kind and variant) — a `match` of name or ID number counts; and, for a
-register, against its own declaration with a wrong relationship — a relationship `match`.
+Documents of tests/ocr/docgen.py, HELD_OUT seeds by default (never looked at while tuning).
+Per document, in the same run: raw (`tesseract PAGE stdout -l chi_tra+eng`, Debian's defaults;
+its text through our text-level verifiers), raw1 (the same with OMP_THREAD_LIMIT=1) and ours
+(the public prefill_* call as the workers make it). What each column means, the goals and the
+measured tables: bench/README_ocr.md.
 """
 
 from __future__ import annotations
@@ -311,8 +297,8 @@ def main() -> None:
                     print(
                         f"{kind} {layout} {variant}: done {len(got)}", file=sys.stderr, flush=True
                     )
-    if args.save:
-        args.save.write_text(json.dumps(rows, ensure_ascii=False, indent=1))
+                    if args.save:  # after every row: a long run that fails keeps what it did
+                        args.save.write_text(json.dumps(rows, ensure_ascii=False, indent=1))
     report(rows)
 
 

@@ -101,7 +101,7 @@ def _title_before_name(text: str, found: list[tuple[int, int, str]]) -> list[tup
     out = list(found)
     for i in range(len(out) - 1):
         (_, end, label), (start, stop, nxt) = out[i], out[i + 1]
-        if LABELS[label] != "title" or text[end:start].strip("".join(COLONS)):
+        if not label or LABELS[label] != "title" or text[end:start].strip("".join(COLONS)):
             continue
         if nxt == "配偶姓名":
             out[i + 1] = (start + 2, stop, "姓名")

@@ -78,3 +78,9 @@ def test_labels_chi_tra_misreads_or_drops_are_still_understood() -> None:
     assert [m.title for m in members] == ["配偶", "長子"]
     assert (members[0].value("name"), members[0].value("mother")) == ("黃康彩", "祭德清")
     assert members[1].value("name") == "郭慧永"
+
+
+def test_a_title_read_twice_over_is_one_title() -> None:
+    # 稱謂：配偶 then 配偶 again (a stamp's smudge read as text): no crash, one member
+    (member,) = read_members(lines("稱謂:配偶配偶 姓名:黃康彩", "統一編號:M298865852"))
+    assert member.value("name") == "黃康彩"
