@@ -84,3 +84,23 @@ def test_a_title_read_twice_over_is_one_title() -> None:
     # 稱謂：配偶 then 配偶 again (a stamp's smudge read as text): no crash, one member
     (member,) = read_members(lines("稱謂:配偶配偶 姓名:黃康彩", "統一編號:M298865852"))
     assert member.value("name") == "黃康彩"
+
+
+def test_no_reading_of_labels_titles_and_values_crashes_the_reader() -> None:
+    # Whatever chi_tra makes of a register, the verdicts come back (seeded, so repeatable)
+    import random
+    from datetime import date
+
+    from moderation.ocr import Declared
+    from moderation.ocr.register import register_fields
+
+    pieces = ["稱謂", "稱調", ":", "配偶", "父", "母", "姓名", "配偶姓名", "長子", "戶長"]
+    pieces += ["記事", "民國74年2月3日", "A123456789", "王小明", "王大明", "統一編號", "1"]
+    declared = Declared("王小明", "A123456789", date(1985, 2, 3), "王大明", "child")
+    rng = random.Random(0)
+    for _ in range(300):
+        rows = []
+        for _ in range(rng.randint(1, 5)):
+            cells = ["".join(rng.choices(pieces, k=rng.randint(1, 4))) for _ in range(6)]
+            rows.append(" ".join(cells[: rng.randint(1, 6)]))
+        assert len(register_fields(lines(*rows), declared)) == 5
