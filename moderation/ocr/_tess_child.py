@@ -20,13 +20,14 @@ import struct
 import sys
 
 HEADER = struct.Struct("<4sIIII")
+OEM_LSTM_ONLY = 1
 
 
 def _load() -> ctypes.CDLL:
     lib = ctypes.CDLL(ctypes.util.find_library("tesseract") or "libtesseract.so.5")
     vp, cp, ci = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int
     lib.TessBaseAPICreate.restype = vp
-    lib.TessBaseAPIInit3.argtypes = [vp, cp, cp]
+    lib.TessBaseAPIInit2.argtypes = [vp, cp, cp, ci]
     lib.TessBaseAPISetVariable.argtypes = [vp, cp, cp]
     lib.TessBaseAPISetPageSegMode.argtypes = [vp, ci]
     lib.TessBaseAPISetImage.argtypes = [vp, cp, ci, ci, ci, ci]
@@ -54,7 +55,9 @@ def main() -> int:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     lib = _load()
     api = lib.TessBaseAPICreate()
-    if lib.TessBaseAPIInit3(api, None, lang) != 0:
+    # LSTM only: the legacy classifier adapts to what it has read before, so one image's
+    # result would depend on the images read before it in this child.
+    if lib.TessBaseAPIInit2(api, None, lang, OEM_LSTM_ONLY) != 0:
         return 2
     # Dark text on light paper: skip tesseract's second pass on inverted text (saves ~25 %).
     lib.TessBaseAPISetVariable(api, b"tessedit_do_invert", b"0")

@@ -94,7 +94,10 @@ _INVERSE = {
 #: (role or group a, role or group b, what a is to b); the inverse pair is added from it.
 #: Unlisted pairs of kin are "relative" (every in-law of the head among them); anyone with a
 #: cohabitant is "cohabitant". A second code "relative" marks pairs a register cannot tell
-#: apart: a 孫 may be the 長子's child or his nephew, a 媳 the 長子's wife or his brother's.
+#: apart by titles alone: a 孫 may be the 長子's child or his nephew, a 媳 the 長子's wife or
+#: his brother's, and the head's 配偶 the mother of the head's 長子 or his step-mother (titles
+#: say how each member stands to the head, not to each other). register_proof.py looks for
+#: the 父/母/配偶 columns that settle such a pair.
 _FACTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("head", "spouse", ("spouse",)),
     ("father", "mother", ("spouse",)),
@@ -114,11 +117,11 @@ _FACTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("paternal_uncle_aunt", "uncle_aunt_in_law", ("spouse", "relative")),
     ("maternal_uncle_aunt", "uncle_aunt_in_law", ("spouse", "relative")),
     ("head", "child", ("parent",)),
-    ("spouse", "child", ("parent",)),
+    ("spouse", "child", ("parent", "relative")),
     ("father", "head", ("parent",)),
     ("mother", "head", ("parent",)),
-    ("father", "sibling", ("parent",)),
-    ("mother", "sibling", ("parent",)),
+    ("father", "sibling", ("parent", "relative")),
+    ("mother", "sibling", ("parent", "relative")),
     ("parent_in_law", "spouse", ("parent",)),
     ("paternal_grandparent", "father", ("parent",)),
     ("maternal_grandparent", "mother", ("parent",)),
@@ -132,10 +135,10 @@ _FACTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("sibling", "nephew_niece", ("parent", "relative")),
     ("sibling_in_law", "nephew_niece", ("parent", "relative")),
     ("head", "grandchild", ("grandparent",)),
-    ("spouse", "grandchild", ("grandparent",)),
+    ("spouse", "grandchild", ("grandparent", "relative")),
     ("father", "child", ("grandparent",)),
     ("mother", "child", ("grandparent",)),
-    ("parent_in_law", "child", ("grandparent",)),
+    ("parent_in_law", "child", ("grandparent", "relative")),
     ("paternal_grandparent", "head", ("grandparent",)),
     ("maternal_grandparent", "head", ("grandparent",)),
     ("paternal_grandparent", "sibling", ("grandparent",)),

@@ -12,7 +12,25 @@ from dataclasses import dataclass
 from datetime import date
 
 #: Variant and look-alike characters the chi_tra model emits for the ones we look for.
-_CHAR_FIXES = str.maketrans({"户": "戶", "戸": "戶", "囯": "國", "曰": "日", "：": ":"})
+_CHAR_FIXES = {"户": "戶", "戸": "戶", "囯": "國", "曰": "日", "：": ":"}
+#: Variant forms (異體字) of one character: a name may be registered in one form and printed
+#: or read in the other (晋 and 晉, 温 and 溫), so names are compared in one form.
+VARIANTS = dict(
+    zip(
+        "晋温峯啓凃黄豊眞綉姫恒爲衞裏却敎淸靑强",
+        "晉溫峰啟涂黃豐真繡姬恆為衛裡卻教清青強",
+        strict=True,
+    )
+)
+VARIANTS |= dict(zip("况冲决羣灯寳刘", "況沖決群燈寶劉", strict=True))
+_FOLD = str.maketrans({**_CHAR_FIXES, **VARIANTS})
+
+
+def folded(text: str) -> str:
+    """`text` with variant forms in one form (what Line.text gives for OCR text)."""
+    return text.translate(_FOLD)
+
+
 #: In a date, these read as digits (OCR of 1/0/5/8 in a CJK line).
 _DATE_DIGITS = str.maketrans(
     {"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8", "〇": "0", "Ｏ": "0"}
@@ -37,7 +55,7 @@ class Line:
     @property
     def text(self) -> str:
         """The words without spaces: Chinese has none, and OCR splits IDs and names at random."""
-        return "".join(w.text for w in self.words).translate(_CHAR_FIXES)
+        return "".join(w.text for w in self.words).translate(_FOLD)
 
     @property
     def display(self) -> str:

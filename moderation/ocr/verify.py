@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from .idnumber import find_ids, hamming
+from .idnumber import AS_DIGIT, find_ids, hamming
 from .text import Line, find_roc_dates
 from .types import PrefillField, Status, not_found
 
+#: Digits as chi_tra may read them inside an ID number.
+DIGITS_OF_ID = str.maketrans({k: v for k, v in AS_DIGIT.items() if not k.isupper()})
 #: Confidence is scaled down per repaired character of the ID number.
 REPAIR_PENALTY = 0.15
 #: Words on a card's issue-date line (發證日期 … 換發/補發/初發): that date is not the birth date.
@@ -47,12 +49,29 @@ def verify_id(lines: list[Line], expected: str) -> PrefillField:
                     line.display,
                 )
             seen.append((cand, conf, line))
+    found = by_digits(lines, expected.upper())
+    if found is not None:
+        return found
     if seen:  # a valid number that is not the applicant's: someone else's document?
         cand, conf, line = max(seen, key=lambda s: s[1])
         return PrefillField(
             "national_id", cand.value, expected, Status.MISMATCH, round(conf, 2), line.display
         )
     return not_found("national_id", expected)
+
+
+def by_digits(lines: list[Line], expected: str) -> PrefillField | None:
+    """The declared number's nine digits after a letter chi_tra misread (L read as I: the
+    check digit then fails, so find_ids cannot repair it). Nine given digits in a row on the
+    applicant's own row are no one else's number."""
+    for line in lines:
+        text = line.text.translate(DIGITS_OF_ID)
+        pos = text.find(expected[1:])
+        if pos >= 1 and text[pos - 1].isalpha():
+            conf = line.conf(pos - 1, pos + 9) * (1 - REPAIR_PENALTY)
+            return PrefillField("national_id", expected, expected, Status.MATCH,
+                                round(max(conf, 0.05), 2), line.display)  # fmt: skip
+    return None
 
 
 def near_name(text: str, expected: str) -> int:

@@ -1,88 +1,70 @@
-"""Field accuracy per variant on generated ID cards and household registers (real tesseract).
+"""Field verdicts on generated documents the reader was not shaped on (real tesseract).
 
-Targets from issue 6: the verdict per field right for at least 95 % of clean scans and PDFs and
-80 % of phone photos. With a handful of documents per variant that means: no wrong verdict on
-scans and PDFs, at most one in five elsewhere.
+Every upload variant of the ID card, every register layout, Ming and sans faces, red stamps,
+remarks and members split over pages. The benchmark measures the shares (bench/README_ocr.md);
+these check, document by document, that the verdict is the one a right reader gives.
 """
 
 from __future__ import annotations
 
 import pytest
-from PIL import Image
 
-from moderation.ocr import OcrSource, PrefillField, Status, prefill_identity_document
-from moderation.ocr.prep import prepare
-from tests.ocr.docgen import declared_for
-
-CARD_FIELDS = ("name", "national_id", "birth_date")
-REGISTER_FIELDS = ("name", "national_id", "birth_date", "relationship", "inmate_name")
-MIN_RIGHT = {"scan": 1.0, "pdf": 1.0, "lowres": 0.8, "photo": 0.8}
+from moderation.ocr import PrefillField, Status
+from tests.ocr.conftest import CARDS
+from tests.ocr.docgen import expected_for
 
 
-def _share_right(results: list[dict[str, PrefillField]], fields: tuple[str, ...]) -> float:
-    verdicts = [r[f].status == Status.MATCH for r in results for f in fields]
-    return sum(verdicts) / len(verdicts)
-
-
-def _report(results: list[dict[str, PrefillField]], fields: tuple[str, ...]) -> str:
+def _report(fields: dict[str, PrefillField]) -> str:
     return "\n".join(
-        f"{f}: {r[f].status} read={r[f].value!r} from {r[f].source_text!r}"
-        for r in results
-        for f in fields
-        if r[f].status != Status.MATCH
+        f"{f.field}: {f.status} read={f.value!r} from {f.source_text!r}" for f in fields.values()
     )
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("variant", MIN_RIGHT)
-def test_card_fields_match_the_declaration(card_results, variant: str) -> None:
-    # Given cards of the declared person, as this variant; When read; Then the fields match.
-    results = card_results[variant]
-    assert _share_right(results, CARD_FIELDS) >= MIN_RIGHT[variant], _report(results, CARD_FIELDS)
+@pytest.mark.parametrize("variant", CARDS)
+def test_card_fields_match_the_declaration(card_cases, card_results, variant: str) -> None:
+    # Given the declared person's card, scanned, in a PDF, copied small or photographed
+    got = card_results[variant]
+    # Then name, ID number and birth date are each a match
+    statuses = {k: f.status for k, f in got.items()}
+    assert statuses == expected_for(card_cases[variant]), _report(got)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("variant", MIN_RIGHT)
-def test_register_rows_and_relationship_match(register_results, variant: str) -> None:
-    results = register_results[variant]
-    assert _share_right(results, REGISTER_FIELDS) >= MIN_RIGHT[variant], _report(
-        results, REGISTER_FIELDS
-    )
+@pytest.mark.parametrize("name", ["table", "pairs", "blocks"])
+def test_register_rows_and_relationship_match_in_each_layout(
+    register_cases, register_results, name: str
+) -> None:
+    got = register_results[name]
+    statuses = {k: f.status for k, f in got.items()}
+    assert statuses == expected_for(register_cases[name]), _report(got)
+
+
+@pytest.mark.slow
+def test_a_step_parent_is_not_proved_a_parent(register_cases, register_results) -> None:
+    # Given the head's 配偶 applying as the parent of the head's child, whose 母 column names
+    # another woman
+    got = register_results["step_parent"]
+    # Then the applicant's own rows match, and the relationship is not found, with the reason
+    assert got["national_id"].status == Status.MATCH, _report(got)
+    assert got["relationship"].status == Status.NOT_FOUND, _report(got)
+    assert "無法證明" in got["relationship"].source_text
+
+
+@pytest.mark.slow
+def test_an_inmate_registered_elsewhere_is_read_from_the_parents_column(register_results):
+    # Given the applicant's own household; the inmate, her parent, lives elsewhere
+    got = register_results["elsewhere"]
+    # Then the relationship comes from her row's 父/母 column
+    assert got["relationship"].status == Status.MATCH, _report(got)
+    assert (got["relationship"].value, got["inmate_name"].status) == ("child", Status.MATCH)
 
 
 @pytest.mark.slow
 def test_matches_carry_the_ocr_text_and_a_confidence(card_results) -> None:
-    for result in card_results["scan"]:
-        for f in result.values():
-            assert f.status == Status.MATCH
-            assert 0 < f.confidence <= 1
-            assert f.source_text
-    iso = card_results["scan"][0]["birth_date"]
+    for f in card_results["scan"].values():
+        assert f.status == Status.MATCH
+        assert 0 < f.confidence <= 1
+        assert f.source_text
+    iso = card_results["scan"]["birth_date"]
     assert iso.value == iso.expected and len(iso.value) == 10  # ISO date, not the ROC text
-
-
-@pytest.mark.slow
-def test_a_tilted_scan_is_straightened(card_cases, tmp_path) -> None:
-    # Given a card scanned 3° crooked (scanners tilt too, not only phones)
-    case = card_cases["scan"][1]
-    tilted = tmp_path / "tilted.png"
-    with Image.open(case.path) as img:
-        img.rotate(3, Image.BICUBIC, expand=True, fillcolor="white").save(tilted, dpi=(300, 300))
-    prepared = prepare(Image.open(tilted), 300, "card")
-    assert prepared.angle == pytest.approx(-3, abs=0.3)
-    # Then it reads like the straight one
-    fields = prefill_identity_document([OcrSource(tilted)], declared_for(case))
-    assert [f.status for f in fields] == [Status.MATCH] * 3, fields
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("turn", [90, 180])
-def test_a_card_turned_sideways_or_upside_down_is_read(card_cases, tmp_path, turn: int) -> None:
-    # Given a card scanned the wrong way round (no EXIF orientation to fix it)
-    case = card_cases["scan"][2]
-    turned = tmp_path / f"turned-{turn}.png"
-    with Image.open(case.path) as img:
-        img.rotate(turn, expand=True).save(turned)
-    # When read; Then it is turned upright first
-    fields = prefill_identity_document([OcrSource(turned)], declared_for(case))
-    assert [f.status for f in fields] == [Status.MATCH] * 3, fields

@@ -20,12 +20,12 @@ REL = "relative"
         ("戶長", "配偶", {"spouse"}),
         ("配偶", "戶長", {"spouse"}),
         ("妻", "戶長", {"spouse"}),
-        # the head's or spouse's children
+        # the head's children; the head's spouse may be their parent or step-parent
         ("戶長", "長子", {"parent"}),
-        ("配偶", "次女", {"parent"}),
+        ("配偶", "次女", {"parent", REL}),
         ("戶長", "養女", {"parent"}),
         ("長子", "戶長", {"child"}),
-        ("三女", "配偶", {"child"}),
+        ("三女", "配偶", {"child", REL}),
         # children among themselves
         ("長子", "長女", {"sibling"}),
         ("次子", "三女", {"sibling"}),
@@ -58,8 +58,8 @@ REL = "relative"
         ("戶長", "弟", {"sibling"}),
         ("妹", "戶長", {"sibling"}),
         ("兄", "姊", {"sibling"}),
-        ("母", "弟", {"parent"}),
-        ("兄", "父", {"child"}),
+        ("母", "弟", {"parent", REL}),  # a half-brother through the father?
+        ("兄", "父", {"child", REL}),
         ("祖父", "妹", {"grandparent"}),
         ("長子", "弟", {REL}),
         ("配偶", "兄", {REL}),
@@ -67,7 +67,7 @@ REL = "relative"
         ("外甥女", "姊", {"child", REL}),
         # grandchildren, through a child or a child's spouse: own child or a niece/nephew
         ("戶長", "孫", {"grandparent"}),
-        ("孫女", "配偶", {"grandchild"}),
+        ("孫女", "配偶", {"grandchild", REL}),
         ("長子", "孫", {"parent", REL}),
         ("外孫", "長女", {"child", REL}),
         ("孫", "長孫女", {"sibling", REL}),

@@ -1,0 +1,106 @@
+"""Members out of a register's lines in each layout (lines built by hand, no OCR)."""
+
+from __future__ import annotations
+
+from moderation.ocr.members import Member, read_members
+from tests.ocr.linekit import lines
+
+
+def _values(members: list[Member]) -> list[dict[str, str | None]]:
+    keys = ("name", "father", "mother", "spouse")
+    return [{"title": m.title, **{k: m.value(k) for k in keys}} for m in members]
+
+
+def test_a_table_reads_its_kin_columns_in_the_headers_order() -> None:
+    rows = lines(
+        "稱謂 姓名 出生日期 統一編號 配偶 父 母",
+        "戶長 王大明 民國47年6月1日 A123456789 陳美玲 王金水 林阿滿",
+        "長子 王小明 民國74年2月3日 K128364418 _ 王大明 陳美玲",
+    )
+    assert _values(read_members(rows)) == [
+        {"title": "戶長", "name": "王大明", "father": "王金水", "mother": "林阿滿",
+         "spouse": "陳美玲"},
+        {"title": "長子", "name": "王小明", "father": "王大明", "mother": "陳美玲",
+         "spouse": None},
+    ]  # fmt: skip
+
+
+def test_two_members_on_one_band_keep_their_own_kin_lines() -> None:
+    rows = lines(
+        "戶長 王大明 民國47年6月1日 A123456789 配偶 陳美玲 民國49年2月2日 B234567894",
+        "父:王金水 母:林阿滿 配偶:陳美玲 _ 父:陳一郎 母:李秀英 配偶:王大明",
+    )
+    got = _values(read_members(rows))
+    assert [m["title"] for m in got] == ["戶長", "配偶"]
+    assert (got[0]["father"], got[0]["spouse"]) == ("王金水", "陳美玲")
+    assert (got[1]["father"], got[1]["spouse"]) == ("陳一郎", "王大明")
+
+
+def test_a_labelled_block_continues_on_the_next_page() -> None:
+    rows = lines(
+        "稱謂:戶長 姓名:王大明 性別:男",
+        "出生日期:民國47年6月1日 _ 統一編號:A123456789",
+        "記事:民國70年3月2日與陳美玲結婚",
+        "稱謂:長子 姓名:王小明 性別:男",
+        "出生年月日:民國74年2月3日 _ 統一號碼:K128364418",
+        # the page ends; the next one starts with its own header
+        "戶籍謄本",
+        "戶號:A1234567",
+        "父姓名:王大明 母姓名:陳美玲 _",
+        "出生地:臺東縣",
+    )
+    members = read_members(rows)
+    assert _values(members)[1] == {"title": "長子", "name": "王小明", "father": "王大明",
+                                   "mother": "陳美玲", "spouse": None}  # fmt: skip
+    assert members[1].has_id("K128364418") and not members[0].has_id("K128364418")
+    assert all("陳美玲結婚" not in c.text for m in members for c in m.cells)
+
+
+def test_a_row_whose_title_is_unreadable_is_still_a_member() -> None:
+    rows = lines("稱謂 姓名 出生日期 統一編號", "#$ 王小明 民國74年2月3日 K128364418")
+    (member,) = read_members(rows)
+    assert member.title is None and member.has_id("K128364418")
+
+
+def test_a_header_line_and_a_remark_start_no_member() -> None:
+    rows = lines("（現戶全戶） 臺東縣臺東市戶政事務所", "記事 民國90年1月2日與王大明結婚")
+    assert read_members(rows) == []
+
+
+def test_labels_chi_tra_misreads_or_drops_are_still_understood() -> None:
+    rows = lines(
+        "稱調:配偶 姓名:黃康彩 性別:女",  # 謂 read as 調; 配偶 is the title, not a label
+        "出生日期:民國34年3月2日 _ 統一編號:M298865852",
+        "父:黃騏塘 :祭德清",  # the 母 before the colon dropped
+        "稱謂: 長子 姓名:郭慧永",  # a centred colon set apart from its value
+    )
+    members = read_members(rows)
+    assert [m.title for m in members] == ["配偶", "長子"]
+    assert (members[0].value("name"), members[0].value("mother")) == ("黃康彩", "祭德清")
+    assert members[1].value("name") == "郭慧永"
+
+
+def test_a_title_read_twice_over_is_one_title() -> None:
+    # 稱謂：配偶 then 配偶 again (a stamp's smudge read as text): no crash, one member
+    (member,) = read_members(lines("稱謂:配偶配偶 姓名:黃康彩", "統一編號:M298865852"))
+    assert member.value("name") == "黃康彩"
+
+
+def test_no_reading_of_labels_titles_and_values_crashes_the_reader() -> None:
+    # Whatever chi_tra makes of a register, the verdicts come back (seeded, so repeatable)
+    import random
+    from datetime import date
+
+    from moderation.ocr import Declared
+    from moderation.ocr.register import register_fields
+
+    pieces = ["稱謂", "稱調", ":", "配偶", "父", "母", "姓名", "配偶姓名", "長子", "戶長"]
+    pieces += ["記事", "民國74年2月3日", "A123456789", "王小明", "王大明", "統一編號", "1"]
+    declared = Declared("王小明", "A123456789", date(1985, 2, 3), "王大明", "child")
+    rng = random.Random(0)
+    for _ in range(300):
+        rows = []
+        for _ in range(rng.randint(1, 5)):
+            cells = ["".join(rng.choices(pieces, k=rng.randint(1, 4))) for _ in range(6)]
+            rows.append(" ".join(cells[: rng.randint(1, 6)]))
+        assert len(register_fields(lines(*rows), declared)) == 5

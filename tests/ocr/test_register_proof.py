@@ -1,0 +1,101 @@
+"""What a register proves of the applicant and the inmate: step-relations, in-laws and an inmate
+registered in another household (lines built by hand, no OCR).
+
+The rule: a relation the register cannot prove is `not_found` with the reason, never `match`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from moderation.ocr import Declared, PrefillField, Status
+from moderation.ocr.register import register_fields
+from moderation.ocr.text import Line
+from tests.ocr.linekit import lines
+
+HEADER = "稱謂 姓名 出生日期 統一編號 父 母 配偶"
+HEAD = "戶長 陳志明 民國50年1月2日 A123456789 陳金水 林阿滿 李美華"
+SPOUSE = "配偶 李美華 民國52年3月4日 B234567894 李大同 張秀英 陳志明"
+
+
+def _field(rows: list[Line], d: Declared, name: str) -> PrefillField:
+    return next(f for f in register_fields(rows, d) if f.field == name)
+
+
+def _spouse_applies_for(son_row: str, declared: str) -> PrefillField:
+    rows = lines(HEADER, HEAD, SPOUSE, son_row)
+    d = Declared("李美華", "B234567894", date(1963, 3, 4), "陳俊宏", declared)
+    return _field(rows, d, "relationship")
+
+
+def test_the_heads_spouse_is_not_proved_the_mother_of_the_heads_son() -> None:
+    # Given the 長子's 母 column naming another woman: 李美華 may be his step-mother
+    got = _spouse_applies_for("長子 陳俊宏 民國75年5月6日 C198765437 陳志明 黃淑芬", "parent")
+    # Then the relationship is not found, and the reviewer is told why
+    assert got.status == Status.NOT_FOUND
+    assert "無法證明" in got.source_text and "step" in got.source_text
+    assert got.value == "parent/relative"
+
+
+def test_the_mothers_column_proves_the_heads_spouse_is_the_mother() -> None:
+    got = _spouse_applies_for("長子 陳俊宏 民國75年5月6日 C198765437 陳志明 李美華", "parent")
+    assert (got.status, got.value) == (Status.MATCH, "parent")
+
+
+def test_a_step_parent_is_still_a_relative() -> None:
+    got = _spouse_applies_for("長子 陳俊宏 民國75年5月6日 C198765437 陳志明 黃淑芬", "relative")
+    assert got.status == Status.MATCH
+
+
+def test_the_step_child_is_not_proved_a_child() -> None:
+    rows = lines(HEADER, HEAD, SPOUSE, "長子 陳俊宏 民國75年5月6日 C198765437 陳志明 黃淑芬")
+    d = Declared("陳俊宏", "C198765437", date(1986, 5, 6), "李美華", "child")
+    assert _field(rows, d, "relationship").status == Status.NOT_FOUND
+
+
+def test_a_daughter_in_law_is_proved_the_sons_wife_by_his_spouse_column() -> None:
+    son = "長子 陳俊宏 民國75年5月6日 C198765437 陳志明 李美華 吳佩珊"
+    wife = "媳 吳佩珊 民國77年7月8日 D287654328 吳大為 鄭麗雲 陳俊宏"
+    d = Declared("吳佩珊", "D287654328", date(1988, 7, 8), "陳俊宏", "spouse")
+    assert _field(lines(HEADER, HEAD, SPOUSE, son, wife), d, "relationship").status == (
+        Status.MATCH
+    )
+    # Without a 配偶 column a 媳 might be another son's wife: not proved
+    bare = lines("稱謂 姓名 出生日期 統一編號 父 母", *(r.rsplit(" ", 1)[0] for r in (son, wife)))
+    assert _field(bare, d, "relationship").status == Status.NOT_FOUND
+
+
+def test_a_daughter_in_law_is_no_child_of_the_head() -> None:
+    wife = "媳 吳佩珊 民國77年7月8日 D287654328 吳大為 鄭麗雲 陳俊宏"
+    d = Declared("吳佩珊", "D287654328", date(1988, 7, 8), "陳志明", "child")
+    got = _field(lines(HEADER, HEAD, SPOUSE, wife), d, "relationship")
+    assert (got.status, got.value) == (Status.MISMATCH, "relative")
+
+
+def test_an_inmate_in_another_household_is_found_in_the_fathers_column() -> None:
+    # Given the applicant's own household; the inmate is her father, registered elsewhere
+    rows = lines(HEADER, "戶長 陳怡君 民國80年1月2日 E212345673 陳志明 李美華 _")
+    d = Declared("陳怡君", "E212345673", date(1991, 1, 2), "陳志明", "child")
+    fields = {f.field: f for f in register_fields(rows, d)}
+    assert fields["relationship"].status == Status.MATCH
+    assert (fields["inmate_name"].status, fields["inmate_name"].value) == (Status.MATCH, "陳志明")
+
+
+def test_an_inmate_in_another_household_proves_no_parenthood() -> None:
+    # Given the father's register, the inmate (his son) registered elsewhere
+    rows = lines(HEADER, HEAD, SPOUSE)
+    d = Declared("陳志明", "A123456789", date(1961, 1, 2), "陳俊宏", "parent")
+    fields = {f.field: f for f in register_fields(rows, d)}
+    assert fields["relationship"].status == Status.NOT_FOUND
+    assert "收容人不在此謄本上" in fields["relationship"].source_text
+    assert fields["inmate_name"].status == Status.NOT_FOUND
+    assert fields["national_id"].status == Status.MATCH
+
+
+def test_a_grandparent_through_a_parent_both_columns_name() -> None:
+    # The head's 配偶 and the 孫: through the 長子, whose 母 is she and who is the 孫's father
+    son = "長子 陳俊宏 民國75年5月6日 C198765437 陳志明 李美華"
+    grandchild = "孫 陳柏宇 民國105年9月9日 F123456784 陳俊宏 吳佩珊"
+    d = Declared("李美華", "B234567894", date(1963, 3, 4), "陳柏宇", "grandparent")
+    got = _field(lines(HEADER, HEAD, SPOUSE, son, grandchild), d, "relationship")
+    assert (got.status, got.value) == (Status.MATCH, "grandparent")
