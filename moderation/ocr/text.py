@@ -112,8 +112,3 @@ def find_roc_dates(text: str) -> list[tuple[date, int, int]]:
             except ValueError:
                 continue
     return out
-
-
-def find_name(text: str, name: str) -> int:
-    """Offset of `name` in `text`, or -1."""
-    return text.find(name) if name else -1
