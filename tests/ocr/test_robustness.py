@@ -67,6 +67,7 @@ BAD_FILES = [
 ]
 
 
+@pytest.mark.slow  # real tesseract on every page
 @pytest.mark.parametrize("name", BAD_FILES)
 def test_real_bad_files_from_other_projects(tmp_path: Path, name: str) -> None:
     src = CORPUS / name
