@@ -15,3 +15,8 @@ class AuditAction(StrEnum):
     INSTITUTION_POST = "institution_post"
     #: The sweeper gave an item back to the queue when its reviewer's claim ran out.
     LEASE_EXPIRED = "lease_expired"
+    # issue 10 (review triage)
+    #: A staff member wrote a note about an item for other staff.
+    NOTE = "note"
+    #: An administrator sent a decided item back to the queue (its decision reversed).
+    REOPEN = "reopen"

@@ -74,6 +74,8 @@ class ErrorCode(StrEnum):
     # The service itself
     DATABASE_UNAVAILABLE = "database_unavailable"
     INTERNAL_ERROR = "internal_error"
+    # issue 10 (review triage)
+    NOT_REOPENABLE = "not_reopenable"
 
 
 @dataclass
