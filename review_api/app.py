@@ -8,6 +8,8 @@ from review_api.routes import (
     families,
     institution_posts,
     items,
+    notes,
+    queue,
     reference,
     reports,
     staff,
@@ -20,7 +22,7 @@ def create_review_app(rt: Runtime) -> FastAPI:
     app = FastAPI(title="Familybook review API 家庭聯絡簿（審核）", version="1")
     app.state.runtime = rt
     install(app)
-    modules = (items, deliveries, families, institution_posts, reference, staff, audit, reports)
-    for module in modules:
+    modules = (queue, items, notes, deliveries, families, institution_posts, reference)
+    for module in (*modules, staff, audit, reports):
         app.include_router(module.router)
     return app
