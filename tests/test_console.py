@@ -1,0 +1,215 @@
+"""The reviewer console at /review/, driven in headless Debian chromium against a real server
+(uvicorn in a thread) with a queue built by the real flow. Every action is checked afterwards
+through the API and the database: it happened, and once."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from storage.models import Decision
+from tests.support import console, flow
+from tests.support.console import HOSTILE_FILE, HOSTILE_TITLE, screenshot, sign_in
+from tests.support.db import writing
+from tests.support.live import live_server
+
+DESKTOP = {"width": 1366, "height": 768}
+TABLET = {"width": 820, "height": 1180}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with console.chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport=DESKTOP, locale="zh-TW")
+    opened = context.new_page()
+    opened.set_default_timeout(10_000)
+    yield opened
+    context.close()
+
+
+def decisions_of(rt, item_id: str) -> int:
+    with writing(rt) as session:
+        query = select(func.count()).select_from(Decision).where(Decision.submission_id == item_id)
+        return int(session.scalar(query) or 0)
+
+
+def item(client, headers, item_id: str) -> dict[str, Any]:
+    r = client.get(f"/review/v1/items/{item_id}", headers=headers)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_the_page_sends_a_strict_content_security_policy(client):
+    r = client.get("/review/")
+    policy = r.headers["content-security-policy"]
+    assert r.status_code == 200 and "text/html" in r.headers["content-type"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy and "img-src 'self' blob:" in policy
+    script = client.get("/review/static/js/main.js")
+    assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+    assert "frame-ancestors 'none'" in script.headers["content-security-policy"]
+
+
+def test_review_without_its_slash_leads_to_the_console(client):
+    r = client.get("/review", follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (308, "/review/")
+
+
+def test_a_wrong_token_is_refused_in_words_and_sign_out_forgets_the_token(client, rt, mail, page):
+    queue = console.build_queue(client, rt, mail, applications=1)
+    with live_server(rt) as base:
+        page.goto(f"{base}/review/")
+        screenshot(page, "01-sign-in")
+        page.fill("#token", "fbs_not-a-token")
+        page.click("#sign-in")
+        page.wait_for_selector(".signin .error:has-text('憑證無效')")
+        sign_in(page, base, queue.reviewer)
+        assert page.evaluate("sessionStorage.length") >= 1
+        assert page.evaluate("localStorage.getItem('fb.staffToken')") is None
+        page.click("#sign-out")
+        page.wait_for_selector("#token")
+        assert page.evaluate("Object.keys(sessionStorage)") == []
+
+
+def test_claim_next_shows_the_document_and_the_ocr_prefill(client, rt, mail, page):
+    queue = console.build_queue(client, rt, mail, ocr=True)
+    with live_server(rt) as base:
+        sign_in(page, base, queue.reviewer)
+        assert page.locator("#queue tbody tr").count() == 3
+        screenshot(page, "02-queue")
+        page.keyboard.press("c")
+        page.wait_for_selector("#prefill")
+        image = page.wait_for_selector("img.doc")
+        console.wait_for_document(page)
+        assert image.get_attribute("src").startswith("blob:")
+        assert page.locator("#prefill .badge-good").count() >= 1  # 相符: what OCR read matched
+        assert "由你認領" in page.inner_text("#claim-state")
+        screenshot(page, "03-item")
+    first = item(client, queue.reviewer, queue.applications[0])
+    assert first["status"] == "in_review" and first["claimed_by"] is not None
+
+
+def test_rejecting_with_a_reason_shows_the_family_wording_and_decides_once(client, rt, mail, page):
+    queue = console.build_queue(client, rt, mail, applications=1)
+    target = queue.applications[0]
+    with live_server(rt) as base:
+        sign_in(page, base, queue.reviewer)
+        page.keyboard.press("c")
+        page.wait_for_selector("#approve:not([disabled])")
+        page.keyboard.press("r")
+        page.select_option("#reject-reason", "identity_unreadable")
+        page.fill("#reject-advice", "請在光線充足處重拍 <b>正面</b>")
+        sees = page.inner_text("#family-sees")
+        assert "身分證明文件不清楚" in sees and "請在光線充足處重拍 <b>正面</b>" in sees
+        screenshot(page, "04-reject")
+        page.dblclick("#send-reject")  # a double click must not decide twice
+        page.wait_for_selector("#queue, .empty")
+    assert item(client, queue.reviewer, target)["status"] == "rejected"
+    assert decisions_of(rt, target) == 1
+
+
+def test_a_reviewer_approves_with_the_keyboard_alone(client, rt, mail, page):
+    queue = console.build_queue(client, rt, mail, applications=2)
+    with live_server(rt) as base:
+        sign_in(page, base, queue.reviewer)
+        for _ in queue.applications:
+            page.keyboard.press("c")
+            page.wait_for_selector("#approve:not([disabled])")
+            page.keyboard.press("a")
+            page.wait_for_selector("#confirm-approve")
+            page.keyboard.press("Enter")
+            page.wait_for_selector("#queue, .empty")
+    for app_id in queue.applications:
+        assert item(client, queue.reviewer, app_id)["status"] == "approved"
+        assert decisions_of(rt, app_id) == 1
+
+
+def test_a_lost_claim_is_said_plainly(client, rt, mail, page):
+    queue = console.build_queue(client, rt, mail, applications=1)
+    target = queue.applications[0]
+    other = flow.staff(rt, "other@ttd.example", ["TTD"])
+    with live_server(rt) as base:
+        sign_in(page, base, queue.reviewer)
+        page.keyboard.press("c")
+        page.wait_for_selector("#approve:not([disabled])")
+        # Meanwhile the claim is released and another reviewer takes the item.
+        assert client.delete(f"/review/v1/items/{target}/claim", headers=queue.reviewer).is_success
+        assert client.post(f"/review/v1/items/{target}/claim", headers=other).status_code == 200
+        page.keyboard.press("a")
+        page.keyboard.press("Enter")
+        alert = page.wait_for_selector("dialog .error:has-text('認領')")
+        assert "HTTP" not in alert.inner_text() and "409" not in alert.inner_text()
+    assert item(client, other, target)["status"] == "in_review"
+    assert decisions_of(rt, target) == 0
+
+
+def test_a_hostile_title_and_file_name_stay_text(client, rt, mail, page):
+    queue = console.build_queue(client, rt, mail, applications=1)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    with live_server(rt) as base:
+        sign_in(page, base, queue.reviewer)
+        page.goto(f"{base}/review/#/item/{queue.post}")
+        console.wait_for_document(page)
+        assert page.inner_text(".panel .post-title") == HOSTILE_TITLE
+        assert page.inner_text(".file-name") == HOSTILE_FILE
+        assert page.locator("img[src='x']").count() == 0 and page.locator("b").count() == 0
+        screenshot(page, "05-post")
+    assert dialogs == []
+
+
+def test_deliveries_are_marked_delivered_once(client, rt, mail, page):
+    queue = console.build_queue(client, rt, mail, applications=1)
+    with live_server(rt) as base:
+        sign_in(page, base, queue.reviewer)
+        page.click("a[href='#/deliveries']")
+        page.wait_for_selector("#deliveries")
+        screenshot(page, "06-deliveries")
+        page.check("#pick-all")
+        page.click("#mark-delivered")
+        page.wait_for_selector(".empty")
+    assert item(client, queue.reviewer, queue.deliverable)["status"] == "delivered"
+    assert client.get("/review/v1/deliveries", headers=queue.reviewer).json() == []
+
+
+def test_no_request_leaves_the_servers_origin(client, rt, mail, page):
+    queue = console.build_queue(client, rt, mail, applications=1)
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    with live_server(rt) as base:
+        sign_in(page, base, queue.reviewer)
+        page.keyboard.press("c")
+        console.wait_for_document(page)
+        page.keyboard.press("?")
+        page.keyboard.press("Escape")
+        page.click("#lang")
+        page.wait_for_selector("text=Queue")
+        page.goto(f"{base}/review/#/deliveries")
+        page.wait_for_selector("#deliveries")
+    outside = [u for u in requested if not (u.startswith(f"{base}/") or u.startswith("blob:"))]
+    assert requested and outside == []
+
+
+def test_english_switch_and_a_tablet_screen(client, rt, mail, browser):
+    queue = console.build_queue(client, rt, mail, applications=1)
+    context = browser.new_context(viewport=TABLET, locale="en-GB")
+    page = context.new_page()
+    try:
+        with live_server(rt) as base:
+            sign_in(page, base, queue.reviewer)
+            page.click("#lang")
+            page.wait_for_selector("#claim-next:has-text('Claim next')")
+            page.keyboard.press("c")
+            console.wait_for_document(page)
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            screenshot(page, "07-tablet-english")
+            page.click("#lang")
+    finally:
+        context.close()
+    assert wide <= TABLET["width"]
