@@ -74,6 +74,12 @@ class ErrorCode(StrEnum):
     # The service itself
     DATABASE_UNAVAILABLE = "database_unavailable"
     INTERNAL_ERROR = "internal_error"
+    # Issue 10b: deliveries, staff management, audit and reports
+    NOT_APPROVED = "not_approved"
+    TOO_MANY_IDS = "too_many_ids"
+    PRINT_UNAVAILABLE = "print_unavailable"
+    STAFF_EXISTS = "staff_exists"
+    LAST_ADMIN = "last_admin"
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -16,15 +16,19 @@ from review_api.item_schemas import ReviewItem
 from review_api.item_view import item_view
 from review_api.schemas import Claim, DecisionResult, QueueEntry
 from storage.models import Attempt, Institution, Submission, utcnow
+from storage.paging import Keyset, cut, keyset_query
 from storage.queries import is_current_attempt
 from usecases.review import claims, decisions, viewing
 from usecases.review.access import institutions_in_scope, visible_item
 from usecases.review.viewing import FileVariant
+from web.paging import PageDep, link_next
 
 router = APIRouter(tags=["review"])
 
 #: The longest Idempotency-Key kept (a client's UUID or a short counter fits many times).
 MAX_IDEMPOTENCY_KEY = 200
+#: The queue's ordering, named in its cursors.
+QUEUE_ORDER = "queue.oldest"
 
 
 class DecisionBody(BaseModel):
@@ -35,8 +39,11 @@ class DecisionBody(BaseModel):
 
 @router.get("/queue", response_model=list[QueueEntry])
 def queue(
+    request: Request,
+    response: Response,
     session: SessionDep,
     staff: CurrentStaff,
+    page: PageDep,
     kind: SubmissionKind | None = None,
     institution: str | None = None,
 ) -> list[dict[str, Any]]:
@@ -46,10 +53,20 @@ def queue(
         .join(Institution, Institution.id == Submission.institution_id)
         .join(Attempt, is_current_attempt())
         .where(Submission.institution_id.in_(ids), Submission.status.in_(list(IN_QUEUE)))
-        .order_by(Attempt.submitted_at)
     )
     if kind is not None:
         query = query.where(Submission.kind == kind)
+    rows = session.execute(
+        keyset_query(
+            query,
+            Submission.submitted_at,
+            Submission.id,
+            after=page.after(QUEUE_ORDER),
+            limit=page.limit,
+        )
+    ).all()
+    cut_page = cut(rows, page.limit, lambda r: Keyset(r[0].submitted_at, r[0].id))
+    link_next(request, response, QUEUE_ORDER, cut_page)
     now = utcnow()
     return [
         {
@@ -63,7 +80,7 @@ def queue(
             "claimed_by": s.claimed_by,
             "flags": flags or [],
         }
-        for s, code, flags in session.execute(query)
+        for s, code, flags in cut_page.rows
     ]
 
 

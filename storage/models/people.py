@@ -85,6 +85,8 @@ class Staff(Base):
     __tablename__ = "staff"
     id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    #: Shown to other staff wherever an item says who claimed or decided it.
+    name: Mapped[str] = mapped_column(String(100), default="", server_default="")
     role: Mapped[str] = mapped_column(String(20))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
