@@ -62,7 +62,7 @@ def test_review_without_its_slash_leads_to_the_console(client):
 
 
 def test_a_wrong_token_is_refused_in_words_and_sign_out_forgets_the_token(client, rt, mail, page):
-    queue = console.build_queue(client, rt, mail, applications=1)
+    queue = console.build_queue(client, rt, mail, applications=0)
     with live_server(rt) as base:
         page.goto(f"{base}/review/")
         screenshot(page, "01-sign-in")
@@ -78,7 +78,7 @@ def test_a_wrong_token_is_refused_in_words_and_sign_out_forgets_the_token(client
 
 
 def test_claim_next_shows_the_document_and_the_ocr_prefill(client, rt, mail, page):
-    queue = console.build_queue(client, rt, mail, ocr=True)
+    queue = console.build_queue(client, rt, mail, applications=2, ocr=True, post=True)
     with live_server(rt) as base:
         sign_in(page, base, queue.reviewer)
         assert page.locator("#queue tbody tr").count() == 3
@@ -150,7 +150,7 @@ def test_a_lost_claim_is_said_plainly(client, rt, mail, page):
 
 
 def test_a_hostile_title_and_file_name_stay_text(client, rt, mail, page):
-    queue = console.build_queue(client, rt, mail, applications=1)
+    queue = console.build_queue(client, rt, mail, applications=0, post=True)
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     with live_server(rt) as base:
@@ -165,7 +165,7 @@ def test_a_hostile_title_and_file_name_stay_text(client, rt, mail, page):
 
 
 def test_deliveries_are_marked_delivered_once(client, rt, mail, page):
-    queue = console.build_queue(client, rt, mail, applications=1)
+    queue = console.build_queue(client, rt, mail, applications=0, deliverable=True)
     with live_server(rt) as base:
         sign_in(page, base, queue.reviewer)
         page.click("a[href='#/deliveries']")
@@ -176,6 +176,24 @@ def test_deliveries_are_marked_delivered_once(client, rt, mail, page):
         page.wait_for_selector(".empty")
     assert item(client, queue.reviewer, queue.deliverable)["status"] == "delivered"
     assert client.get("/review/v1/deliveries", headers=queue.reviewer).json() == []
+
+
+def test_printing_deliveries_opens_the_servers_pdf(client, rt, mail, page):
+    queue = console.build_queue(client, rt, mail, applications=0, deliverable=True)
+    with live_server(rt) as base:
+        sign_in(page, base, queue.reviewer)
+        page.goto(f"{base}/review/#/deliveries")
+        page.check(f"input.pick[value='{queue.deliverable}']")
+        with (
+            page.expect_response(lambda r: "/deliveries/print" in r.url) as answered,
+            page.context.expect_page() as opened,
+        ):
+            page.click("#print")
+        assert answered.value.status == 200
+        assert answered.value.headers["content-type"] == "application/pdf"
+        assert opened.value.url.startswith("blob:")
+    # Printing is not delivering: the post still waits to be handed over.
+    assert item(client, queue.reviewer, queue.deliverable)["status"] == "approved"
 
 
 def test_no_request_leaves_the_servers_origin(client, rt, mail, page):
@@ -191,7 +209,7 @@ def test_no_request_leaves_the_servers_origin(client, rt, mail, page):
         page.click("#lang")
         page.wait_for_selector("text=Queue")
         page.goto(f"{base}/review/#/deliveries")
-        page.wait_for_selector("#deliveries")
+        page.wait_for_selector("#deliveries, .empty")
     outside = [u for u in requested if not (u.startswith(f"{base}/") or u.startswith("blob:"))]
     assert requested and outside == []
 

@@ -38,10 +38,10 @@ class Queue:
     admin: dict[str, str]
     #: Applications awaiting review, oldest first; the first has its OCR pre-fill.
     applications: list[str]
-    #: A post awaiting review with the hostile file name and title.
-    post: str
-    #: An approved post waiting for delivery.
-    deliverable: str
+    #: A post awaiting review with the hostile file name and title (when asked for).
+    post: str | None
+    #: An approved post waiting for delivery (when asked for).
+    deliverable: str | None
 
 
 def _more_inmates(rt: Runtime) -> None:
@@ -77,10 +77,18 @@ def _hostile_post(client: TestClient, fam: flow.Family, app_id: str, title: str)
 
 
 def build_queue(
-    client: TestClient, rt: Runtime, mail: MailSink, *, applications: int = 2, ocr: bool = False
+    client: TestClient,
+    rt: Runtime,
+    mail: MailSink,
+    *,
+    applications: int = 1,
+    ocr: bool = False,
+    post: bool = False,
+    deliverable: bool = False,
 ) -> Queue:
-    """Applications awaiting review (the first read by OCR when `ocr`), a post awaiting review
-    with a hostile title and file name, and an approved post waiting for delivery."""
+    """Applications awaiting review (the first read by OCR when `ocr`); with `post`, a post
+    awaiting review with a hostile title and file name; with `deliverable`, an approved post
+    waiting for delivery. Each costs an upload and its checks: a test asks for what it needs."""
     flow.institution(rt)
     _more_inmates(rt)
     reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
@@ -94,11 +102,14 @@ def build_queue(
         parts += flow.application_files()[1:]
         app_ids.append(flow.apply(client, fam, callsign=callsigns[n], files_=parts).json()["id"])
         fams.append(fam)
-    poster, service = flow.served_family(client, mail, "poster@example.com", n=20, callsign="8101")
-    post_id = _hostile_post(client, poster, service, HOSTILE_TITLE)
-    sender, service2 = flow.served_family(client, mail, "sender@example.com", n=21, callsign="8102")
-    ready = _hostile_post(client, sender, service2, "給爸爸的信")
-    assert flow.claim_and_decide(client, boss, ready).status_code == 200
+    post_id = ready = None
+    if post:
+        poster, service = flow.served_family(client, mail, "poster@example.com", 20, "8101")
+        post_id = _hostile_post(client, poster, service, HOSTILE_TITLE)
+    if deliverable:
+        sender, service2 = flow.served_family(client, mail, "sender@example.com", 21, "8102")
+        ready = _hostile_post(client, sender, service2, "給爸爸的信")
+        assert flow.claim_and_decide(client, boss, ready).status_code == 200
     for fam, app_id in zip(fams, app_ids, strict=True):
         flow.wait_status(client, fam, app_id, {"awaiting_review"})
     if ocr:

@@ -132,6 +132,7 @@ const WORDS = {
   field_national_id: ["身分證字號", "National ID"],
   field_birth_date: ["出生日期", "Birth date"],
   field_relationship: ["關係", "Relationship"],
+  field_inmate_name: ["收容人姓名", "Inmate's name"],
   match: ["相符", "Match"],
   mismatch: ["不符", "Mismatch"],
   not_found: ["未讀到", "Not found"],

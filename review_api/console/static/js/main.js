@@ -28,8 +28,8 @@ function root() {
 }
 
 function signInScreen(problem) {
-  const input = h("textarea", {
-    id: "token", rows: 3, autocomplete: "off", spellcheck: "false", "aria-describedby": "token-help",
+  const input = h("input", {
+    id: "token", type: "password", autocomplete: "off", spellcheck: "false", "aria-describedby": "token-help",
   });
   const error = h("p", { class: "error", role: "alert", text: problem || "" });
   const form = h(

@@ -38,21 +38,34 @@ export function flags(item) {
   return h("div", { class: "flags" }, item.flags.map((f) => badge(msg(f), "warn", f.code)));
 }
 
+const RELATIONSHIP_FIELDS = new Set(["relationship"]);
+
+function shownValue(field, value, item) {
+  if (value === null || value === undefined || value === "") return "—";
+  // The declared relationship is a code; the reviewer reads its label.
+  if (RELATIONSHIP_FIELDS.has(field) && value === item.relationship && item.relationship_label) return item.relationship_label;
+  return value;
+}
+
+/** What OCR read against what was declared, one table a document. */
 export function prefill(item) {
   const rows = item.prefill || [];
-  const names = Object.fromEntries((item.files || []).map((f) => [f.id, f.original_name]));
   if (!rows.length) return section(t("prefill"), h("p", { class: "muted", text: t("prefillNone") }));
+  const files = (item.files || []).filter((f) => rows.some((p) => p.file_id === f.id));
+  const head = h("thead", {}, h("tr", {}, [t("field"), t("declared"), t("read"), t("status"), t("confidence"), t("sourceText")]
+    .map((label) => h("th", { scope: "col", text: label }))));
+  const body = (file) => h("tbody", {},
+    h("tr", { class: "pf-file" }, h("th", { colspan: 6, scope: "rowgroup" },
+      tCode("category_", file.category), " · ", h("span", { class: "muted", text: file.original_name }))),
+    rows.filter((p) => p.file_id === file.id).map((p) => h("tr", { class: `pf-${p.status}` },
+      h("th", { scope: "row", text: tCode("field_", p.field) }),
+      h("td", { text: shownValue(p.field, p.expected, item) }),
+      h("td", { text: shownValue(p.field, p.value, item) }),
+      h("td", {}, badge(tCode("", p.status), STATUS_KIND[p.status] || "plain")),
+      h("td", { class: "num", text: p.value === null ? "—" : `${Math.round((p.confidence || 0) * 100)}%` }),
+      h("td", {}, h("span", { class: "source", text: p.source_text || "" })))));
   return section(t("prefill"),
-    h("table", { class: "prefill", id: "prefill" },
-      h("thead", {}, h("tr", {}, [t("field"), t("declared"), t("read"), t("status"), t("confidence"), t("sourceText")]
-        .map((label) => h("th", { scope: "col", text: label })))),
-      h("tbody", {}, rows.map((p) => h("tr", { class: `pf-${p.status}` },
-        h("th", { scope: "row", text: tCode("field_", p.field) }),
-        h("td", { text: p.expected ?? "—" }),
-        h("td", { text: p.value ?? "—" }),
-        h("td", {}, badge(tCode("", p.status), STATUS_KIND[p.status] || "plain")),
-        h("td", { class: "num", text: p.value === null ? "—" : `${Math.round((p.confidence || 0) * 100)}%` }),
-        h("td", {}, h("span", { class: "source", title: names[p.file_id] || "", text: p.source_text || "" })))))),
+    h("table", { class: "prefill", id: "prefill" }, head, files.map(body)),
     h("p", { class: "muted", text: t("prefillHelp") }));
 }
 
