@@ -13,6 +13,7 @@ from tests.support import console, flow
 from tests.support.console import HOSTILE_FILE, HOSTILE_TITLE, screenshot, sign_in
 from tests.support.db import writing
 from tests.support.live import live_server
+from tests.support.queue import fill_queue
 
 DESKTOP = {"width": 1366, "height": 768}
 TABLET = {"width": 820, "height": 1180}
@@ -114,20 +115,39 @@ def test_rejecting_with_a_reason_shows_the_family_wording_and_decides_once(clien
     assert decisions_of(rt, target) == 1
 
 
-def test_a_reviewer_approves_with_the_keyboard_alone(client, rt, mail, page):
-    queue = console.build_queue(client, rt, mail, applications=2)
+def test_a_twenty_item_queue_is_worked_with_the_keyboard_alone(client, rt, page):
+    flow.institution(rt)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    items = fill_queue(rt, 20)
     with live_server(rt) as base:
-        sign_in(page, base, queue.reviewer)
-        for _ in queue.applications:
+        sign_in(page, base, reviewer)
+        for _ in items:
             page.keyboard.press("c")
             page.wait_for_selector("#approve:not([disabled])")
             page.keyboard.press("a")
             page.wait_for_selector("#confirm-approve")
             page.keyboard.press("Enter")
             page.wait_for_selector("#queue, .empty")
-    for app_id in queue.applications:
-        assert item(client, queue.reviewer, app_id)["status"] == "approved"
-        assert decisions_of(rt, app_id) == 1
+        page.wait_for_selector(".empty")
+    for queued in items:
+        assert item(client, reviewer, queued.id)["status"] == "approved"
+        assert decisions_of(rt, queued.id) == 1
+
+
+def test_a_long_queue_pages_by_the_link_header_and_marks_the_overdue(client, rt, page):
+    flow.institution(rt)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    items = fill_queue(rt, 55, hours_ago=72)
+    with live_server(rt) as base:
+        sign_in(page, base, reviewer)
+        assert page.locator("#queue tbody tr").count() == 50
+        assert page.locator("#queue tbody tr.overdue").count() == 50
+        page.keyboard.press("j")
+        page.keyboard.press("j")
+        assert page.locator("#queue tbody tr.selected").get_attribute("data-id") == items[2].id
+        page.click("#next-page")
+        page.wait_for_selector("#queue tbody tr:nth-child(5):last-child")
+        assert "2" in page.inner_text(".pager span")
 
 
 def test_a_lost_claim_is_said_plainly(client, rt, mail, page):

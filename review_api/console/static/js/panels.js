@@ -1,9 +1,16 @@
 // The facts beside the documents: who, the OCR pre-fill, checks, history, strikes, duplicates.
 import { h } from "./dom.js";
-import { msg, t, tCode, when } from "./i18n.js";
+import { language, msg, t, tCode, when } from "./i18n.js";
 import { badge, kv, section } from "./ui.js";
 
 const STATUS_KIND = { match: "good", mismatch: "bad", not_found: "plain" };
+
+function relationshipLabel(item) {
+  if (!item.relationship) return null;
+  // The API's label is Chinese and names a relative's degree; English has the code's word.
+  if (language() === "zh" && item.relationship_label) return item.relationship_label;
+  return tCode("rel_", item.relationship);
+}
 
 export function people(item) {
   const f = item.family || {};
@@ -12,7 +19,7 @@ export function people(item) {
     [t("family"), f.name],
     [t("nationalId"), f.national_id],
     [t("birthDate"), f.birth_date],
-    [t("relationship"), item.relationship_label || item.relationship],
+    [t("relationship"), relationshipLabel(item)],
     [t("rejections"), f.rejection_count],
     [t("strikes"), f.strike_count !== undefined ? t("strikeCount", { n: f.strike_count }) : null],
     [t("status"), f.suspended_until ? badge(t("suspendedUntil", { d: when(f.suspended_until) }), "bad") : null],
@@ -43,14 +50,18 @@ const RELATIONSHIP_FIELDS = new Set(["relationship"]);
 function shownValue(field, value, item) {
   if (value === null || value === undefined || value === "") return "—";
   // The declared relationship is a code; the reviewer reads its label.
-  if (RELATIONSHIP_FIELDS.has(field) && value === item.relationship && item.relationship_label) return item.relationship_label;
+  if (RELATIONSHIP_FIELDS.has(field) && value === item.relationship) return relationshipLabel(item);
   return value;
 }
 
 /** What OCR read against what was declared, one table a document. */
 export function prefill(item) {
   const rows = item.prefill || [];
-  if (!rows.length) return section(t("prefill"), h("p", { class: "muted", text: t("prefillNone") }));
+  if (!rows.length) {
+    if (item.kind === "post") return null; // a post's photos are read for text: flags say so
+    const state = item.ocr && item.ocr.state;
+    return section(t("prefill"), h("p", { class: "muted", text: state && state !== "done" ? `${t("ocrState")}: ${tCode("ocr_", state)}` : t("prefillNone") }));
+  }
   const files = (item.files || []).filter((f) => rows.some((p) => p.file_id === f.id));
   const head = h("thead", {}, h("tr", {}, [t("field"), t("declared"), t("read"), t("status"), t("confidence"), t("sourceText")]
     .map((label) => h("th", { scope: "col", text: label }))));
