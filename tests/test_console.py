@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from storage.models import Decision
-from tests.support import console, flow
+from tests.support import console, flow, posting
 from tests.support.console import HOSTILE_FILE, HOSTILE_TITLE, screenshot, sign_in
 from tests.support.db import writing
 from tests.support.live import live_server
@@ -251,3 +251,31 @@ def test_english_switch_and_a_tablet_screen(client, rt, mail, browser):
     finally:
         context.close()
     assert wide <= TABLET["width"]
+
+
+def test_an_administrator_overrules_an_appeal_after_seeing_the_post(client, rt, mail, page):
+    reviewer, fam, app_id = posting.served_family(client, rt, mail)
+    boss = posting.admin_of(rt)
+    post_id = posting.rejected_post(client, reviewer, fam, app_id, title="孩子的畫")
+    strike_id = posting.strikes_of(client, fam)[0]["id"]
+    assert posting.appeal(client, fam, strike_id, "那是孩子畫的圖，不是暗號。").status_code == 200
+    with live_server(rt) as base:
+        sign_in(page, base, boss)
+        page.click("a[href='#/appeals']")
+        page.wait_for_selector("#appeals:has-text('那是孩子畫的圖')")
+        screenshot(page, "08-appeals")
+        page.click("#appeals a")
+        page.wait_for_selector(".panel .post-title:has-text('孩子的畫')")
+        assert post_id in page.url
+        page.go_back()
+        page.click("#appeals button.primary")  # 撤銷違規 overrule
+        page.wait_for_selector(".empty")
+    assert posting.strikes_of(client, fam)[0]["appeal_outcome"] == "overruled"
+
+
+def test_a_reviewer_sees_no_administrators_tab(client, rt, mail, page):
+    queue = console.build_queue(client, rt, mail, applications=0)
+    with live_server(rt) as base:
+        sign_in(page, base, queue.reviewer)
+        assert page.locator("a[href='#/deliveries']").count() == 1
+        assert page.locator("a[href='#/appeals']").count() == 0

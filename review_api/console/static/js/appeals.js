@@ -1,7 +1,7 @@
 // Administrators: appeals against strikes, with the post appealed against one click away.
 import { api } from "./api.js";
 import { h, replace, toast } from "./dom.js";
-import { t, when } from "./i18n.js";
+import { msg, t, when } from "./i18n.js";
 import { explain } from "./ui.js";
 
 export async function render(ctx, main) {
@@ -23,7 +23,8 @@ export async function render(ctx, main) {
   };
   replace(main, h("h1", { text: t("appealsTitle") }), h("ul", { class: "appeals", id: "appeals" },
     result.data.map((a) => h("li", { class: "panel" },
-      h("p", {}, h("strong", { text: reasons[a.reason_code] ? reasons[a.reason_code].label : a.reason_code })),
+      h("p", {}, h("span", { class: "muted", text: `${t("reason")}: ` }),
+        h("strong", { text: reasons[a.reason_code] ? msg(reasons[a.reason_code], "label", "label_en") : a.reason_code })),
       h("p", { class: "muted", text: `${t("appealedAt")}: ${when(a.appealed_at)}` }),
       h("blockquote", { class: "appeal-text", text: a.appeal_text || "" }),
       h("div", { class: "row" },
