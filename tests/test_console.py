@@ -268,7 +268,8 @@ def test_an_administrator_overrules_an_appeal_after_seeing_the_post(client, rt, 
         page.wait_for_selector(".panel .post-title:has-text('孩子的畫')")
         assert post_id in page.url
         page.go_back()
-        page.click("#appeals button.primary")  # 撤銷違規 overrule
+        assert page.inner_text("#appeals .appealed-post .post-title") == "孩子的畫"
+        page.click("#appeals button.overrule")
         page.wait_for_selector(".empty")
     assert posting.strikes_of(client, fam)[0]["appeal_outcome"] == "overruled"
 

@@ -204,7 +204,8 @@ const WORDS = {
   // appeals
   appealsTitle: ["等待管理者決定的申訴", "Appeals waiting for an administrator"],
   appealsNone: ["沒有待處理的申訴。", "No appeal is waiting."],
-  appealText: ["申訴內容", "The appeal"],
+  appealText: ["家屬的申訴", "The family's appeal"],
+  appealedPost: ["被退件的聯絡簿", "The rejected post"],
   appealedAt: ["申訴時間", "Appealed"],
   seeAppealed: ["查看被申訴的聯絡簿", "See the post appealed against"],
   uphold: ["維持違規", "Uphold"],
