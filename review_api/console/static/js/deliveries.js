@@ -5,11 +5,16 @@ import { t, when } from "./i18n.js";
 import { explain } from "./ui.js";
 
 let rows = [];
+/** The page shown (null: the first) and the next one's Link target, when the list is paged. */
+let cursor = null;
+let next = null;
 
 export async function render(ctx, main) {
   replace(main, h("p", { class: "muted", text: t("loading") }));
-  const result = await api("GET", "/deliveries");
+  const result = await api("GET", cursor || "/deliveries");
   rows = result.data;
+  next = result.next;
+  if (!rows.length && cursor) { cursor = null; await render(ctx, main); return; }
   draw(ctx, main);
 }
 
@@ -36,7 +41,10 @@ function draw(ctx, main) {
   const actions = h("div", { class: "toolbar" },
     canPrint ? h("button", { type: "button", id: "print", onclick: () => print(main), text: t("printSelected") }) : null,
     h("button", { type: "button", class: "primary", id: "mark-delivered", onclick: () => markDelivered(ctx, main), text: t("markDelivered") }));
-  replace(main, h("h1", { text: t("deliveriesTitle") }), actions, table);
+  const pager = cursor || next ? h("div", { class: "pager" },
+    h("button", { type: "button", disabled: !cursor, onclick: () => { cursor = null; render(ctx, main); }, text: t("firstPage") }),
+    h("button", { type: "button", id: "next-page", disabled: !next, onclick: () => { cursor = next; render(ctx, main); }, text: t("nextPage") })) : null;
+  replace(main, h("h1", { text: t("deliveriesTitle") }), actions, table, pager);
 }
 
 /** The server's PDF (one A4 page a post), opened from a blob: URL for the browser to print. */
