@@ -150,6 +150,34 @@ def test_a_long_queue_pages_by_the_link_header_and_marks_the_overdue(client, rt,
         assert "2" in page.inner_text(".pager span")
 
 
+def test_a_retry_after_a_lost_answer_decides_once(client, rt, mail, page):
+    queue = console.build_queue(client, rt, mail, applications=1)
+    target = queue.applications[0]
+    keys: list[str] = []
+
+    def lose_the_first_answer(route):
+        keys.append(route.request.headers["idempotency-key"])
+        if len(keys) == 1:
+            route.fetch()  # the server decides...
+            route.abort("connectionreset")  # ...but its answer never reaches the browser
+        else:
+            route.continue_()
+
+    with live_server(rt) as base:
+        sign_in(page, base, queue.reviewer)
+        page.route("**/decision", lose_the_first_answer)
+        page.keyboard.press("c")
+        page.wait_for_selector("#approve:not([disabled])")
+        page.keyboard.press("a")
+        page.click("#confirm-approve")
+        page.wait_for_selector("dialog .error:has-text('不會重複決定')")
+        page.click("#confirm-approve")
+        page.wait_for_selector("#queue, .empty")
+    assert len(keys) == 2 and keys[0] == keys[1]
+    assert item(client, queue.reviewer, target)["status"] == "approved"
+    assert decisions_of(rt, target) == 1
+
+
 def test_a_lost_claim_is_said_plainly(client, rt, mail, page):
     queue = console.build_queue(client, rt, mail, applications=1)
     target = queue.applications[0]

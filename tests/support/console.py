@@ -137,7 +137,7 @@ def screenshot(page: Any, name: str) -> None:
     folder = os.environ.get("FAMILYBOOK_CONSOLE_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"))
+        page.screenshot(path=str(Path(folder) / f"console-{name}.png"))
 
 
 def sign_in(page: Any, base: str, headers: dict[str, str]) -> None:
