@@ -13,6 +13,13 @@ from web.schemas import Reason
 # --- the item detail ---
 
 
+class StaffRef(BaseModel):
+    """A staff member as other staff see them (who claimed, decided or wrote a note)."""
+
+    id: str
+    name: str
+
+
 class Flag(BaseModel):
     """Something in a submission a reviewer should look at twice (a flag, never a verdict)."""
 

@@ -2,86 +2,30 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
-from sqlalchemy import select
 
 from moderation.errors import invalid_fields
-from moderation.kinds import SubmissionKind
-from moderation.statuses import IN_QUEUE
 from moderation.verdicts import Verdict
-from review_api.deps import CurrentStaff, SessionDep, WorkDep
+from review_api.deps import CurrentStaff, WorkDep
 from review_api.item_schemas import ReviewItem
 from review_api.item_view import item_view
-from review_api.schemas import Claim, DecisionResult, QueueEntry
-from storage.models import Attempt, Institution, Submission, utcnow
-from storage.paging import Keyset, cut, keyset_query
-from storage.queries import is_current_attempt
+from review_api.schemas import Claim, DecisionResult
 from usecases.review import claims, decisions, viewing
-from usecases.review.access import institutions_in_scope, visible_item
+from usecases.review.access import visible_item
 from usecases.review.viewing import FileVariant
-from web.paging import PageDep, link_next
 
 router = APIRouter(tags=["review"])
 
 #: The longest Idempotency-Key kept (a client's UUID or a short counter fits many times).
 MAX_IDEMPOTENCY_KEY = 200
-#: The queue's ordering, named in its cursors.
-QUEUE_ORDER = "queue.oldest"
 
 
 class DecisionBody(BaseModel):
     decision: Verdict
     reason_code: str | None = None
     advice: str | None = None
-
-
-@router.get("/queue", response_model=list[QueueEntry])
-def queue(
-    request: Request,
-    response: Response,
-    session: SessionDep,
-    staff: CurrentStaff,
-    page: PageDep,
-    kind: SubmissionKind | None = None,
-    institution: str | None = None,
-) -> list[dict[str, Any]]:
-    ids = institutions_in_scope(session, staff, institution)
-    query = (
-        select(Submission, Institution.code, Attempt.flags)
-        .join(Institution, Institution.id == Submission.institution_id)
-        .join(Attempt, is_current_attempt())
-        .where(Submission.institution_id.in_(ids), Submission.status.in_(list(IN_QUEUE)))
-    )
-    if kind is not None:
-        query = query.where(Submission.kind == kind)
-    rows = session.execute(
-        keyset_query(
-            query,
-            Submission.submitted_at,
-            Submission.id,
-            after=page.after(QUEUE_ORDER),
-            limit=page.limit,
-        )
-    ).all()
-    cut_page = cut(rows, page.limit, lambda r: Keyset(r[0].submitted_at, r[0].id))
-    link_next(request, response, QUEUE_ORDER, cut_page)
-    now = utcnow()
-    return [
-        {
-            "id": s.id,
-            "kind": s.kind,
-            "institution": code,
-            "status": s.status,
-            "attempt": s.attempt,
-            "submitted_at": s.submitted_at.isoformat(),
-            "waiting_s": int((now - s.submitted_at).total_seconds()),
-            "claimed_by": s.claimed_by,
-            "flags": flags or [],
-        }
-        for s, code, flags in cut_page.rows
-    ]
 
 
 @router.post("/items/{item_id}/claim", response_model=Claim)

@@ -108,3 +108,28 @@ def fill_queue(
                 QueuedItem(s.id, account.id, account.name, account.national_id, inmate.callsign)
             )
     return items
+
+
+def queue_post(rt: Runtime, application_id: str, *, title: str = "小明的成績單") -> str:
+    """A post awaiting review under the service application `application_id`."""
+    from storage.models import Post
+
+    with writing(rt) as session:
+        application = session.get(Submission, application_id)
+        assert application is not None
+        s = Submission(
+            kind="post",
+            account_id=application.account_id,
+            institution_id=application.institution_id,
+            status=Status.AWAITING_REVIEW,
+            attempt=1,
+        )
+        session.add(s)
+        session.flush()
+        session.add(Post(id=s.id, application_id=application_id))
+        session.add(
+            Attempt(
+                submission_id=s.id, number=1, status=Status.AWAITING_REVIEW, title=title, body="…"
+            )
+        )
+        return s.id
