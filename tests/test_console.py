@@ -150,6 +150,21 @@ def test_a_long_queue_pages_by_the_link_header_and_marks_the_overdue(client, rt,
         assert "2" in page.inner_text(".pager span")
 
 
+def test_searching_and_filtering_the_queue(client, rt, page):
+    flow.institution(rt)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    items = fill_queue(rt, 6)
+    with live_server(rt) as base:
+        sign_in(page, base, reviewer)
+        page.fill("#filter-q", items[3].family_name)
+        page.keyboard.press("Enter")
+        page.wait_for_selector(f"#queue tbody tr[data-id='{items[3].id}']:only-child")
+        assert page.inner_text("#queue tbody tr").count(items[3].callsign) == 1
+        page.fill("#filter-q", "")
+        page.select_option("#filter-kind", "post")  # no post waits: an empty queue, said so
+        page.wait_for_selector(".empty")
+
+
 def test_a_retry_after_a_lost_answer_decides_once(client, rt, mail, page):
     queue = console.build_queue(client, rt, mail, applications=1)
     target = queue.applications[0]

@@ -11,7 +11,7 @@ const FLAG_CODES = [
   "ocr_summary", "ocr_gave_up",
 ];
 
-let filters = { kind: "", institution: "", q: "", flag: "", claimed: "", min_attempt: "", sort: "" };
+let filters = { kind: "", institution: "", q: "", flag: "", claimed: "", ocr_state: "", min_attempt: "", sort: "" };
 /** Cursors of the pages before this one, for "previous page". */
 let pages = [null];
 let page = 0;
@@ -40,10 +40,13 @@ function toolbar(ctx) {
       ? field("q", t("search"), h("input", { type: "search", name: "q", id: "filter-q", value: filters.q, placeholder: t("searchPlaceholder") }))
       : null,
     supported("flag")
-      ? field("flag", t("flag"), select("flag", [["", t("anyFlag")], ...FLAG_CODES.map((c) => [c, c])]))
+      ? field("flag", t("flag"), select("flag", [["", t("anyFlag")], ...FLAG_CODES.map((c) => [c, tCode("flag_", c)])]))
       : null,
     supported("claimed")
       ? field("claimed", t("claimedFilter"), select("claimed", ["any", "unclaimed", "mine", "others"].map((c) => [c === "any" ? "" : c, t(`claimed_${c}`)])))
+      : null,
+    supported("ocr_state")
+      ? field("ocr_state", t("ocrState"), select("ocr_state", [["", t("anyFlag")], ...["pending", "running", "done", "gave_up"].map((c) => [c, t(`ocr_${c}`)])]))
       : null,
     supported("min_attempt")
       ? field("min_attempt", t("minAttempt"), h("input", { type: "number", min: 1, max: 20, name: "min_attempt", id: "filter-min_attempt", value: filters.min_attempt }))
@@ -105,8 +108,11 @@ function draw(ctx) {
 function rowFor(ctx, row, i, has) {
   const overdue = row.waiting_s > OVERDUE_S;
   const open = () => ctx.go(`#/item/${encodeURIComponent(row.id)}`);
+  const holder = row.claimed_by_staff && row.claimed_by_staff.name;
   const claim = row.claimed_by
-    ? row.claimed_by === session.me ? badge(t("claimedByMe"), "mine") : badge(t("claimedByOther"), "other")
+    ? row.claimed_by === session.me
+      ? badge(t("claimedByMe"), "mine")
+      : badge(holder ? t("claimedByName", { name: holder }) : t("claimedByOther"), "other")
     : badge(t("unclaimed"), "plain");
   const tr = h("tr", {
     class: [i === ctx.queue.selected ? "selected" : "", overdue ? "overdue" : ""].join(" ").trim(),
