@@ -92,6 +92,10 @@ def test_claim_next_shows_the_document_and_the_ocr_prefill(client, rt, mail, pag
         assert page.locator("#prefill .badge-good").count() >= 1  # 相符: what OCR read matched
         assert "由你認領" in page.inner_text("#claim-state")
         screenshot(page, "03-item")
+        page.click(".doc-tabs button:nth-child(2)")  # the household register, a PDF
+        pdf = page.wait_for_selector("iframe.pdf")
+        assert pdf.get_attribute("src").startswith("blob:")
+        screenshot(page, "03b-pdf", settle_ms=2500)
     first = item(client, queue.reviewer, queue.applications[0])
     assert first["status"] == "in_review" and first["claimed_by"] is not None
 

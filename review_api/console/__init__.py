@@ -13,11 +13,12 @@ from starlette.types import Receive, Scope, Send
 #: The console's files: index.html, console.css and the modules under js/.
 STATIC = Path(__file__).parent / "static"
 
-#: The page runs only its own files: no inline script or style, no other origin, images from the
-#: server or from blob: URLs of documents fetched with the token, never framed by another page.
+#: The page runs only its own files: no inline script or style, no other origin; images and PDFs
+#: (in the browser's viewer, framed) from blob: URLs of documents fetched with the token; never
+#: framed by another page.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob:; "
-    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-src blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'none'; frame-ancestors 'none'"
 )
 

@@ -36,7 +36,8 @@ EXTRA_INMATES = ("8101", "8102", "8103", "8104")
 class Queue:
     reviewer: dict[str, str]
     admin: dict[str, str]
-    #: Applications awaiting review, oldest first; the first has its OCR pre-fill.
+    #: Applications awaiting review, oldest first; the first has its register as a PDF and,
+    #: when asked, its OCR pre-fill.
     applications: list[str]
     #: A post awaiting review with the hostile file name and title (when asked for).
     post: str | None
@@ -99,7 +100,8 @@ def build_queue(
         fam = flow.family(client, mail, f"family{n}@example.com", n=n + 1)
         card = files.id_card_jpeg(name="王小明", national_id=fam.national_id)
         parts = [("identity_documents", ("身分證.jpg", card, "image/jpeg"))]
-        parts += flow.application_files()[1:]
+        # The first family sends the household register as the office prints it: a PDF.
+        parts += flow.application_files(register_pdf=n == 0)[1:]
         app_ids.append(flow.apply(client, fam, callsign=callsigns[n], files_=parts).json()["id"])
         fams.append(fam)
     post_id = ready = None
@@ -132,10 +134,12 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
-def screenshot(page: Any, name: str) -> None:
-    """Saved under FAMILYBOOK_CONSOLE_SCREENSHOTS when set (docs/screenshots/ are made so)."""
+def screenshot(page: Any, name: str, settle_ms: int = 0) -> None:
+    """Saved under FAMILYBOOK_CONSOLE_SCREENSHOTS when set (docs/screenshots/ are made so);
+    `settle_ms` lets what draws itself late (the browser's PDF viewer) finish first."""
     folder = os.environ.get("FAMILYBOOK_CONSOLE_SCREENSHOTS")
     if folder:
+        page.wait_for_timeout(settle_ms)
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(folder) / f"console-{name}.png"))
 

@@ -1,7 +1,7 @@
 // The sanitized documents, fetched with the token into blob: URLs: zoom, rotate, PDFs by their
 // first-page preview with the whole PDF one click away.
 import { api } from "./api.js";
-import { h, replace, toast } from "./dom.js";
+import { h, replace } from "./dom.js";
 import { t, tCode } from "./i18n.js";
 import { explain } from "./ui.js";
 
@@ -58,21 +58,16 @@ async function showFile(item, file, stage) {
   }
 }
 
+/** The whole sanitized PDF in the browser's own viewer (pages, zoom, rotate), from a blob: URL
+ * of bytes fetched with the token; the first-page preview and a new tab are the fallbacks. */
 async function showPdf(item, file, stage, name) {
+  const src = await blobUrl(item.id, file, "sanitized");
   const open = h("button", {
-    type: "button", class: "open-pdf",
-    onclick: async () => {
-      try { window.open(await blobUrl(item.id, file, "sanitized"), "_blank", "noopener"); }
-      catch (error) { toast(explain(error), "error"); }
-    },
-    text: t("openPdf"),
+    type: "button", class: "open-pdf", onclick: () => window.open(src, "_blank", "noopener"), text: t("openPdf"),
   });
-  if (!file.preview) {
-    replace(stage, name, h("p", { class: "muted", text: t("pdfNoPreview") }), open);
-    return;
-  }
-  const note = h("p", { class: "muted", text: t("pdfPreview", { n: file.pages || 1 }) });
-  await showImage(stage, name, await blobUrl(item.id, file, "preview"), file.original_name, [note, open]);
+  const frame = h("iframe", { class: "pdf", src: `${src}#view=FitH`, title: file.original_name });
+  replace(stage, h("div", { class: "doc-head" }, name, open), frame,
+    h("p", { class: "muted", text: t("pdfPages", { n: file.pages || 1 }) }));
 }
 
 async function showImage(stage, name, src, alt, extra = []) {
