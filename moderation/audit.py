@@ -23,3 +23,8 @@ class AuditAction(StrEnum):
     STAFF_TOKEN_ROTATED = "staff_token_rotated"
     STAFF_DISABLED = "staff_disabled"
     STAFF_UNBOUND = "staff_unbound"
+    # issue 10 (review triage)
+    #: A staff member wrote a note about an item for other staff.
+    NOTE = "note"
+    #: An administrator sent a decided item back to the queue (its decision reversed).
+    REOPEN = "reopen"

@@ -80,6 +80,8 @@ class ErrorCode(StrEnum):
     PRINT_UNAVAILABLE = "print_unavailable"
     STAFF_EXISTS = "staff_exists"
     LAST_ADMIN = "last_admin"
+    # issue 10 (review triage)
+    NOT_REOPENABLE = "not_reopenable"
 
 
 @dataclass

@@ -2,7 +2,15 @@
 
 from fastapi import FastAPI
 
-from review_api.routes import deliveries, families, institution_posts, items, queue, reference
+from review_api.routes import (
+    deliveries,
+    families,
+    institution_posts,
+    items,
+    notes,
+    queue,
+    reference,
+)
 from usecases.runtime import Runtime
 from web.errors import install
 
@@ -11,6 +19,6 @@ def create_review_app(rt: Runtime) -> FastAPI:
     app = FastAPI(title="Familybook review API 家庭聯絡簿（審核）", version="1")
     app.state.runtime = rt
     install(app)
-    for module in (queue, items, deliveries, families, institution_posts, reference):
+    for module in (queue, items, notes, deliveries, families, institution_posts, reference):
         app.include_router(module.router)
     return app

@@ -7,11 +7,13 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
 from moderation.errors import invalid_fields
+from moderation.triage import stale_before
 from moderation.verdicts import Verdict
 from review_api.deps import CurrentStaff, WorkDep
 from review_api.item_schemas import ReviewItem
 from review_api.item_view import item_view
 from review_api.schemas import Claim, DecisionResult
+from storage.models import utcnow
 from usecases.review import claims, decisions, viewing
 from usecases.review.access import visible_item
 from usecases.review.viewing import FileVariant
@@ -43,7 +45,8 @@ def release(item_id: str, staff: CurrentStaff, work: WorkDep) -> Response:
 @router.get("/items/{item_id}", response_model=ReviewItem)
 def item(item_id: str, staff: CurrentStaff, work: WorkDep) -> dict[str, Any]:
     viewing.open_item(work, staff, item_id)
-    return item_view(work.session, visible_item(work.session, staff, item_id))
+    stale = stale_before(utcnow(), work.rt.settings.ocr_claim_stale_after_s)
+    return item_view(work.session, visible_item(work.session, staff, item_id), stale_before=stale)
 
 
 @router.get("/items/{item_id}/files/{file_id}", response_class=FileResponse)

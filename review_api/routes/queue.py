@@ -6,11 +6,13 @@ from typing import Any
 from fastapi import APIRouter, Request, Response, status
 
 from moderation.kinds import SubmissionKind
+from moderation.triage import stale_before
 from review_api.deps import CurrentStaff, SessionDep, WorkDep
 from review_api.item_schemas import ReviewItem
 from review_api.item_view import item_view
 from review_api.queue_view import ItemFilters, QueueFilters, for_staff, list_row
 from review_api.schemas import ItemListEntry, QueueEntry
+from storage.models import utcnow
 from storage.review_search import ItemQuery, item_page
 from usecases.review import claim_next, viewing
 from usecases.review.access import institutions_in_scope, visible_item
@@ -84,4 +86,5 @@ def next_item(
     if item_id is None:
         return Response(status_code=status.HTTP_204_NO_CONTENT)
     viewing.open_item(work, staff, item_id)
-    return item_view(work.session, visible_item(work.session, staff, item_id))
+    stale = stale_before(utcnow(), work.rt.settings.ocr_claim_stale_after_s)
+    return item_view(work.session, visible_item(work.session, staff, item_id), stale_before=stale)
