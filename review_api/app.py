@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from review_api.routes import (
+    audit,
     deliveries,
     families,
     institution_posts,
@@ -10,6 +11,8 @@ from review_api.routes import (
     notes,
     queue,
     reference,
+    reports,
+    staff,
 )
 from usecases.runtime import Runtime
 from web.errors import install
@@ -19,6 +22,7 @@ def create_review_app(rt: Runtime) -> FastAPI:
     app = FastAPI(title="Familybook review API 家庭聯絡簿（審核）", version="1")
     app.state.runtime = rt
     install(app)
-    for module in (queue, items, notes, deliveries, families, institution_posts, reference):
+    modules = (queue, items, notes, deliveries, families, institution_posts, reference)
+    for module in (*modules, staff, audit, reports):
         app.include_router(module.router)
     return app
