@@ -169,6 +169,23 @@ def test_searching_and_filtering_the_queue(client, rt, page):
         page.wait_for_selector(".empty")
 
 
+def test_a_note_is_written_with_the_n_key_and_kept_once(client, rt, page):
+    flow.institution(rt)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    (queued,) = fill_queue(rt, 1)
+    with live_server(rt) as base:
+        sign_in(page, base, reviewer)
+        page.keyboard.press("c")
+        page.wait_for_selector("#note-text")
+        page.keyboard.press("n")
+        page.keyboard.type("請注意：戶籍謄本是 2019 年的。")
+        page.keyboard.press("Control+Enter")
+        page.wait_for_selector("#notes li:has-text('2019')")
+        page.keyboard.press("Control+Enter")  # the field is empty again: nothing more is sent
+    notes = item(client, reviewer, queued.id)["notes"]
+    assert [n["text"] for n in notes] == ["請注意：戶籍謄本是 2019 年的。"]
+
+
 def test_a_retry_after_a_lost_answer_decides_once(client, rt, mail, page):
     queue = console.build_queue(client, rt, mail, applications=1)
     target = queue.applications[0]

@@ -24,7 +24,7 @@ function draw(ctx, main) {
   const reload = () => render(ctx, main, [item.id]);
   const facts = h("div", { class: "facts" },
     panels.flags(item), panels.post(item), panels.prefill(item), panels.people(item),
-    panels.checks(item), panels.history(item), panels.strikes(item),
+    panels.checks(item), panels.history(item), panels.strikes(item, ctx.reasons),
     panels.earlierPosts(item, ctx.go), panels.duplicates(item), notes(item, reload));
   replace(main, actionBar(ctx, item, reload), h("div", { class: "item-grid" }, viewer(item), facts));
 }
@@ -38,7 +38,9 @@ function actionBar(ctx, item, reload) {
   let state;
   if (!open) state = t("alreadyDecidedState", { s: tCode("status_", item.status) });
   else if (mine(item)) state = t("claimedUntil", { t: when(item.lease_expires_at) });
-  else if (item.claimed_by) state = t("claimedElse");
+  else if (item.claimed_by) {
+    state = item.claimed_by_staff ? t("claimedByName", { name: item.claimed_by_staff.name }) : t("claimedElse");
+  }
   else state = t("notClaimedYet");
   const button = (label, action, cls, id, enabled = true) =>
     h("button", { type: "button", class: cls, id, disabled: !enabled, onclick: action, text: label });
@@ -77,28 +79,34 @@ async function release(ctx, item) {
 }
 
 function notes(item, reload) {
-  const canWrite = features.has("POST", "/items/{item_id}/notes") || features.has("POST", "/items/{id}/notes");
+  const canWrite = features.has("POST", "/items/{item_id}/notes");
   if (!("notes" in item) && !canWrite) return null;
   const list = (item.notes || []).map((n) => h("li", {},
     h("p", { class: "note-text", text: n.text }),
-    h("p", { class: "muted", text: `${(n.author && (n.author.name || n.author.id)) || n.staff_name || ""} · ${when(n.created_at || n.at)}` })));
-  const text = h("textarea", { id: "note-text", rows: 2, maxlength: 2000, "aria-label": t("addNote") });
-  const form = canWrite ? h("form", {
-    class: "note-form",
-    onsubmit: async (e) => {
-      e.preventDefault();
-      if (!text.value.trim()) return;
-      try {
-        await api("POST", `/items/${encodeURIComponent(item.id)}/notes`, { body: { text: text.value.trim() } });
-        toast(t("noteSaved"));
-        reload();
-      } catch (error) {
-        toast(explain(error), "error");
-      }
-    },
-  }, text, h("button", { type: "submit", id: "add-note", text: t("addNote") })) : null;
+    h("p", { class: "muted", text: `${(n.by && n.by.name) || ""} · ${when(n.at)}` })));
+  const text = h("textarea", { id: "note-text", rows: 2, maxlength: 2000, "aria-label": t("addNote"), placeholder: t("notePlaceholder") });
+  let sending = false;
+  const send = async () => {
+    if (!text.value.trim() || sending) return;
+    sending = true;
+    try {
+      await api("POST", `/items/${encodeURIComponent(item.id)}/notes`, { body: { text: text.value.trim() } });
+      toast(t("noteSaved"));
+      reload();
+    } catch (error) {
+      toast(explain(error), "error");
+    } finally {
+      sending = false;
+    }
+  };
+  text.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); send(); }
+    if (e.key === "Escape") text.blur();
+  });
+  const form = canWrite ? h("form", { class: "note-form", onsubmit: (e) => { e.preventDefault(); send(); } },
+    text, h("button", { type: "submit", id: "add-note", text: `${t("addNote")} (Ctrl+Enter)` })) : null;
   return section(t("notes"), h("p", { class: "muted", text: t("notesHelp") }),
-    list.length ? h("ul", { class: "notes" }, list) : h("p", { class: "muted", text: t("notesNone") }), form);
+    list.length ? h("ul", { class: "notes", id: "notes" }, list) : h("p", { class: "muted", text: t("notesNone") }), form);
 }
 
 function neighbour(ctx, delta) {

@@ -103,15 +103,24 @@ export function history(item) {
     h("span", { class: "muted", text: when(a.decided_at || a.submitted_at) }),
     a.decided_by ? h("span", { class: "muted", text: ` · ${t("decidedBy")}: ${a.decided_by.name || a.decided_by.id}` }) : null,
     a.title ? h("p", { class: "post-title", text: a.title }) : null,
+    a.body ? h("p", { class: "post-body", text: a.body }) : null,
+    (a.files || []).length ? h("p", { class: "muted", text: a.files.map((f) => `${tCode("category_", f.category)}: ${f.original_name}`).join("、") }) : null,
     (a.reasons || []).map((r) => h("p", { text: msg(r) })),
     a.advice ? h("p", { class: "advice", text: `${t("advice")}: ${a.advice}` }) : null))));
 }
 
-export function strikes(item) {
+export function strikes(item, reasons) {
   const list = (item.family && item.family.strikes) || [];
   if (!list.length) return null;
-  return section(t("strikes"), h("ul", {}, list.map((s) => h("li", {},
-    when(s.at), " · ", s.reason_code, s.appeal ? [" ", badge(t("appealed"), "warn")] : null))));
+  const label = (code) => {
+    const r = reasons.find((x) => x.code === code);
+    return r ? msg(r, "label", "label_en") : code;
+  };
+  return section(t("strikes"), h("ul", { class: "strikes" }, list.map((s) => h("li", {},
+    h("span", { class: "muted", text: `${when(s.at)} · ` }),
+    s.item_id ? h("a", { href: `#/item/${encodeURIComponent(s.item_id)}`, text: label(s.reason_code) }) : label(s.reason_code),
+    s.appeal ? [" ", badge(s.appeal.outcome ? tCode("appeal_", s.appeal.outcome) : t("appealed"), s.appeal.outcome === "overruled" ? "good" : "warn")] : null,
+    s.appeal && s.appeal.text ? h("p", { class: "appeal-text", text: s.appeal.text }) : null))));
 }
 
 export function earlierPosts(item, go) {
