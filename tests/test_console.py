@@ -3,6 +3,7 @@
 through the API and the database: it happened, and once."""
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -344,3 +345,20 @@ def test_a_reviewer_sees_no_administrators_tab(client, rt, mail, page):
         sign_in(page, base, queue.reviewer)
         assert page.locator("a[href='#/deliveries']").count() == 1
         assert page.locator("a[href='#/appeals']").count() == 0
+
+
+def test_reports_chart_the_last_thirty_days_and_download_as_csv(client, rt, mail, page):
+    queue = console.build_queue(client, rt, mail, applications=1)
+    target = queue.applications[0]
+    assert flow.claim_and_decide(client, queue.reviewer, target, "reject", "other").is_success
+    with live_server(rt) as base:
+        sign_in(page, base, queue.reviewer)
+        page.click("a[href='#/reports']")
+        page.wait_for_selector("#report-chart rect")
+        totals = page.inner_text("#report-totals")
+        assert "退件\n1" in totals and "收件\n1" in totals
+        screenshot(page, "09-reports")
+        with page.expect_download() as downloaded:
+            page.click("#report-csv")
+        csv_text = Path(downloaded.value.path()).read_text(encoding="utf-8-sig")
+    assert csv_text.startswith("date,institution,received")

@@ -210,6 +210,18 @@ const WORDS = {
   markedDelivered: ["已標示 {n} 件為已送交。", "{n} marked delivered."],
   selectFirst: ["請先勾選項目。", "Select items first."],
   decidedAt: ["核准時間", "Approved"],
+  // reports
+  navReports: ["報表", "Reports"],
+  reportsTitle: ["近 30 天報表（{from} – {to}）", "The last 30 days ({from} – {to})"],
+  reportsChart: ["每日件數", "Items a day"],
+  reportsTotals: ["30 天合計", "30-day totals"],
+  reportsReviewers: ["各審核人員決定件數", "Decisions per reviewer"],
+  reportsReasons: ["退件原因", "Rejections by reason"],
+  downloadCsv: ["下載 CSV", "Download CSV"],
+  series_received: ["收件", "Received"],
+  series_approved: ["核准", "Approved"],
+  series_rejected: ["退件", "Rejected"],
+  series_needs_fix: ["退回補件", "Sent back by checks"],
   // appeals
   appealsTitle: ["等待管理者決定的申訴", "Appeals waiting for an administrator"],
   appealsNone: ["沒有待處理的申訴。", "No appeal is waiting."],

@@ -7,6 +7,7 @@ import * as queue from "./queue.js";
 import * as item from "./item.js";
 import * as deliveries from "./deliveries.js";
 import * as appeals from "./appeals.js";
+import * as reports from "./reports.js";
 
 /** What the screens share: reference data, the loaded queue page, navigation. */
 export const ctx = {
@@ -20,7 +21,7 @@ export const ctx = {
   },
 };
 
-const SCREENS = { queue, item, deliveries, appeals };
+const SCREENS = { queue, item, deliveries, appeals, reports };
 let current = null;
 
 function root() {
@@ -95,7 +96,8 @@ function header(active) {
     h("nav", {},
       tab("queue", "#/queue", t("navQueue")),
       tab("deliveries", "#/deliveries", t("navDeliveries")),
-      ctx.isAdmin ? tab("appeals", "#/appeals", t("navAppeals")) : null),
+      ctx.isAdmin ? tab("appeals", "#/appeals", t("navAppeals")) : null,
+      features.has("GET", "/reports") ? tab("reports", "#/reports", t("navReports")) : null),
     h("span", { class: "spacer" }),
     h("button", { type: "button", class: "link", onclick: showHelp, title: "?", text: `${t("help")} (?)` }),
     languageButton(),
