@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from moderation.inmates import mask_name
-from moderation.relationships import LABELS, Relationship
+from moderation.relationships import LABELS, Relationship, degree_of
 from storage.models import Application, Inmate, Submission
 from storage.queries import attempts_of
 from web.submission_views import post_view, status_part
@@ -25,4 +25,7 @@ def application_view(session: Session, submission: Submission) -> dict[str, Any]
         "relationship": application.relationship,
         "relationship_label": zh,
         "relationship_label_en": en,
+        "relationship_degree": degree_of(
+            Relationship(application.relationship), application.relationship_degree
+        ),
     }
