@@ -142,6 +142,10 @@ class ApplicationStatus(SubmissionStatus):
     relationship: Relationship
     relationship_label: str = Field(description="關係，例如「配偶」")
     relationship_label_en: str
+    end_reason: str | None = Field(
+        description="撤回或終止的原因：family_request, released, transferred, child_aged_out, other"
+    )
+    ended_at: str | None
     relationship_degree: int | None = Field(description="親等（配偶、同住家屬為 null）")
 
 
