@@ -3,12 +3,14 @@
 from fastapi import FastAPI
 
 from review_api.routes import (
+    corrections,
     deliveries,
     families,
     institution_posts,
     items,
     reference,
     services,
+    suspensions,
 )
 from usecases.runtime import Runtime
 from web.errors import install
@@ -18,6 +20,15 @@ def create_review_app(rt: Runtime) -> FastAPI:
     app = FastAPI(title="Familybook review API 家庭聯絡簿（審核）", version="1")
     app.state.runtime = rt
     install(app)
-    for module in (items, deliveries, families, institution_posts, reference, services):
+    for module in (
+        items,
+        deliveries,
+        families,
+        institution_posts,
+        reference,
+        services,
+        suspensions,
+        corrections,
+    ):
         app.include_router(module.router)
     return app
