@@ -128,6 +128,7 @@ class ApplicationItem(ItemBase):
     inmate: InmateNamed
     relationship: Relationship
     relationship_label: str
+    relationship_degree: int | None = Field(description="親等（其他親屬為申請人所填）")
 
 
 class PostItem(ItemBase):
@@ -140,6 +141,7 @@ class PostItem(ItemBase):
     inmate: InmateNamed
     relationship: Relationship
     relationship_label: str
+    relationship_degree: int | None = Field(description="親等（其他親屬為申請人所填）")
 
 
 #: GET /items/{id}: which fields come depends on `kind`.

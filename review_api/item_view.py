@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from moderation.relationships import LABELS, Relationship
+from moderation.relationships import LABELS, Relationship, degree_of
 from moderation.verdicts import Verdict
 from storage.models import (
     Account,
@@ -124,6 +124,9 @@ def item_view(session: Session, submission: Submission) -> dict[str, Any]:
         view["inmate"] = {"callsign": inmate.callsign, "name": inmate.name}
         view["relationship"] = application.relationship
         view["relationship_label"] = LABELS[Relationship(application.relationship)][0]
+        view["relationship_degree"] = degree_of(
+            Relationship(application.relationship), application.relationship_degree
+        )
     return view
 
 
