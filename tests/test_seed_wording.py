@@ -102,3 +102,15 @@ def test_a_refusal_that_says_ask_the_institution_names_its_contacts(client, rt, 
     error = flow.apply(client, second).json()["error"]
     assert "請洽機關" in error["message"]
     assert error["contacts"][0]["extension"] == "119"
+
+
+def test_the_service_ended_email_names_the_contact_window(client, rt, mail):
+    flow.institution(rt)
+    admin.add_institution(rt, "TTD", "測試機關 TTD", contacts=CONTACTS)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    fam, app_id = flow.served_family(client, mail, "a@example.com")
+    end = {"reason": "transferred"}
+    assert client.post(f"/review/v1/services/{app_id}/end", headers=reviewer, json=end).is_success
+    content = mail.wait_for_subject(fam.email, "service ended").get_content()
+    assert "聯繫窗口：李社工師，電話 (089) 581-014 分機 119。" in content
+    assert "Contact: 李社工師 (社工師), (089) 581-014 ext. 119." in content

@@ -98,7 +98,11 @@ def _begin(session: Session, account: Account, suspension: Suspension, strikes: 
     institution = session.get(Institution, suspension.institution_id)
     name = institution.name if institution else ""
     email = emails.suspension(
-        to=account.email, until=suspension.until, strikes=strikes, institution=name
+        to=account.email,
+        until=suspension.until,
+        strikes=strikes,
+        institution=name,
+        contacts=institution.contacts if institution else (),
     )
     return queue_email(session, email)
 
