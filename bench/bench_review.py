@@ -254,7 +254,6 @@ def explain(url: str) -> None:
     """The plans of the queue's first page and searches, as the API sends them."""
     from sqlalchemy import event
 
-    engine = create_engine(url)
     from fastapi.testclient import TestClient
 
     from familybook.bootstrap import build_runtime
