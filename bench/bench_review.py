@@ -252,9 +252,8 @@ EXPLAINED = {
 
 def explain(url: str) -> None:
     """The plans of the queue's first page and searches, as the API sends them."""
-    from sqlalchemy import event
-
     from fastapi.testclient import TestClient
+    from sqlalchemy import event
 
     from familybook.bootstrap import build_runtime
     from review_api.app import create_review_app
