@@ -23,3 +23,8 @@ class AuditAction(StrEnum):
     CONFIRM_SUSPENSION = "confirm_suspension"
     DISMISS_SUSPENSION = "dismiss_suspension"
     CORRECT_ACCOUNT = "correct_account"
+    # issue 10 (review triage)
+    #: A staff member wrote a note about an item for other staff.
+    NOTE = "note"
+    #: An administrator sent a decided item back to the queue (its decision reversed).
+    REOPEN = "reopen"

@@ -82,6 +82,8 @@ class ErrorCode(StrEnum):
     NOT_WITHDRAWABLE = "not_withdrawable"
     NOT_SUSPENDED = "not_suspended"
     SUSPENSION_NOT_PROPOSED = "suspension_not_proposed"
+    # issue 10 (review triage)
+    NOT_REOPENABLE = "not_reopenable"
 
 
 @dataclass

@@ -8,6 +8,8 @@ from review_api.routes import (
     families,
     institution_posts,
     items,
+    notes,
+    queue,
     reference,
     services,
     suspensions,
@@ -21,7 +23,9 @@ def create_review_app(rt: Runtime) -> FastAPI:
     app.state.runtime = rt
     install(app)
     for module in (
+        queue,
         items,
+        notes,
         deliveries,
         families,
         institution_posts,

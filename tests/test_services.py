@@ -166,3 +166,15 @@ def test_the_family_and_staff_ending_a_service_at_once_end_it_once(client, rt, m
     assert codes == [200, 409]
     flow.wait_for(lambda: flow.unsent_emails(rt) == 0, what="outbox drained")
     assert len([m for m in mail.to(fam.email) if "service ended" in str(m["Subject"])]) == 1
+
+
+def test_the_services_list_is_paged_through_the_link_header(client, rt, mail):
+    from tests.test_paging import _walk
+
+    flow.institution(rt)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    fam = flow.family(client, mail, "a@example.com")
+    ids = [flow.approved_service(rt, fam.email, callsign=c) for c in ("7375", "7376", "7377")]
+    pages = _walk(client, "/review/v1/services?status=active&limit=2", reviewer)
+    assert [len(p) for p in pages] == [2, 1]
+    assert sorted(i for p in pages for i in p) == sorted(ids)

@@ -20,6 +20,7 @@ from moderation.kinds import SubmissionKind
 from moderation.policy import Policy
 from moderation.statuses import Status
 from storage import transitions
+from storage.duplicates import remember_phash
 from storage.models import (
     Account,
     Attempt,
@@ -140,6 +141,7 @@ def _save(rt: Runtime, attempt_id: str, report: CheckReport) -> Status | None:
                 row = work.session.get(StoredFile, file_id)
                 assert row is not None
                 replaced += _record_facts(rt, row, facts, report.passed, stored)
+                remember_phash(work.session, row, facts.phash)
             outcome = _verdict(attempt, report)
             transitions.move(work.session, submission, outcome)
             if outcome == Status.AWAITING_REVIEW:
