@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from ingest.routes import accounts, institution_posts, institutions, strikes
+from ingest.routes import accounts, institution_posts, institutions, services, strikes
 from ingest.routes.submissions import APPLICATION_UPLOAD, POST_UPLOAD, submission_routes
 from ingest.schemas import ApplicationStatus
 from ingest.views import application_view, post_view
@@ -38,6 +38,7 @@ def create_ingest_app(rt: Runtime) -> FastAPI:
             upload_doc=POST_UPLOAD,
         )
     )
+    app.include_router(services.router)
     app.include_router(strikes.router)
     app.include_router(institution_posts.router)
     return app

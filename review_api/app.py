@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from review_api.routes import (
     audit,
+    corrections,
     deliveries,
     families,
     institution_posts,
@@ -12,7 +13,9 @@ from review_api.routes import (
     queue,
     reference,
     reports,
+    services,
     staff,
+    suspensions,
 )
 from usecases.runtime import Runtime
 from web.errors import install
@@ -23,6 +26,6 @@ def create_review_app(rt: Runtime) -> FastAPI:
     app.state.runtime = rt
     install(app)
     modules = (queue, items, notes, deliveries, families, institution_posts, reference)
-    for module in (*modules, staff, audit, reports):
+    for module in (*modules, staff, audit, reports, services, suspensions, corrections):
         app.include_router(module.router)
     return app

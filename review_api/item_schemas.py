@@ -206,6 +206,7 @@ class ApplicationItem(ItemBase):
     inmate: InmateDetail
     relationship: Relationship
     relationship_label: str
+    relationship_degree: int | None = Field(description="親等（其他親屬為申請人所填）")
 
 
 class PostItem(ItemBase):
@@ -218,6 +219,7 @@ class PostItem(ItemBase):
     inmate: InmateDetail
     relationship: Relationship
     relationship_label: str
+    relationship_degree: int | None = Field(description="親等（其他親屬為申請人所填）")
 
 
 #: GET /items/{id}: which fields come depends on `kind`.

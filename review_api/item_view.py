@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from moderation.relationships import LABELS, Relationship
+from moderation.relationships import LABELS, Relationship, degree_of
 from moderation.verdicts import Verdict
 from review_api.item_case import (
     duplicates_view,
@@ -117,6 +117,9 @@ def item_view(
         }
         view["relationship"] = application.relationship
         view["relationship_label"] = LABELS[Relationship(application.relationship)][0]
+        view["relationship_degree"] = degree_of(
+            Relationship(application.relationship), application.relationship_degree
+        )
     return view
 
 

@@ -11,7 +11,7 @@ from review_api.deps import CurrentAdmin, SessionDep, WorkDep
 from review_api.schemas import AppealDecided, OpenAppeal
 from storage.models import Account, Attempt, Decision, Strike, Submission
 from storage.paging import Keyset, cut, keyset_query
-from usecases import strikes
+from usecases import strikes, suspensions
 from web.paging import PageDep, link_next
 
 router = APIRouter(tags=["families"])
@@ -23,7 +23,7 @@ class AppealDecision(BaseModel):
 
 @router.delete("/accounts/{account_id}/suspension", status_code=status.HTTP_204_NO_CONTENT)
 def lift_suspension(account_id: str, admin: CurrentAdmin, work: WorkDep) -> Response:
-    strikes.lift_suspension(work, admin, account_id)
+    suspensions.lift_suspension(work, admin, account_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
