@@ -39,8 +39,6 @@ class Settings(BaseSettings):
     #: The portal's address; verification links point there.
     public_url: str = "http://localhost:8000"
     mail_from: str = "家庭聯絡簿 Familybook <no-reply@familybook.localhost>"
-    #: Version of the personal-data notice the family consents to at registration.
-    consent_notice_version: str = "2024-01"
 
     verify_token_minutes: int = DEFAULT_VERIFY_TOKEN_MINUTES
     session_hours: int = DEFAULT_SESSION_HOURS
@@ -67,6 +65,10 @@ class Settings(BaseSettings):
     argon2_parallelism: int = DEFAULT_ARGON2_PARALLELISM
     db_pool_size: int = DEFAULT_DB_POOL_SIZE
     db_max_overflow: int = DEFAULT_DB_MAX_OVERFLOW
+
+    # issue 15b: the family's account (password reset, closing).
+    #: How long a forgot-password link stays usable (API 1.1: 30 minutes).
+    password_reset_minutes: int = 30
 
     @model_validator(mode="after")
     def _fill_database_url(self) -> "Settings":

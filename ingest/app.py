@@ -2,7 +2,14 @@
 
 from fastapi import FastAPI
 
-from ingest.routes import accounts, institution_posts, institutions, strikes
+from ingest.routes import (
+    account_security,
+    accounts,
+    institution_posts,
+    institutions,
+    notices,
+    strikes,
+)
 from ingest.routes.submissions import APPLICATION_UPLOAD, POST_UPLOAD, submission_routes
 from ingest.schemas import ApplicationStatus
 from ingest.views import application_view, post_view
@@ -17,6 +24,8 @@ def create_ingest_app(rt: Runtime) -> FastAPI:
     app.state.runtime = rt
     install(app)
     app.include_router(accounts.router)
+    app.include_router(account_security.router)
+    app.include_router(notices.router)
     app.include_router(institutions.router)
     app.include_router(
         submission_routes(

@@ -74,6 +74,9 @@ class ErrorCode(StrEnum):
     # The service itself
     DATABASE_UNAVAILABLE = "database_unavailable"
     INTERNAL_ERROR = "internal_error"
+    # issue 15b: the family's account
+    WRONG_PASSWORD = "wrong_password"
+    NOTICE_NOT_FOUND = "notice_not_found"
 
 
 @dataclass

@@ -17,7 +17,6 @@ from moderation.errors import (
     Forbidden,
     Gone,
     InvalidInput,
-    Throttled,
     Unauthenticated,
     invalid_fields,
 )
@@ -28,9 +27,10 @@ from moderation.registration import (
     clean_phone,
     validate_registration,
 )
-from storage.models import Account, AuthToken, EmailToken, LoginFailure, utcnow
+from storage.models import Account, AuthToken, EmailToken, utcnow
 from storage.outbox import queue_email
-from usecases.runtime import Runtime
+from usecases import notices, throttle
+from usecases.throttle import Purpose
 from usecases.transaction import UnitOfWork
 
 #: What a family may change of its profile after registration; the rest is the institution's.
@@ -70,7 +70,7 @@ def register(work: UnitOfWork, raw: dict[str, Any], *, today: date) -> Account:
         mobile=reg.mobile,
         phone=reg.phone,
         password_hash=password_hash,
-        consent_version=work.rt.settings.consent_notice_version,
+        consent_version=notices.latest(session).version,
         consented_at=utcnow(),
     )
     session.add(account)
@@ -155,41 +155,14 @@ def _bad_login() -> Unauthenticated:
     )
 
 
-def _throttle(session: Session, rt: Runtime, email_key: str) -> LoginFailure | None:
-    """The failures recorded for this email in the current window; raise while over the limit."""
-    now = utcnow()
-    window = timedelta(minutes=rt.settings.login_failure_window_minutes)
-    row = session.get(LoginFailure, email_key)
-    if row is not None and row.since < now - window:
-        session.delete(row)
-        session.flush()
-        return None
-    if row is not None and row.failures >= rt.settings.login_max_failures:
-        wait = int((row.since + window - now).total_seconds()) + 1
-        raise Throttled(
-            code=ErrorCode.TOO_MANY_ATTEMPTS,
-            message="登入失敗太多次，請稍後再試。",
-            message_en="Too many failed logins; please wait and try again.",
-            extra={"retry_after": wait},
-        )
-    return row
-
-
 def login(work: UnitOfWork, email: str, password: str) -> LoggedIn:
     rt, session = work.rt, work.session
-    email_key = email.strip().lower()[:254]
-    failures = _throttle(session, rt, email_key)
+    email_key = throttle.key_for(Purpose.LOGIN, email)
+    failures = throttle.ensure_allowed(session, rt, Purpose.LOGIN, email_key)
     account = session.scalar(select(Account).where(Account.email_key == email_key))
     if not rt.passwords.verify(account.password_hash if account else None, password):
         # Counted the same whether or not the account exists: the answers must not differ.
-        if failures is None:
-            session.add(LoginFailure(email_key=email_key, failures=1))
-        else:
-            failures.failures += 1
-        try:
-            work.commit()
-        except IntegrityError:  # a simultaneous failure made the row first: one uncounted
-            work.rollback()
+        throttle.count_and_commit(work, failures, email_key)
         raise _bad_login()
     assert account is not None
     if account.verified_at is None:
@@ -198,8 +171,7 @@ def login(work: UnitOfWork, email: str, password: str) -> LoggedIn:
             message="帳號尚未驗證，請到電子信箱收取驗證信。",
             message_en="Please verify your email address first.",
         )
-    if failures is not None:
-        session.delete(failures)
+    throttle.forget(session, email_key)
     token = new_token("fbf_")
     expires_at = utcnow() + timedelta(hours=rt.settings.session_hours)
     session.add(

@@ -12,10 +12,11 @@ from storage.models.people import (
     Inmate,
     Institution,
     LoginFailure,
+    PasswordResetToken,
     Staff,
     StaffInstitution,
 )
-from storage.models.records import AuditEntry, OutboxEmail
+from storage.models.records import AuditEntry, Notice, OutboxEmail
 from storage.models.review import (
     Decision,
     InstitutionPost,
@@ -48,7 +49,9 @@ __all__ = [
     "InstitutionPost",
     "InstitutionPostFile",
     "LoginFailure",
+    "Notice",
     "OutboxEmail",
+    "PasswordResetToken",
     "Post",
     "PrefillField",
     "Staff",

@@ -52,6 +52,8 @@ class Account(Base):
     verified_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     suspended_until: Mapped[datetime | None]
+    #: Closed by the family (DELETE /me): personal fields hold placeholders from then on.
+    closed_at: Mapped[datetime | None]
 
 
 class LoginFailure(Base):
@@ -70,6 +72,18 @@ class EmailToken(Base):
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
     #: SHA-256 of the token: the token itself exists only in the email.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class PasswordResetToken(Base):
+    """A forgot-password link: single use, short-lived, stored only as its hash."""
+
+    __tablename__ = "password_reset_tokens"
+    id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
 
