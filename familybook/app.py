@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from familybook.bootstrap import build_runtime
 from ingest.app import create_ingest_app
-from ingest.routes import verify_page
+from ingest.routes import reset_page, verify_page
 from moderation.errors import ErrorCode
 from review_api.app import create_review_app
 from usecases.runtime import Runtime
@@ -101,4 +101,5 @@ def create_app(
         return JSONResponse(body, status_code=503)
 
     app.include_router(verify_page.router)
+    app.include_router(reset_page.router)
     return app

@@ -9,7 +9,8 @@ SUDO=""
 
 # tesseract with the Traditional Chinese model (OCR), libmagic (real file types), a CJK font
 # (the tests draw Chinese documents), and Python's venv.
-PACKAGES=(tesseract-ocr tesseract-ocr-chi-tra libmagic1 fonts-noto-cjk fonts-noto-cjk-extra fonts-arphic-uming fonts-cwtex-ming python3-venv python3-pip)
+# chromium: the browser tests open the pages families reach from an email (Playwright drives it).
+PACKAGES=(tesseract-ocr tesseract-ocr-chi-tra libmagic1 fonts-noto-cjk fonts-noto-cjk-extra fonts-arphic-uming fonts-cwtex-ming python3-venv python3-pip chromium)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -165,3 +165,29 @@ def test_a_too_short_new_password_is_named_in_a_422(client, mail):
     r = client.post("/api/v1/me/password", headers=fam.headers, json=body)
     assert r.status_code == 422
     assert set(r.json()["error"]["fields"]) == {"new_password"}
+
+
+def test_opening_the_reset_link_asks_before_it_uses_the_token(client, mail):
+    flow.family(client, mail, "page@example.com")
+    client.post("/api/v1/accounts/password-reset", json={"email": "page@example.com"})
+    token = _reset_token(mail, "page@example.com")
+    for _ in range(2):  # a mail scanner opening the link spends nothing
+        page = client.get(f"/reset-password?token={token}")
+        assert page.status_code == 200 and 'method="post"' in page.text
+    form = {"token": token, "password": NEW_PASSWORD, "password_confirm": "something else"}
+    assert client.post("/reset-password", data=form).status_code == 400  # typed differently
+    form["password_confirm"] = NEW_PASSWORD
+    done = client.post("/reset-password", data=form)
+    assert done.status_code == 200 and "新密碼已設定" in done.text
+    assert _login(client, "page@example.com", NEW_PASSWORD).status_code == 201
+    assert client.post("/reset-password", data=form).status_code == 400
+
+
+def test_the_email_pages_allow_only_their_own_style_and_leak_no_token(client):
+    for path in ("/verify-email?token=x", "/reset-password?token=x"):
+        headers = client.get(path).headers
+        csp = headers["Content-Security-Policy"]
+        assert "default-src 'none'" in csp and "style-src 'sha256-" in csp
+        assert "form-action 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["Cache-Control"] == "no-store"
