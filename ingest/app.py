@@ -8,6 +8,7 @@ from ingest.routes import (
     institution_posts,
     institutions,
     notices,
+    personal_data,
     strikes,
 )
 from ingest.routes.submissions import APPLICATION_UPLOAD, POST_UPLOAD, submission_routes
@@ -26,6 +27,7 @@ def create_ingest_app(rt: Runtime) -> FastAPI:
     app.include_router(accounts.router)
     app.include_router(account_security.router)
     app.include_router(notices.router)
+    app.include_router(personal_data.router)
     app.include_router(institutions.router)
     app.include_router(
         submission_routes(

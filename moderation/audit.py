@@ -15,3 +15,8 @@ class AuditAction(StrEnum):
     INSTITUTION_POST = "institution_post"
     #: The sweeper gave an item back to the queue when its reviewer's claim ran out.
     LEASE_EXPIRED = "lease_expired"
+    # issue 15b: the family's own account
+    #: The family downloaded everything held about it (GET /me/export).
+    ACCOUNT_EXPORT = "account_export"
+    #: The family closed its account; its documents and personal fields were erased.
+    ACCOUNT_CLOSED = "account_closed"
