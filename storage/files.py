@@ -87,7 +87,8 @@ class FileStore:
         self.path(key).unlink(missing_ok=True)
 
     def exists(self, key: str) -> bool:
-        return self.path(key).is_file()
+        """Whether a file is stored under `key` (a string that is no key has none)."""
+        return bool(_KEY.match(key)) and self.path(key).is_file()
 
     def count(self) -> int:
         """Files under real keys (tests use it to prove nothing was left behind)."""
