@@ -64,13 +64,18 @@ def _migrate(_: argparse.Namespace) -> None:
 
 
 def _institution_add(args: argparse.Namespace) -> None:
+    from moderation.institutions import parse_contact
     from usecases.administration import add_institution, policy_from_options
 
-    options = vars(args).keys() - {"command", "action", "code", "name", "func"}
+    options = vars(args).keys() - {"command", "action", "code", "name", "func", "contact"}
     policy = policy_from_options(**{option: getattr(args, option) for option in options})
+    contacts = [parse_contact(c) for c in args.contact] if args.contact is not None else None
     with _runtime() as rt:
-        institution = add_institution(rt, args.code, args.name, **policy)
-    print(f"institution {institution.code} {institution.name}: {institution.policy}")
+        institution = add_institution(rt, args.code, args.name, contacts=contacts, **policy)
+    print(
+        f"institution {institution.code} {institution.name}: {institution.policy}"
+        f" contacts {institution.contacts}"
+    )
 
 
 def _institution_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -80,7 +85,9 @@ def _institution_parser(sub: argparse._SubParsersAction) -> None:  # type: ignor
     add.add_argument("name")
     opt = add.add_argument
     opt("--max-child-age", type=int, help="the youngest child's age at most (子女年齡上限)")
-    opt("--relationships", help="allowed codes, e.g. spouse,parent,child,sibling,cohabitant")
+    opt("--max-relationship-degree", type=int, help="relatives within this degree (親等), 1-6")
+    opt("--spouse-allowed", action=argparse.BooleanOptionalAction, default=None)
+    opt("--cohabitant-allowed", action=argparse.BooleanOptionalAction, default=None)
     opt("--applicant-photo-required", action=argparse.BooleanOptionalAction, default=None)
     opt("--max-files-per-category", type=int, help="files per document category (1-4 in SPEC)")
     opt("--max-application-mb", type=int, help="an application's files together")
@@ -92,7 +99,10 @@ def _institution_parser(sub: argparse._SubParsersAction) -> None:  # type: ignor
     opt("--post-max-file-mb", type=int, help="one attachment (default: --post-max-mb)")
     opt("--post-types", help="post attachments' types, e.g. image/jpeg,image/png (photos only)")
     opt("--strikes-to-suspend", type=int)
-    opt("--suspension-days", type=int)
+    opt("--suspension-months", type=int, help="calendar months a suspension lasts (1)")
+    opt("--suspension-days", type=int, help="days a suspension lasts beyond its months (0)")
+    opt("--suspension-mode", choices=("automatic", "proposed"), help="proposed: an admin confirms")
+    opt("--contact", action="append", help="name|title|phone|extension, repeatable (聯繫窗口)")
     opt("--appeal-days", type=int, help="a strike may be appealed within this many days")
     add.set_defaults(func=_institution_add)
 

@@ -9,6 +9,7 @@ from ingest.routes import (
     institutions,
     notices,
     personal_data,
+    services,
     strikes,
 )
 from ingest.routes.submissions import APPLICATION_UPLOAD, POST_UPLOAD, submission_routes
@@ -49,6 +50,7 @@ def create_ingest_app(rt: Runtime) -> FastAPI:
             upload_doc=POST_UPLOAD,
         )
     )
+    app.include_router(services.router)
     app.include_router(strikes.router)
     app.include_router(institution_posts.router)
     return app

@@ -71,8 +71,9 @@ class InstitutionPolicy(BaseModel):
     """An institution's public rules: who may apply, what may be uploaded, how often to post."""
 
     max_child_age: int = Field(description="子女年齡上限")
-    # Codes as `familybook institution add` stored them: not checked against the enum there.
-    allowed_relationships: list[str] = Field(description="可申請的關係代碼 (spouse, parent…)")
+    max_relationship_degree: int = Field(description="可申請的親屬親等上限（1 或 2…）")
+    spouse_allowed: bool = Field(description="配偶可申請")
+    cohabitant_allowed: bool = Field(description="與收容人子女共居之家屬可申請")
     applicant_photo_required: bool
     max_files_per_category: int
     max_application_bytes: int
@@ -88,7 +89,11 @@ class InstitutionPolicy(BaseModel):
     post_title_max_chars: int
     post_body_max_chars: int
     strikes_to_suspend: int = Field(description="幾次違規後停權")
-    suspension_days: int
+    suspension_months: int = Field(description="停權的日曆月數（臺灣時間）")
+    suspension_days: int = Field(description="停權月數之外再加的天數")
+    suspension_mode: Literal["automatic", "proposed"] = Field(
+        description="automatic：達次數即停權；proposed：由管理者確認"
+    )
     appeal_days: int = Field(description="違規後可申訴的天數")
     min_document_pixels_short_side: int
     min_photo_pixels_short_side: int
@@ -97,14 +102,25 @@ class InstitutionPolicy(BaseModel):
     pdf_view_dpi: int
     pdf_ocr_dpi: int
     pdf_ocr_pages: int
+    allowed_relationships: list[str] = Field(description="可申請的關係代碼 (spouse, parent…)")
+
+
+class InstitutionContact(BaseModel):
+    """One person of the institution's contact window (聯繫窗口)."""
+
+    name: str
+    title: str
+    phone: str
+    extension: str = Field(description="分機，可為空字串")
 
 
 class InstitutionPublic(BaseModel):
-    """An institution families may apply to, with its public policy."""
+    """An institution families may apply to, with its public policy and contact window."""
 
     code: str = Field(description="機關代碼")
     name: str
     policy: InstitutionPolicy
+    contacts: list[InstitutionContact]
 
 
 # --- applications and posts ---
@@ -126,6 +142,11 @@ class ApplicationStatus(SubmissionStatus):
     relationship: Relationship
     relationship_label: str = Field(description="關係，例如「配偶」")
     relationship_label_en: str
+    end_reason: str | None = Field(
+        description="撤回或終止的原因：family_request, released, transferred, child_aged_out, other"
+    )
+    ended_at: str | None
+    relationship_degree: int | None = Field(description="親等（配偶、同住家屬為 null）")
 
 
 # --- strikes and the institution's book ---

@@ -5,10 +5,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from moderation.inmates import mask_name
-from moderation.relationships import LABELS, Relationship
+from moderation.relationships import LABELS, Relationship, degree_of
 from storage.models import Application, Inmate, Submission
 from storage.queries import attempts_of
-from web.submission_views import post_view, status_part
+from web.submission_views import iso, post_view, status_part
 
 __all__ = ["application_view", "post_view"]
 
@@ -25,4 +25,9 @@ def application_view(session: Session, submission: Submission) -> dict[str, Any]
         "relationship": application.relationship,
         "relationship_label": zh,
         "relationship_label_en": en,
+        "end_reason": application.end_reason,
+        "ended_at": iso(application.ended_at),
+        "relationship_degree": degree_of(
+            Relationship(application.relationship), application.relationship_degree
+        ),
     }

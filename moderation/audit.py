@@ -15,6 +15,14 @@ class AuditAction(StrEnum):
     INSTITUTION_POST = "institution_post"
     #: The sweeper gave an item back to the queue when its reviewer's claim ran out.
     LEASE_EXPIRED = "lease_expired"
+    # Issue 15
+    WITHDRAW = "withdraw"
+    END_SERVICE = "end_service"
+    SET_RESTRICTION = "set_restriction"
+    LIFT_RESTRICTION = "lift_restriction"
+    CONFIRM_SUSPENSION = "confirm_suspension"
+    DISMISS_SUSPENSION = "dismiss_suspension"
+    CORRECT_ACCOUNT = "correct_account"
     # issue 15b: the family's own account
     #: The family downloaded everything held about it (GET /me/export).
     ACCOUNT_EXPORT = "account_export"

@@ -74,6 +74,14 @@ class ErrorCode(StrEnum):
     # The service itself
     DATABASE_UNAVAILABLE = "database_unavailable"
     INTERNAL_ERROR = "internal_error"
+    # Issue 15 (the seeds' rules): callsigns, eligibility that lasts, services that end,
+    # suspensions an administrator confirms
+    CALLSIGN_FORMAT = "callsign_format"
+    NOT_ELIGIBLE = "not_eligible"
+    SERVICE_ENDED = "service_ended"
+    NOT_WITHDRAWABLE = "not_withdrawable"
+    NOT_SUSPENDED = "not_suspended"
+    SUSPENSION_NOT_PROPOSED = "suspension_not_proposed"
     # issue 15b: the family's account
     WRONG_PASSWORD = "wrong_password"
     NOTICE_NOT_FOUND = "notice_not_found"

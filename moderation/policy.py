@@ -5,21 +5,32 @@ up to 18, the agency-wide rule 15; one photo of 10 MB vs three files of 20 MB in
 """
 
 from dataclasses import asdict, dataclass, field, fields
+from enum import StrEnum
 from typing import Any
 
-from moderation.relationships import Relationship
+from moderation.relationships import WhoMayApply, rule_from_codes
 
 MB = 1024 * 1024
 
 #: Types the checks accept unless the policy says otherwise (SPEC: PDF, PNG, JPG/JPEG).
 DEFAULT_ALLOWED_TYPES = ("application/pdf", "image/png", "image/jpeg")
-DEFAULT_RELATIONSHIPS = tuple(r.value for r in Relationship)
+
+
+class SuspensionMode(StrEnum):
+    """「機關得暫停」: the institution *may* suspend. `automatic` suspends at the threshold;
+    `proposed` makes a proposal an administrator confirms or dismisses."""
+
+    AUTOMATIC = "automatic"
+    PROPOSED = "proposed"
 
 
 @dataclass(frozen=True)
 class Policy:
     max_child_age: int = 15
-    allowed_relationships: tuple[str, ...] = DEFAULT_RELATIONSHIPS
+    #: Who may apply; the defaults are the agency-wide rule 「配偶或其一親等內之親屬」.
+    max_relationship_degree: int = 1
+    spouse_allowed: bool = True
+    cohabitant_allowed: bool = False
     applicant_photo_required: bool = False
     # Service applications
     max_files_per_category: int = 4
@@ -41,7 +52,10 @@ class Policy:
     post_body_max_chars: int = 100
     # Strikes
     strikes_to_suspend: int = 3
-    suspension_days: int = 30
+    #: A suspension lasts this many calendar months (Taiwan's calendar) plus `suspension_days`.
+    suspension_months: int = 1
+    suspension_days: int = 0
+    suspension_mode: str = SuspensionMode.AUTOMATIC
     #: A family may appeal a strike once, within this many days.
     appeal_days: int = 14
     # Image checks
@@ -58,7 +72,6 @@ class Policy:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data["allowed_relationships"] = list(self.allowed_relationships)
         data["allowed_types"] = list(self.allowed_types)
         data["allowed_types_by_category"] = {
             category: list(types) for category, types in self.allowed_types_by_category.items()
@@ -68,10 +81,10 @@ class Policy:
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> "Policy":
         known = {f.name for f in fields(cls)}
-        clean = {k: v for k, v in (data or {}).items() if k in known}
-        for key in ("allowed_relationships", "allowed_types"):
-            if key in clean:
-                clean[key] = tuple(clean[key])
+        data = _upgraded(data or {})
+        clean = {k: v for k, v in data.items() if k in known}
+        if "allowed_types" in clean:
+            clean["allowed_types"] = tuple(clean["allowed_types"])
         if "allowed_types_by_category" in clean:
             by_category = clean["allowed_types_by_category"] or {}
             clean["allowed_types_by_category"] = {
@@ -83,8 +96,35 @@ class Policy:
         """The types a file of `category` may be: its own list if the policy has one."""
         return self.allowed_types_by_category.get(str(category), self.allowed_types)
 
+    @property
+    def who_may_apply(self) -> WhoMayApply:
+        return WhoMayApply(
+            self.max_relationship_degree, self.spouse_allowed, self.cohabitant_allowed
+        )
+
     def public(self) -> dict[str, Any]:
-        """What families may see (GET /institutions)."""
+        """What families may see (GET /institutions), with the codes the rule admits."""
         data = self.to_json()
         data.pop("extra", None)
+        data["allowed_relationships"] = self.who_may_apply.codes()
         return data
+
+
+def _upgraded(data: dict[str, Any]) -> dict[str, Any]:
+    """A policy stored before version 1.1, read as its nearest rule today (the migration
+    0008 rewrites stored ones the same way): a list of relationship codes becomes degrees;
+    the 30 days a suspension lasted become the seed's one calendar month."""
+    data = dict(data)
+    codes = data.pop("allowed_relationships", None)
+    if codes is not None and "max_relationship_degree" not in data:
+        rule = rule_from_codes(tuple(codes))
+        data.update(
+            max_relationship_degree=rule.max_relationship_degree,
+            spouse_allowed=rule.spouse_allowed,
+            cohabitant_allowed=rule.cohabitant_allowed,
+        )
+    if "suspension_months" not in data and "suspension_days" in data:
+        if data["suspension_days"] == 30:
+            data["suspension_days"] = 0
+        data["suspension_months"] = 1 if data["suspension_days"] == 0 else 0
+    return data

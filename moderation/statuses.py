@@ -14,19 +14,29 @@ class Status(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     DELIVERED = "delivered"
+    #: The family took back an application (or a post, when its service ended) before a result.
+    WITHDRAWN = "withdrawn"
+    #: An approved service that ended (the family asked, release, transfer, child aged out…).
+    ENDED = "ended"
 
 
 #: Every legal move. Anything else is refused, so a late or repeated message cannot drag a
 #: decided submission back into the pipeline.
 TRANSITIONS: dict[Status, frozenset[Status]] = {
-    Status.RECEIVED: frozenset({Status.CHECKING}),
-    Status.CHECKING: frozenset({Status.NEEDS_FIX, Status.AWAITING_REVIEW}),
-    Status.NEEDS_FIX: frozenset({Status.RECEIVED}),
-    Status.AWAITING_REVIEW: frozenset({Status.IN_REVIEW}),
-    Status.IN_REVIEW: frozenset({Status.AWAITING_REVIEW, Status.APPROVED, Status.REJECTED}),
-    Status.APPROVED: frozenset({Status.DELIVERED}),
-    Status.REJECTED: frozenset({Status.RECEIVED}),
+    Status.RECEIVED: frozenset({Status.CHECKING, Status.WITHDRAWN}),
+    Status.CHECKING: frozenset({Status.NEEDS_FIX, Status.AWAITING_REVIEW, Status.WITHDRAWN}),
+    Status.NEEDS_FIX: frozenset({Status.RECEIVED, Status.WITHDRAWN}),
+    Status.AWAITING_REVIEW: frozenset({Status.IN_REVIEW, Status.WITHDRAWN}),
+    Status.IN_REVIEW: frozenset(
+        {Status.AWAITING_REVIEW, Status.APPROVED, Status.REJECTED, Status.WITHDRAWN}
+    ),
+    # An approved post is delivered; an approved service ends (the lifecycle's kinds decide
+    # which: `moderation.services` never ends a post).
+    Status.APPROVED: frozenset({Status.DELIVERED, Status.ENDED}),
+    Status.REJECTED: frozenset({Status.RECEIVED, Status.WITHDRAWN}),
     Status.DELIVERED: frozenset(),
+    Status.WITHDRAWN: frozenset(),
+    Status.ENDED: frozenset(),
 }
 
 #: What a family sees (the portal's words, plus ours for needs_fix).
@@ -38,12 +48,18 @@ FAMILY_LABELS: dict[Status, tuple[str, str]] = {
     Status.NEEDS_FIX: ("待補件", "needs fixing"),
     Status.APPROVED: ("審核通過", "approved"),
     Status.REJECTED: ("審核未通過", "rejected"),
-    Status.DELIVERED: ("已送達", "delivered"),
+    # The portal's status table knows no 已送達: a delivered post still reads 審核通過, and the
+    # family's view shows its delivery date beside it (`delivered_at`).
+    Status.DELIVERED: ("審核通過", "approved"),
+    Status.WITHDRAWN: ("已撤回", "withdrawn"),
+    Status.ENDED: ("已終止", "ended"),
 }
 
 #: The family may send a new attempt only from these.
 RESUBMITTABLE = frozenset({Status.NEEDS_FIX, Status.REJECTED})
 DECIDED = frozenset({Status.APPROVED, Status.REJECTED, Status.DELIVERED})
+#: Over: nothing more happens to it.
+CLOSED = frozenset({Status.WITHDRAWN, Status.ENDED})
 #: Waiting for a reviewer, claimed or not: the queue.
 IN_QUEUE = frozenset({Status.AWAITING_REVIEW, Status.IN_REVIEW})
 #: Not yet through the automated checks of its current attempt (or sent back by them).

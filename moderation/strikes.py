@@ -4,8 +4,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from moderation.errors import Conflict, ErrorCode, Forbidden
-from moderation.policy import Policy
+from moderation.errors import Conflict, ErrorCode, Forbidden, NotFound
+from moderation.policy import Policy, SuspensionMode
+from moderation.taiwan_time import add_months_taiwan
 
 APPEAL_MAX_CHARS = 200
 
@@ -29,17 +30,37 @@ class AppealOutcome(StrEnum):
     OVERRULED = "overruled"
 
 
+class SuspensionState(StrEnum):
+    #: Keeps the family from posting to the institution until it ends or is lifted.
+    ACTIVE = "active"
+    #: The threshold was reached under `suspension_mode: proposed`: waits for an administrator.
+    PROPOSED = "proposed"
+    #: An administrator chose not to suspend (its strikes stay used: they do not count again).
+    DISMISSED = "dismissed"
+
+
 @dataclass(frozen=True)
 class SuspensionPlan:
     starts_at: datetime
     until: datetime
+    state: SuspensionState
+
+
+def suspension_end(starts_at: datetime, policy: Policy) -> datetime:
+    """「暫停…使用權限 1 個月」: calendar months in Taiwan (plus any extra days), not 30 days."""
+    months_later = add_months_taiwan(starts_at, policy.suspension_months)
+    return months_later + timedelta(days=policy.suspension_days)
 
 
 def suspension_due(active_strikes: int, policy: Policy, now: datetime) -> SuspensionPlan | None:
-    """At the policy's count of active strikes the family is suspended from this moment."""
+    """At the policy's count of counted strikes (「退件累計 3 次以上」) the family is suspended
+    from this moment, or, when the institution confirms each one (「機關得暫停」), a suspension
+    is proposed."""
     if active_strikes < policy.strikes_to_suspend:
         return None
-    return SuspensionPlan(now, now + timedelta(days=policy.suspension_days))
+    proposed = policy.suspension_mode == SuspensionMode.PROPOSED
+    state = SuspensionState.PROPOSED if proposed else SuspensionState.ACTIVE
+    return SuspensionPlan(now, suspension_end(now, policy), state)
 
 
 def suspension_running(*, until: datetime, lifted_at: datetime | None, now: datetime) -> bool:
@@ -51,9 +72,15 @@ def liftable(caused_by: dict[str, frozenset[str]], institution_ids: frozenset[st
     """Of the running suspensions (id → institutions whose post rejections caused it), those an
     administrator of `institution_ids` may end early. Only a causing institution may, so that
     one institution cannot undo another's sanction: Forbidden when suspensions run and none is
-    theirs. Nothing running is nothing to do, so a repeated lift answers like the first."""
+    theirs; NotFound (`not_suspended`) when none runs at all."""
+    if not caused_by:
+        raise NotFound(
+            code=ErrorCode.NOT_SUSPENDED,
+            message="這個帳號目前沒有暫停中的發佈權限，不需要解除。",
+            message_en="This account is not suspended.",
+        )
     mine = [sid for sid, causes in caused_by.items() if causes & institution_ids]
-    if caused_by and not mine:
+    if not mine:
         raise Forbidden(
             code=ErrorCode.SUSPENSION_OF_OTHER_INSTITUTION,
             message="這次暫停是其他機關的審核結果造成的，只有該機關的管理者可以提前解除。",

@@ -4,6 +4,7 @@ The database keeps UTC; what a person reads (an email, a refusal's "until") and 
 "today" for an age or a restriction are Taiwan's.
 """
 
+import calendar
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -23,3 +24,13 @@ def taiwan_time_zh(moment: datetime) -> str:
 def taiwan_time_en(moment: datetime) -> str:
     """e.g. "2027-01-01 08:00 Taiwan time", for the English half."""
     return f"{moment.astimezone(TAIWAN):%Y-%m-%d %H:%M} Taiwan time"
+
+
+def add_months_taiwan(moment: datetime, months: int) -> datetime:
+    """The same wall-clock time `months` calendar months later in Taiwan, the day kept or, if
+    the month is shorter, its last day (31 January + 1 month = 28 or 29 February)."""
+    local = moment.astimezone(TAIWAN)
+    index = local.month - 1 + months
+    year, month = local.year + index // 12, index % 12 + 1
+    day = min(local.day, calendar.monthrange(year, month)[1])
+    return local.replace(year=year, month=month, day=day).astimezone(UTC)

@@ -31,7 +31,7 @@ def test_inmate_whose_youngest_child_is_too_old_is_not_eligible(client, rt, mail
 
 
 def test_relationship_outside_the_policy_is_a_422_on_relationship(client, rt, mail):
-    flow.institution(rt, allowed_relationships=("spouse", "parent"))
+    flow.institution(rt, max_relationship_degree=1, cohabitant_allowed=False)
     fam = flow.family(client, mail, "a@example.com")
     r = flow.apply(client, fam, relationship="cohabitant")
     assert r.status_code == 422

@@ -20,7 +20,10 @@ def test_institution_add_sets_taitungs_policy(rt, capsys):
     main(
         ["institution", "add", "TTD", "法務部矯正署臺東戒治所", "--max-child-age", "18",
          "--post-max-files", "1", "--post-max-mb", "10", "--post-types", "image/jpeg,image/png",
-         "--relationships", "spouse,parent,cohabitant", "--applicant-photo-required"]
+         "--max-relationship-degree", "2", "--cohabitant-allowed", "--applicant-photo-required",
+         "--suspension-mode", "proposed",
+         "--contact", "李社工師|社工師|(089) 581-014|119",
+         "--contact", "黃輔導員|輔導員|(089) 581-014|112"]
     )  # fmt: skip
     policy = _policy(rt)
     assert policy.max_child_age == 18
@@ -28,7 +31,16 @@ def test_institution_add_sets_taitungs_policy(rt, capsys):
         1, 10 * MB, 10 * MB,
     )  # fmt: skip
     assert policy.allowed_types_by_category["attachments"] == ("image/jpeg", "image/png")
-    assert policy.allowed_relationships == ("spouse", "parent", "cohabitant")
+    # Taitung's rule: 「配偶或其二親等內之親屬，或與收容人子女共居之家屬」
+    assert (policy.max_relationship_degree, policy.spouse_allowed, policy.cohabitant_allowed) == (
+        2, True, True,
+    )  # fmt: skip
+    assert policy.suspension_mode == "proposed"
+    with writing(rt) as session:
+        contacts = session.scalar(select(Institution.contacts).where(Institution.code == "TTD"))
+    assert contacts[1] == {
+        "name": "黃輔導員", "title": "輔導員", "phone": "(089) 581-014", "extension": "112"
+    }  # fmt: skip
     assert policy.applicant_photo_required is True
     # Updating one option keeps the others, and a required photo can be switched off again
     main(["institution", "add", "TTD", "法務部矯正署臺東戒治所", "--no-applicant-photo-required"])
@@ -36,12 +48,23 @@ def test_institution_add_sets_taitungs_policy(rt, capsys):
     assert _policy(rt).max_child_age == 18
 
 
-def test_an_unknown_relationship_code_is_refused_in_both_languages(rt, capsys):
+def test_an_institution_added_with_no_options_follows_the_agency_wide_rule(rt, capsys):
+    main(["institution", "add", "HLD", "法務部矯正署花蓮看守所"])
+    policy = _policy(rt, "HLD")
+    # 「得由配偶或其一親等內之親屬」: spouse or first degree, nobody else
+    assert (policy.max_relationship_degree, policy.spouse_allowed, policy.cohabitant_allowed) == (
+        1, True, False,
+    )  # fmt: skip
+    assert (policy.suspension_months, policy.suspension_days) == (1, 0)
+    assert policy.suspension_mode == "automatic"
+
+
+def test_a_malformed_contact_is_refused_in_both_languages(rt, capsys):
     with pytest.raises(SystemExit) as exit_:
-        main(["institution", "add", "TTD", "臺東", "--relationships", "spouse,uncle"])
+        main(["institution", "add", "TTD", "臺東", "--contact", "李社工師"])
     assert exit_.value.code == 2
     err = capsys.readouterr().err
-    assert "uncle" in err and "可用" in err and "use spouse" in err
+    assert "姓名|職稱|電話|分機" in err and "name|title|phone|extension" in err
 
 
 def test_inmates_import_then_staff_add_prints_a_working_token(client, rt, capsys, tmp_path):

@@ -345,5 +345,6 @@ def test_a_post_cannot_be_sent_while_the_inmate_is_under_a_restriction(client, r
     with writing(rt) as session:  # the institution puts the inmate in isolation
         session.execute(update(Inmate).values(restricted_until=flow.days_from_today(30)))
     r = flow.post(client, fam, app_id)
-    assert r.status_code == 403
-    assert r.json()["error"]["code"] == "inmate_restricted"
+    assert r.status_code == 409  # API.md 1.1: not_eligible, with the reason
+    assert r.json()["error"]["code"] == "not_eligible"
+    assert r.json()["error"]["reason"] == "inmate_restricted"

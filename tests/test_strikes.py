@@ -20,7 +20,7 @@ from tests.support.posting import (
     strikes_of,
 )
 
-TWO_STRIKES = {"strikes_to_suspend": 2, "suspension_days": 30}
+TWO_STRIKES = {"strikes_to_suspend": 2, "suspension_months": 0, "suspension_days": 30}
 
 
 def _suspended_by_two_rejections(client, rt, mail):

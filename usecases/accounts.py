@@ -105,11 +105,11 @@ def _send_verification(work: UnitOfWork, account: Account) -> None:
 
 
 def verify_email(work: UnitOfWork, token: str) -> None:
-    _use_verification_token(work.session, token)
+    _use_verification_token(work.session, token, work.rt.settings.verify_token_minutes)
     work.commit()
 
 
-def _use_verification_token(session: Session, token: str) -> None:
+def _use_verification_token(session: Session, token: str, minutes: int) -> None:
     row = session.scalar(select(EmailToken).where(EmailToken.token_hash == token_hash(token)))
     if row is None or row.used_at is not None:
         raise BadToken(
@@ -120,8 +120,8 @@ def _use_verification_token(session: Session, token: str) -> None:
     if row.expires_at <= utcnow():
         raise Gone(
             code=ErrorCode.TOKEN_EXPIRED,
-            message="驗證連結已超過 10 分鐘失效，請重新申請驗證信。",
-            message_en="This link has expired; please ask for a new one.",
+            message=f"驗證連結已超過 {minutes} 分鐘失效，請重新申請驗證信。",
+            message_en=f"This link expired after {minutes} minutes; please ask for a new one.",
         )
     used = session.execute(
         update(EmailToken)

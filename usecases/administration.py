@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 from core.security import new_token, token_hash
 from moderation.errors import ErrorCode, InvalidInput, NotFound
 from moderation.file_rules import FileCategory
+from moderation.institutions import Contact
 from moderation.policy import DEFAULT_ALLOWED_TYPES, MB, Policy
-from moderation.relationships import Relationship
+from moderation.relationships import MAX_DECLARED_DEGREE
 from moderation.staff import StaffRole
 from storage.models import Inmate, Institution, Staff, StaffInstitution
 from usecases.runtime import Runtime
@@ -28,19 +29,26 @@ ROSTER_COLUMNS = (
 )
 
 
-def add_institution(rt: Runtime, code: str, name: str, **policy: Any) -> Institution:
+def add_institution(
+    rt: Runtime, code: str, name: str, *, contacts: list[Contact] | None = None, **policy: Any
+) -> Institution:
     """Add the institution or update it; policy values left None keep what it had. `post_types`
-    sets the post attachments' types among the per-category ones."""
+    sets the post attachments' types among the per-category ones; `contacts` (given) replaces
+    the contact window."""
     with transaction(rt) as work:
-        return _add_institution(work.session, code, name, **policy)
+        return _add_institution(work.session, code, name, contacts=contacts, **policy)
 
 
-def _add_institution(session: Session, code: str, name: str, **policy: Any) -> Institution:
+def _add_institution(
+    session: Session, code: str, name: str, *, contacts: list[Contact] | None, **policy: Any
+) -> Institution:
     institution = session.scalar(select(Institution).where(Institution.code == code))
     if institution is None:
-        institution = Institution(code=code, name=name, policy=Policy().to_json())
+        institution = Institution(code=code, name=name, policy=Policy().to_json(), contacts=[])
         session.add(institution)
     institution.name = name
+    if contacts is not None:
+        institution.contacts = [c.to_json() for c in contacts]
     current = Policy.from_json(institution.policy)
     changes = {k: v for k, v in policy.items() if v is not None}
     if "post_types" in changes:
@@ -69,7 +77,6 @@ def _codes(raw: str | None, known: tuple[str, ...], option: str) -> tuple[str, .
 
 def policy_from_options(
     *,
-    relationships: str | None = None,
     allowed_types: str | None = None,
     post_types: str | None = None,
     max_application_mb: int | None = None,
@@ -79,11 +86,16 @@ def policy_from_options(
 ) -> dict[str, Any]:
     """The command line's options as policy values, checked: relationship codes from API.md,
     file types the checks can make a safe copy of, megabytes as bytes."""
-    relationship_codes = tuple(r.value for r in Relationship)
     per_file_mb = post_max_file_mb or post_max_mb
+    degree = plain.get("max_relationship_degree")
+    if degree is not None and not 0 <= degree <= MAX_DECLARED_DEGREE:
+        raise InvalidInput(
+            code=ErrorCode.INVALID_OPTION,
+            message=f"--max-relationship-degree 需為 0 至 {MAX_DECLARED_DEGREE}。",
+            message_en=f"--max-relationship-degree: 0 to {MAX_DECLARED_DEGREE}",
+        )
     return {
         **plain,
-        "allowed_relationships": _codes(relationships, relationship_codes, "--relationships"),
         "allowed_types": _codes(allowed_types, DEFAULT_ALLOWED_TYPES, "--allowed-types"),
         "post_types": _codes(post_types, DEFAULT_ALLOWED_TYPES, "--post-types"),
         "max_application_bytes": max_application_mb * MB if max_application_mb else None,

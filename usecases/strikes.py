@@ -1,14 +1,12 @@
-"""Strikes and suspensions: counted once each, exactly, under concurrency; appealed once;
-lifted or overruled by an administrator of the institution that caused them.
-
-The family's account row is locked (SELECT … FOR UPDATE; SQLite serialises writers anyway)
-before counting, so two rejections decided at the same moment are both counted, in turn.
+"""Strikes: human rejections of posts, counted once each, exactly, under concurrency, at the
+institution whose staff rejected; appealed once; overruled by an administrator of that
+institution. Suspensions are `usecases.suspensions`.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from moderation import emails
@@ -20,17 +18,26 @@ from moderation.strikes import (
     APPEAL_MAX_CHARS,
     AppealOutcome,
     AppealVerdict,
+    SuspensionState,
     ensure_appealable,
-    liftable,
-    suspension_due,
     suspension_running,
 )
 from moderation.text import clean_text
 from storage.audit import record
-from storage.models import Account, Decision, Strike, Submission, Suspension, utcnow
+from storage.models import (
+    Account,
+    Attempt,
+    Decision,
+    Institution,
+    Strike,
+    Submission,
+    Suspension,
+    utcnow,
+)
 from storage.outbox import queue_email
 from storage.queries import policy_of
-from storage.strike_counts import active_strikes, counting
+from storage.strike_counts import active_strikes
+from usecases.suspensions import lift, lock_account, suspend_at_threshold
 from usecases.transaction import UnitOfWork
 
 
@@ -41,18 +48,14 @@ class AppealDecided:
     strike_count: int
 
 
-def lock_account(session: Session, account_id: str) -> Account:
-    account = session.scalar(select(Account).where(Account.id == account_id).with_for_update())
-    if account is None:
-        raise not_found("這個帳號", "No such account.")
-    return account
-
-
 def record_strike(
     session: Session, decision: Decision, account_id: str, policy: Policy, now: datetime
 ) -> str | None:
-    """Count a human rejection of a post; suspend at the policy's count. Returns an email id."""
+    """Count a human rejection of a post at its institution; suspend (or propose to) at the
+    policy's count. Returns an email id."""
     account = lock_account(session, account_id)
+    submission = session.get(Submission, decision.submission_id)
+    assert submission is not None
     session.add(
         Strike(
             account_id=account_id,
@@ -63,96 +66,40 @@ def record_strike(
         )
     )
     session.flush()
-    active = active_strikes(session, account_id)
-    plan = suspension_due(active, policy, now)
-    if plan is None:
-        return None
-    suspension = Suspension(account_id=account_id, starts_at=plan.starts_at, until=plan.until)
-    session.add(suspension)
-    session.flush()
-    session.execute(
-        update(Strike)
-        .where(*counting(account_id))
-        .values(suspension_id=suspension.id)
-        .execution_options(synchronize_session=False)
-    )
-    account.suspended_until = plan.until
-    return queue_email(
-        session, emails.suspension(to=account.email, until=plan.until, strikes=active)
-    )
+    return suspend_at_threshold(session, account, submission.institution_id, policy, now)
 
 
-def current_suspension_end(session: Session, account_id: str, now: datetime) -> datetime | None:
-    return session.scalar(
-        select(func.max(Suspension.until)).where(
-            Suspension.account_id == account_id,
-            Suspension.lifted_at.is_(None),
-            Suspension.until > now,
-        )
-    )
-
-
-def lift(session: Session, suspension: Suspension, *, by: str, reason: str, now: datetime) -> None:
-    account = lock_account(session, suspension.account_id)
-    suspension.lifted_at, suspension.lifted_by, suspension.lift_reason = now, by, reason
-    session.flush()
-    account.suspended_until = current_suspension_end(session, account.id, now)
-
-
-def _causing_institutions(session: Session, suspension_id: str) -> frozenset[str]:
-    return frozenset(
-        session.scalars(
-            select(Submission.institution_id)
-            .join(Strike, Strike.submission_id == Submission.id)
-            .where(Strike.suspension_id == suspension_id)
-            .distinct()
-        )
-    )
-
-
-def lift_early(
-    session: Session, account_id: str, *, institution_ids: frozenset[str], by: str, now: datetime
-) -> int:
-    """An administrator lifts the running suspensions their institutions caused; the strike
-    count starts again (the lifted suspension keeps its strikes). Returns how many."""
-    lock_account(session, account_id)  # not while a rejection is suspending the family anew
-    running = session.scalars(
-        select(Suspension).where(
-            Suspension.account_id == account_id,
-            Suspension.lifted_at.is_(None),
-            Suspension.until > now,
-        )
-    ).all()
-    allowed = liftable(
-        {s.id: _causing_institutions(session, s.id) for s in running}, institution_ids
-    )
-    for suspension in running:
-        if suspension.id in allowed:
-            lift(session, suspension, by=by, reason="lifted_by_admin", now=now)
-    return len(allowed)
-
-
-def overrule(session: Session, strike: Strike, *, by: str, now: datetime) -> bool:
+def overrule(session: Session, strike: Strike, *, by: str, now: datetime) -> str | None:
     """An overruled strike stops counting (its appeal outcome says so, see `counting`). If the
-    suspension it helped cause is still running, that suspension is lifted and its other
-    strikes count again, as if it had never happened. A suspension that already ended, by
-    itself or lifted by an administrator, is left as it was: its strikes were served, and
-    reviving them would let a single new rejection suspend the family again. True if a
-    suspension was lifted."""
+    suspension it helped cause is still running (or only proposed), that suspension is lifted
+    (or the proposal dropped) and its other strikes count again, as if it had never happened.
+    A suspension that already ended, by itself or lifted by an administrator, is left as it
+    was: its strikes were served, and reviving them would let a single new rejection suspend
+    the family again. Returns the email of a lifted suspension."""
     if strike.suspension_id is None:
-        return False
+        return None
     suspension = session.get(Suspension, strike.suspension_id)
     assert suspension is not None
-    if not suspension_running(until=suspension.until, lifted_at=suspension.lifted_at, now=now):
-        return False
-    lift(session, suspension, by=by, reason="strike_overruled", now=now)
+    email_id = None
+    if suspension.state == SuspensionState.PROPOSED:
+        suspension.state, suspension.decided_by, suspension.decided_at = (
+            SuspensionState.DISMISSED,
+            by,
+            now,
+        )
+    elif suspension.state == SuspensionState.ACTIVE and suspension_running(
+        until=suspension.until, lifted_at=suspension.lifted_at, now=now
+    ):
+        email_id = lift(session, suspension, by=by, reason="strike_overruled", now=now)
+    else:
+        return None
     session.execute(
         update(Strike)
         .where(Strike.suspension_id == suspension.id, Strike.id != strike.id)
         .values(suspension_id=None)
         .execution_options(synchronize_session=False)
     )
-    return True
+    return email_id
 
 
 def appeal(work: UnitOfWork, account_id: str, strike_id: str, text: str) -> Strike:
@@ -200,7 +147,8 @@ def decide_appeal(
     strike.appeal_outcome = outcome
     strike.appeal_decided_by, strike.appeal_decided_at = admin.id, now
     if outcome == AppealOutcome.OVERRULED:
-        overrule(session, strike, by=admin.actor, now=now)
+        work.wake_email(overrule(session, strike, by=admin.actor, now=now))
+    work.wake_email(_appeal_email(session, strike, submission, outcome))
     record(
         session,
         admin.actor,
@@ -215,28 +163,24 @@ def decide_appeal(
     return AppealDecided(strike.id, outcome, count)
 
 
-def lift_suspension(work: UnitOfWork, admin: StaffMember, account_id: str) -> int:
-    """An administrator ends the family's running suspensions their institutions caused."""
-    session = work.session
-    _ensure_serves_family(session, admin, account_id)
-    lifted = lift_early(
-        session, account_id, institution_ids=admin.institution_ids, by=admin.actor, now=utcnow()
-    )
-    record(session, admin.actor, AuditAction.LIFT_SUSPENSION, account_id=account_id, lifted=lifted)
-    work.commit()
-    return lifted
-
-
-def _ensure_serves_family(session: Session, staff: StaffMember, account_id: str) -> None:
-    # A family none of the administrator's institutions serves is not visible to them: 404.
-    # Which of its suspensions they may lift is decided apart (403 for another's).
-    serves = session.scalar(
-        select(Submission.id)
-        .where(
-            Submission.account_id == account_id,
-            Submission.institution_id.in_(staff.institution_ids),
+def _appeal_email(
+    session: Session, strike: Strike, submission: Submission, outcome: AppealOutcome
+) -> str:
+    account = session.get(Account, strike.account_id)
+    institution = session.get(Institution, submission.institution_id)
+    attempt = session.scalar(
+        select(Attempt).where(
+            Attempt.id
+            == select(Decision.attempt_id)
+            .where(Decision.id == strike.decision_id)
+            .scalar_subquery()
         )
-        .limit(1)
     )
-    if serves is None:
-        raise not_found("這個帳號", "No such account.")
+    assert account is not None and institution is not None
+    email = emails.appeal_decided(
+        to=account.email,
+        institution=institution.name,
+        overruled=outcome == AppealOutcome.OVERRULED,
+        title=attempt.title if attempt else None,
+    )
+    return queue_email(session, email)

@@ -79,4 +79,8 @@ class PostStatus(SubmissionStatus):
     application_id: str
     title: str
     body: str
-    delivered_at: str | None = Field(description="送達收容人的時間")
+    delivered_at: str | None = Field(description="送達收容人的時間（狀態仍為審核通過）")
+    inmate: InmateMasked = Field(description="收寄人")
+    relationship: str = Field(description="與收容人的關係代碼")
+    relationship_label: str = Field(description="關係，例如「配偶」")
+    relationship_label_en: str

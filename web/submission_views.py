@@ -5,8 +5,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from moderation.inmates import mask_name
+from moderation.relationships import LABELS, Relationship
 from moderation.statuses import FAMILY_LABELS, Status
-from storage.models import Attempt, Institution, Post, Submission
+from storage.models import Application, Attempt, Inmate, Institution, Post, Submission
 from storage.queries import attempts_of
 
 
@@ -48,8 +50,14 @@ def status_part(
 
 
 def post_view(session: Session, submission: Submission) -> dict[str, Any]:
+    """A post, with who receives it as the portal's status table names them (收寄人, 關係)."""
     post = session.get(Post, submission.id)
     assert post is not None
+    application = session.get(Application, post.application_id)
+    assert application is not None
+    inmate = session.get(Inmate, application.inmate_id)
+    assert inmate is not None
+    zh, en = LABELS[Relationship(application.relationship)]
     attempts = attempts_of(session, submission.id)
     return {
         **status_part(session, submission, attempts),
@@ -57,4 +65,8 @@ def post_view(session: Session, submission: Submission) -> dict[str, Any]:
         "title": attempts[-1].title,
         "body": attempts[-1].body,
         "delivered_at": iso(post.delivered_at),
+        "inmate": {"callsign": inmate.callsign, "masked_name": mask_name(inmate.name)},
+        "relationship": application.relationship,
+        "relationship_label": zh,
+        "relationship_label_en": en,
     }

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ingest.deps import SessionDep, VerifiedFamily
 from ingest.schemas import InmateMasked, InstitutionPublic
-from moderation.inmates import mask_name
+from moderation.inmates import ensure_callsign_format, mask_name
 from moderation.policy import Policy
 from storage.models import Institution
 from storage.queries import find_inmate
@@ -19,7 +19,12 @@ router = APIRouter(tags=["institutions"])
 def institutions(session: SessionDep) -> list[dict[str, Any]]:
     rows = session.scalars(select(Institution).order_by(Institution.code))
     return [
-        {"code": i.code, "name": i.name, "policy": Policy.from_json(i.policy).public()}
+        {
+            "code": i.code,
+            "name": i.name,
+            "policy": Policy.from_json(i.policy).public(),
+            "contacts": i.contacts or [],
+        }
         for i in rows
     ]
 
@@ -27,5 +32,5 @@ def institutions(session: SessionDep) -> list[dict[str, Any]]:
 @router.get("/institutions/{code}/inmates/{callsign}", response_model=InmateMasked)
 def inmate(code: str, callsign: str, session: SessionDep, _: VerifiedFamily) -> dict[str, str]:
     # Only verified families may look up inmates: the roster is not for browsing.
-    _, found = find_inmate(session, code, callsign)
+    _, found = find_inmate(session, code, ensure_callsign_format(callsign))
     return {"callsign": found.callsign, "masked_name": mask_name(found.name)}

@@ -123,6 +123,7 @@ APPLICATION_UPLOAD = _upload_doc(
         "institution": {"type": "string"},
         "callsign": {"type": "string"},
         "relationship": {"type": "string"},
+        "relationship_degree": {"type": "integer", "minimum": 1, "maximum": 6},
         "identity_documents": _FILES,
         "relationship_documents": _FILES,
         "applicant_photo": {"type": "string", "format": "binary"},

@@ -10,7 +10,7 @@ from moderation.strikes import AppealVerdict
 from review_api.deps import CurrentAdmin, SessionDep, WorkDep
 from review_api.schemas import AppealDecided, OpenAppeal
 from storage.models import Strike, Submission
-from usecases import strikes
+from usecases import strikes, suspensions
 
 router = APIRouter(tags=["families"])
 
@@ -21,7 +21,7 @@ class AppealDecision(BaseModel):
 
 @router.delete("/accounts/{account_id}/suspension", status_code=status.HTTP_204_NO_CONTENT)
 def lift_suspension(account_id: str, admin: CurrentAdmin, work: WorkDep) -> Response:
-    strikes.lift_suspension(work, admin, account_id)
+    suspensions.lift_suspension(work, admin, account_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -21,6 +21,8 @@ class Institution(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     policy: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: The contact window families are pointed to (「請洽機關」): [{name, title, phone, extension}].
+    contacts: Mapped[list[Any]] = mapped_column(default=list)
 
 
 class Inmate(Base):

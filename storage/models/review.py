@@ -53,6 +53,13 @@ class Suspension(Base):
     __tablename__ = "suspensions"
     id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    #: The institution whose staff's rejections caused it: posting stops there only. None for
+    #: suspensions older than version 1.1 (they held every institution).
+    institution_id: Mapped[str | None] = mapped_column(ForeignKey("institutions.id"))
+    #: `SuspensionState`: active, or proposed until an administrator confirms or dismisses it.
+    state: Mapped[str] = mapped_column(String(20), default="active", server_default="active")
+    decided_by: Mapped[str | None] = mapped_column(String(60))
+    decided_at: Mapped[datetime | None]
     starts_at: Mapped[datetime]
     until: Mapped[datetime]
     lifted_at: Mapped[datetime | None]

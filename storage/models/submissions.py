@@ -56,7 +56,14 @@ class Application(Base):
     id: Mapped[str] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
     inmate_id: Mapped[str] = mapped_column(ForeignKey("inmates.id"))
     relationship: Mapped[str] = mapped_column(String(20))
+    #: 親等 as declared for `relative` (the other codes have their own, see moderation).
+    relationship_degree: Mapped[int | None] = mapped_column(Integer)
     holds_inmate: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Why a withdrawn application or an ended service stopped (`EndReason`), who and when.
+    end_reason: Mapped[str | None] = mapped_column(String(30))
+    end_note: Mapped[str | None] = mapped_column(Text)
+    ended_by: Mapped[str | None] = mapped_column(String(60))
+    ended_at: Mapped[datetime | None]
 
 
 class Post(Base):

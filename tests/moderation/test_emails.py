@@ -15,7 +15,8 @@ def test_an_approved_post_email_carries_the_seeds_summary():
         title="小明的成績單",
     )
     lines = email.body.splitlines()
-    assert lines[1] == "您於【家庭聯絡簿】發佈家庭聯絡簿審核結果為「審核通過」。"
+    assert lines[1] == "您於【便民服務入口網】發佈家庭聯絡簿審核結果為「審核通過」。"
+    assert email.subject.startswith("遠距接見入口網家庭聯絡簿審核結果通知")
     assert "聯絡對象：法務部矯正署臺東戒治所" in lines
     assert "與申請對象關係：配偶" in lines
     assert "聯絡簿主旨：小明的成績單" in lines

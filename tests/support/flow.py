@@ -128,11 +128,15 @@ def apply(
     code: str = "TTD",
     relationship: str = "spouse",
     files_: list[Any] | None = None,
+    degree: str | None = None,
 ) -> Any:
+    data = {"institution": code, "callsign": callsign, "relationship": relationship}
+    if degree is not None:
+        data["relationship_degree"] = degree
     return client.post(
         "/api/v1/applications",
         headers=fam.headers,
-        data={"institution": code, "callsign": callsign, "relationship": relationship},
+        data=data,
         files=files_ if files_ is not None else application_files(),
     )
 

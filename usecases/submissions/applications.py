@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from moderation.eligibility import InmateFacts, ensure_eligible, parse_relationship
 from moderation.errors import Conflict, ErrorCode, invalid_fields
+from moderation.inmates import ensure_callsign_format
 from moderation.kinds import SubmissionKind
 from moderation.policy import Policy
 from moderation.statuses import Status
@@ -59,11 +60,12 @@ class ApplicationRules:
         missing = {n: ("必填。", "Required.") for n in REQUIRED_FIELDS if not upload.text(n)}
         if missing:
             raise invalid_fields(missing)
-        institution, inmate = find_inmate(
-            session, upload.text("institution"), upload.text("callsign")
-        )
+        callsign = ensure_callsign_format(upload.text("callsign"))
+        institution, inmate = find_inmate(session, upload.text("institution"), callsign)
         policy = Policy.from_json(institution.policy)
-        relationship = parse_relationship(upload.text("relationship"), policy)
+        kinship = parse_relationship(
+            upload.text("relationship"), upload.text("relationship_degree"), policy
+        )
         facts = InmateFacts(inmate.youngest_child_birth_date, inmate.restricted_until)
         ensure_eligible(facts, policy, today=taiwan_date(now))
         if replacing is not None:
@@ -85,7 +87,11 @@ class ApplicationRules:
         return Draft(
             institution.id,
             policy,
-            details={"inmate_id": inmate.id, "relationship": relationship.value},
+            details={
+                "inmate_id": inmate.id,
+                "relationship": kinship.relationship.value,
+                "relationship_degree": kinship.degree,
+            },
         )
 
     def record(
@@ -98,12 +104,14 @@ class ApplicationRules:
                         id=submission.id,
                         inmate_id=draft.details["inmate_id"],
                         relationship=draft.details["relationship"],
+                        relationship_degree=draft.details["relationship_degree"],
                     )
                 )
             else:
                 application = session.get(Application, submission.id)
                 assert application is not None
                 application.relationship = draft.details["relationship"]
+                application.relationship_degree = draft.details["relationship_degree"]
                 application.holds_inmate = True
             session.flush()
         except IntegrityError:

@@ -5,18 +5,21 @@ it on; a family whose submission needs fixing or was rejected sends a new attemp
 kept). What a kind adds is asked of its `KindRules` (`applications.py`, `posts.py`).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from moderation.errors import Conflict, ErrorCode, NotFound, invalid_fields
+from moderation.errors import Conflict, ErrorCode, FamilybookError, NotFound, invalid_fields
 from moderation.file_rules import FileRules, refusal, rules_for, total_too_large
+from moderation.institutions import point_to_contacts
 from moderation.kinds import SubmissionKind
 from moderation.policy import Policy
 from moderation.statuses import RESUBMITTABLE, Status
 from storage import transitions
-from storage.models import Attempt, StoredFile, Submission
+from storage.models import Attempt, Institution, StoredFile, Submission
 from storage.queries import owned_submission, policy_of
 from storage.uploads import Upload
 from usecases.runtime import Runtime
@@ -81,7 +84,8 @@ def submit(
     rules = RULES[kind]
     with transaction(rt) as work:
         rules.lock(work.session, account_id)
-        draft = rules.prepare(work.session, account_id, upload, now=now, replacing=None)
+        with _contacts_on_refusal(work.session, rules, account_id, upload.fields):
+            draft = rules.prepare(work.session, account_id, upload, now=now, replacing=None)
         check_files(kind, upload, draft.policy)
         submission = Submission(
             kind=kind,
@@ -121,7 +125,8 @@ def resubmit(
                 message=f"只有待補件或未通過的{zh}可以修改後重新送出（審核中或已通過的不行）。",
                 message_en=f"Only a {en} that needs fixing or was rejected can be sent again.",
             )
-        draft = rules.prepare(session, account_id, upload, now=now, replacing=submission)
+        with _contacts_on_refusal(session, rules, account_id, upload.fields, submission):
+            draft = rules.prepare(session, account_id, upload, now=now, replacing=submission)
         check_files(kind, upload, draft.policy)
         number = submission.attempt + 1
         # The guarded move comes first: of two resubmissions at once (a double click), the
@@ -139,6 +144,29 @@ def resubmit(
         rules.record(session, submission, draft, first=False)
         attempt = _add_attempt(work, submission, upload, draft, now=now)
     return Accepted(submission.id, attempt.id, number, Status.RECEIVED)
+
+
+@contextmanager
+def _contacts_on_refusal(
+    session: Session,
+    rules: KindRules,
+    account_id: str,
+    fields: dict[str, str],
+    submission: Submission | None = None,
+) -> Iterator[None]:
+    """A refusal that tells the family to ask the institution names its contact window."""
+    try:
+        yield
+    except FamilybookError as exc:
+        institution_id = (
+            submission.institution_id
+            if submission is not None
+            else rules.institution_for_new(session, account_id, fields)
+        )
+        institution = session.get(Institution, institution_id) if institution_id else None
+        if institution is not None:
+            point_to_contacts(exc, institution.contacts or [])
+        raise
 
 
 def check_files(kind: SubmissionKind, upload: Upload, policy: Policy) -> None:

@@ -10,12 +10,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderation.eligibility import ensure_not_restricted
+from moderation.eligibility import InmateFacts, ensure_still_eligible
 from moderation.errors import Conflict, ErrorCode, InvalidInput, invalid_fields
 from moderation.flags import text_flags
 from moderation.kinds import SubmissionKind
 from moderation.policy import Policy
 from moderation.quota import EarlierPost, ensure_not_suspended, ensure_quota
+from moderation.services import service_ended
 from moderation.statuses import Status
 from moderation.taiwan_time import taiwan_date
 from moderation.text import clean_text
@@ -23,7 +24,7 @@ from moderation.verdicts import Verdict
 from storage.models import Account, Application, Decision, Inmate, Post, Submission
 from storage.queries import owned_submission, policy_of
 from storage.uploads import Upload
-from usecases import strikes
+from usecases import strikes, suspensions
 from usecases.submissions.kinds import Draft
 from usecases.transaction import UnitOfWork
 
@@ -70,10 +71,10 @@ class PostRules:
                 raise invalid_fields({"application_id": ("必填。", "Required.")})
         application = approved_application(session, account_id, application_id)
         policy = policy_of(session, application.institution_id)
-        account = session.get(Account, account_id)
-        assert account is not None
-        ensure_not_suspended(account.suspended_until, now)
-        _ensure_inmate_reachable(session, application_id, now)
+        ensure_not_suspended(
+            suspensions.suspended_until(session, account_id, application.institution_id, now), now
+        )
+        _ensure_still_eligible(session, application_id, policy, now)
         earlier = _earlier_posts(session, application_id)
         ensure_quota(earlier, policy, now, replacing=replacing.id if replacing else None)
         title, body = _text(upload, policy)
@@ -108,6 +109,8 @@ def approved_application(session: Session, account_id: str, application_id: str)
     application = owned_submission(session, account_id, application_id, SubmissionKind.APPLICATION)
     if application is None:
         raise invalid_fields({"application_id": ("找不到這筆服務申請。", "No such application.")})
+    if application.status == Status.ENDED:
+        raise service_ended()
     if application.status != Status.APPROVED:
         raise Conflict(
             code=ErrorCode.APPLICATION_NOT_APPROVED,
@@ -117,13 +120,17 @@ def approved_application(session: Session, account_id: str, application_id: str)
     return application
 
 
-def _ensure_inmate_reachable(session: Session, application_id: str, now: datetime) -> None:
-    """A ban on visits and letters, or an isolation, stops posts too while it lasts."""
+def _ensure_still_eligible(
+    session: Session, application_id: str, policy: Policy, now: datetime
+) -> None:
+    """The application's rules hold at every post: a ban on visits and letters or an
+    isolation stops posts while it lasts, and a youngest child past the age ends them."""
     application = session.get(Application, application_id)
     assert application is not None
     inmate = session.get(Inmate, application.inmate_id)
     assert inmate is not None
-    ensure_not_restricted(inmate.restricted_until, today=taiwan_date(now))
+    facts = InmateFacts(inmate.youngest_child_birth_date, inmate.restricted_until)
+    ensure_still_eligible(facts, policy, today=taiwan_date(now))
 
 
 def _earlier_posts(session: Session, application_id: str) -> list[EarlierPost]:

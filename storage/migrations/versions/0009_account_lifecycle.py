@@ -2,7 +2,7 @@
 """the family's account: password resets, closing, erased files, the personal-data notice
 
 Revision ID: 0009_account_lifecycle
-Revises: 0005
+Revises: 0008_seed_rules
 Create Date: 2026-12-01 17:30:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_account_lifecycle"
-down_revision: str | None = "0005"
+down_revision: str | None = "0008_seed_rules"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
