@@ -85,6 +85,7 @@ class ErrorCode(StrEnum):
     # issue 15b: the family's account
     WRONG_PASSWORD = "wrong_password"
     NOTICE_NOT_FOUND = "notice_not_found"
+    FILE_ERASED = "file_erased"
 
 
 @dataclass

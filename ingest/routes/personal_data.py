@@ -5,12 +5,13 @@ import tempfile
 from collections.abc import Iterator
 from typing import IO
 
-from fastapi import APIRouter
+from fastapi import APIRouter, status
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
 
 from ingest.deps import CurrentFamily, WorkDep
 from moderation.taiwan_time import taiwan_date
-from usecases import exporting
+from usecases import closing, exporting
 
 router = APIRouter(tags=["accounts"])
 
@@ -47,3 +48,25 @@ def export(account: CurrentFamily, work: WorkDep) -> StreamingResponse:
         media_type="application/zip",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+class CloseIn(BaseModel):
+    """The password again: closing cannot be undone."""
+
+    password: str
+
+
+class Closed(BaseModel):
+    closed: bool
+    message: str
+    message_en: str
+
+
+@router.delete("/me", status_code=status.HTTP_202_ACCEPTED, response_model=Closed)
+def close(body: CloseIn, account: CurrentFamily, work: WorkDep) -> dict[str, object]:
+    closing.close_account(work, account, body.password)
+    return {
+        "closed": True,
+        "message": "帳號已關閉，您的文件與個人資料已刪除。",
+        "message_en": "Your account is closed; your documents and personal details were erased.",
+    }

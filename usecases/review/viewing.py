@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from moderation.audit import AuditAction
-from moderation.errors import ErrorCode, NotFound
+from moderation.errors import ErrorCode, Gone, NotFound
 from moderation.staff import StaffMember
 from moderation.statuses import NOT_CHECKED, Status
 from storage.audit import record
@@ -49,6 +49,12 @@ def open_file(
         or Status(attempt.status) in NOT_CHECKED  # files the checks refused stay with the family
     ):
         raise item_not_found()
+    if row.erased_at is not None:  # the family closed its account (usecases/closing.py)
+        raise Gone(
+            code=ErrorCode.FILE_ERASED,
+            message="家屬已關閉帳號，這個檔案已刪除；審核紀錄仍保留。",
+            message_en="The family closed its account and this file was erased.",
+        )
     key, media_type = {
         FileVariant.ORIGINAL: (
             row.storage_key,
