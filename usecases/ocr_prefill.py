@@ -133,6 +133,7 @@ def _pending(rt: Runtime, session: Session, attempt_id: str) -> list[Job]:
             StoredFile.attempt_id == attempt_id,
             StoredFile.category.in_(list(_KIND)),
             StoredFile.detected_type.is_not(None),
+            StoredFile.erased_at.is_(None),  # the family closed its account: nothing to read
             StoredFile.id.not_in(done),
         )
         .order_by(StoredFile.category, StoredFile.id)
