@@ -16,3 +16,18 @@ def password_reset(*, to: str, link: str, minutes: int) -> Email:
         "password stays as it is."
     )
     return Email(to, "家庭聯絡簿重設密碼通知 Familybook: reset your password", body + SIGNATURE)
+
+
+def password_changed(*, to: str) -> Email:
+    """Told to the mailbox after every change or reset: if it was not the family, it knows."""
+    body = (
+        "您好：\n"
+        "您【家庭聯絡簿】帳號的密碼剛剛已變更，其他裝置的登入都已登出。\n"
+        "如果這不是您本人操作，請立即使用「忘記密碼」重設密碼，並洽機關。\n\n"
+        "Hello,\nThe password of your Familybook account was just changed, and your other "
+        "devices were logged out. If this was not you, reset your password with "
+        '"forgot password" at once and contact the institution.'
+    )
+    return Email(
+        to, "家庭聯絡簿密碼變更通知 Familybook: your password was changed", body + SIGNATURE
+    )

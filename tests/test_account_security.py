@@ -191,3 +191,11 @@ def test_the_email_pages_allow_only_their_own_style_and_leak_no_token(client):
         assert "form-action 'self'" in csp and "frame-ancestors 'none'" in csp
         assert headers["Referrer-Policy"] == "no-referrer"
         assert headers["Cache-Control"] == "no-store"
+
+
+def test_the_mailbox_is_told_when_the_password_changes(client, mail):
+    fam = flow.family(client, mail, "told@example.com")
+    body = {"current_password": flow.PASSWORD, "new_password": NEW_PASSWORD}
+    client.post("/api/v1/me/password", headers=fam.headers, json=body)
+    told = mail.wait_for_subject("told@example.com", "密碼變更")
+    assert "忘記密碼" in told.get_content()

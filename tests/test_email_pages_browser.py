@@ -139,3 +139,21 @@ def test_a_used_reset_link_says_so_on_a_phone(client, mail, site, phone):
     assert "無效或已使用過" in phone.inner_text("main")
     assert phone.locator("form").count() == 0
     _assert_made_for_a_phone(phone, "reset-password-used")
+
+
+def test_two_different_passwords_are_shown_as_a_problem_and_the_form_stays(
+    client, mail, site, phone
+):
+    flow.family(client, mail, "typo@example.com")
+    mail.clear()
+    client.post("/api/v1/accounts/password-reset", json={"email": "typo@example.com"})
+    phone.goto(_link(mail, "typo@example.com", "reset-password", site))
+    phone.get_by_label("新密碼New password").fill(NEW_PASSWORD)
+    phone.get_by_label("再輸入一次新密碼").fill("a different secret")
+    phone.get_by_role("button").click()
+    phone.wait_for_load_state()
+    assert "兩次輸入的密碼不同" in phone.get_by_role("alert").inner_text()
+    assert phone.locator("form").count() == 1
+    _assert_made_for_a_phone(phone, "reset-password-mismatch")
+    login = {"email": "typo@example.com", "password": flow.PASSWORD}
+    assert client.post("/api/v1/sessions", json=login).status_code == 201  # nothing changed

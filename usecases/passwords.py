@@ -119,6 +119,7 @@ def confirm_reset(work: UnitOfWork, token: str, password: str) -> None:
     _retire_reset_links(session, account_id)
     session.execute(delete(AuthToken).where(AuthToken.account_id == account_id))
     throttle.forget(session, throttle.key_for(Purpose.LOGIN, account.email_key))
+    work.wake_email(queue_email(session, account_emails.password_changed(to=account.email)))
     work.commit()
 
 
@@ -152,4 +153,5 @@ def change_password(work: UnitOfWork, account: Account, token: str, current: str
             AuthToken.account_id == account.id, AuthToken.token_hash != token_hash(token)
         )
     )
+    work.wake_email(queue_email(work.session, account_emails.password_changed(to=account.email)))
     work.commit()

@@ -54,7 +54,7 @@ def reset(
     password_confirm: str = Form(""),
 ) -> HTMLResponse:
     if password != password_confirm:
-        problem = say("兩次輸入的密碼不一樣，請再輸入一次。", "The two passwords differ.", bad=True)
+        problem = say("兩次輸入的密碼不同，請再輸入。", "The two passwords differ.", bad=True)
         return page(TITLE, _form(token, problem), status_code=400)
     try:
         confirm_reset(work, token, password)
