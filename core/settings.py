@@ -23,6 +23,10 @@ DEFAULT_ARGON2_PARALLELISM = 4
 #: Database connections one process keeps open (PostgreSQL), and how many more it may open briefly.
 DEFAULT_DB_POOL_SIZE = 10
 DEFAULT_DB_MAX_OVERFLOW = 10
+#: issue 12: rate limits count requests in windows of this length.
+DEFAULT_RATE_WINDOW_MINUTES = 60
+#: issue 12: the largest JSON body any route takes (a registration is about 1 KiB).
+DEFAULT_MAX_JSON_BYTES = 256 * 1024
 
 
 class Settings(BaseSettings):
@@ -67,6 +71,16 @@ class Settings(BaseSettings):
     argon2_parallelism: int = DEFAULT_ARGON2_PARALLELISM
     db_pool_size: int = DEFAULT_DB_POOL_SIZE
     db_max_overflow: int = DEFAULT_DB_MAX_OVERFLOW
+
+    # issue 12: security hardening. Requests per client address and per email in a window
+    # (login failures per email are `login_max_failures` above).
+    rate_window_minutes: int = DEFAULT_RATE_WINDOW_MINUTES
+    login_per_address: int = 60
+    register_per_address: int = 10
+    resend_per_address: int = 20
+    resend_per_email: int = 3
+    #: A JSON (or any non-multipart) request body over this is refused with 413 while it streams.
+    max_json_bytes: int = DEFAULT_MAX_JSON_BYTES
 
     @model_validator(mode="after")
     def _fill_database_url(self) -> "Settings":

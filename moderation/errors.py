@@ -74,6 +74,10 @@ class ErrorCode(StrEnum):
     # The service itself
     DATABASE_UNAVAILABLE = "database_unavailable"
     INTERNAL_ERROR = "internal_error"
+    # issue 12: security hardening
+    TOO_MANY_REQUESTS = "too_many_requests"
+    BODY_TOO_LARGE = "body_too_large"
+    REQUEST_TIMEOUT = "request_timeout"
 
 
 @dataclass

@@ -52,3 +52,12 @@ def get_work(rt: RuntimeDep, session: SessionDep) -> UnitOfWork:
 
 
 WorkDep = Annotated[UnitOfWork, Depends(get_work)]
+
+
+def client_address(request: Request) -> str:
+    """The caller's address, as the server saw it (behind a proxy, uvicorn's --proxy-headers
+    with --forwarded-allow-ips makes it the client's rather than the proxy's)."""
+    return request.client.host if request.client else "unknown"
+
+
+ClientAddress = Annotated[str, Depends(client_address)]
