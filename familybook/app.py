@@ -16,6 +16,7 @@ from ingest.routes import verify_page
 from moderation.errors import ErrorCode
 from review_api.app import create_review_app
 from usecases.runtime import Runtime
+from web.body_limits import BodyLimits
 from web.errors import error_body, install
 
 
@@ -101,4 +102,9 @@ def create_app(
         return JSONResponse(body, status_code=503)
 
     app.include_router(verify_page.router)
+    app.add_middleware(
+        BodyLimits,
+        json_bytes=rt.settings.max_json_bytes,
+        upload_bytes=rt.settings.max_request_bytes,
+    )
     return app

@@ -42,6 +42,14 @@ GENERIC: dict[int, tuple[ErrorCode, str, str]] = {
     413: (ErrorCode.UPLOAD_TOO_LARGE, "上傳的資料太大。", "The upload is too large."),
     415: (ErrorCode.UNSUPPORTED_MEDIA_TYPE, "不支援這種資料格式。", "Unsupported media type."),
 }
+#: A body over the JSON ceiling (web/body_limits.py); uploads keep GENERIC's words.
+BODY_TOO_LARGE = (ErrorCode.BODY_TOO_LARGE, "送出的資料太大。", "The request is too large.")
+
+
+def is_multipart(content_type: str | None) -> bool:
+    return (content_type or "").lower().startswith("multipart/")
+
+
 #: Every code an error body can carry, for the OpenAPI document's enum.
 ALL_CODES = sorted({*ErrorCode, *CheckCode, *TextCode})
 
@@ -100,6 +108,8 @@ def _http_error(request: Request, exc: Exception) -> JSONResponse:
     code, zh, en = GENERIC.get(
         exc.status_code, (ErrorCode.HTTP_ERROR, "請求無法完成。", str(exc.detail))
     )
+    if exc.status_code == 413 and not is_multipart(request.headers.get("content-type")):
+        code, zh, en = BODY_TOO_LARGE
     headers = dict(exc.headers or {})
     if exc.status_code == 405:
         headers["Allow"] = _allowed_methods(request) or headers.get("Allow", "")

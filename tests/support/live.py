@@ -99,8 +99,33 @@ class MultipartStream:
         return data
 
 
+class JsonStream:
+    """A JSON login body of `size` bytes (almost all of it the password), sent piece by piece
+    like MultipartStream, counting what the server took before it answered."""
+
+    content_type = "application/json"
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.sent = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        head, tail = b'{"email": "a@example.com", "password": "', b'"}'
+        yield self._count(head)
+        chunk = b"x" * 65536
+        left = self.size - len(head) - len(tail)
+        while left > 0:
+            yield self._count(chunk[:left])
+            left -= len(chunk)
+        yield self._count(tail)
+
+    def _count(self, data: bytes) -> bytes:
+        self.sent += len(data)
+        return data
+
+
 def post_streaming(
-    url: str, headers: dict[str, str], body: MultipartStream
+    url: str, headers: dict[str, str], body: "MultipartStream | JsonStream"
 ) -> tuple[int, dict[str, Any]]:
     """POST the body chunk by chunk over a plain socket, stopping as soon as the server has
     answered: `body.sent` then says how much the server took before it refused."""
