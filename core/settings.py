@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     resend_per_email: int = 3
     #: A JSON (or any non-multipart) request body over this is refused with 413 while it streams.
     max_json_bytes: int = DEFAULT_MAX_JSON_BYTES
+    #: A request body that sends nothing for this long, or is still arriving after the
+    #: deadline, is cut with 408 (its upload's temp file removed): slow clients hold no socket.
+    request_read_timeout_s: float = 30.0
+    request_body_deadline_s: float = 900.0
 
     @model_validator(mode="after")
     def _fill_database_url(self) -> "Settings":

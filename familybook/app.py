@@ -18,6 +18,7 @@ from review_api.app import create_review_app
 from usecases.runtime import Runtime
 from web.body_limits import BodyLimits
 from web.errors import error_body, install
+from web.log_privacy import install_access_log_filter
 
 
 class Health(BaseModel):
@@ -102,9 +103,12 @@ def create_app(
         return JSONResponse(body, status_code=503)
 
     app.include_router(verify_page.router)
+    install_access_log_filter()
     app.add_middleware(
         BodyLimits,
         json_bytes=rt.settings.max_json_bytes,
         upload_bytes=rt.settings.max_request_bytes,
+        read_timeout_s=rt.settings.request_read_timeout_s,
+        deadline_s=rt.settings.request_body_deadline_s,
     )
     return app

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import uvicorn
+import uvicorn.config
 
 from familybook.app import create_app
 from tests.support.mail import free_port
@@ -19,10 +20,16 @@ from usecases.runtime import Runtime
 
 
 @contextmanager
-def live_server(rt: Runtime) -> Iterator[str]:
+def live_server(rt: Runtime, *, access_log: bool = False) -> Iterator[str]:
+    """`access_log`: uvicorn logs each request at INFO through the ordinary logging tree (no
+    config of its own), where pytest's caplog sees it."""
     port = free_port()
     config = uvicorn.Config(
-        create_app(rt, run_workers=False), host="127.0.0.1", port=port, log_level="warning"
+        create_app(rt, run_workers=False),
+        host="127.0.0.1",
+        port=port,
+        log_level="info" if access_log else "warning",
+        log_config=None if access_log else uvicorn.config.LOGGING_CONFIG,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="live-api", daemon=True)
