@@ -85,12 +85,20 @@ class Settings(BaseSettings):
     #: deadline, is cut with 408 (its upload's temp file removed): slow clients hold no socket.
     request_read_timeout_s: float = 30.0
     request_body_deadline_s: float = 900.0
+    #: "production" turns unsafe defaults into refusals (TLS to the SMTP server required…).
+    env: Literal["development", "production"] = "development"
+    #: A private CA (PEM) that vouches for the SMTP server's certificate, besides the system's.
+    smtp_ca_file: Path | None = None
 
     @model_validator(mode="after")
     def _fill_database_url(self) -> "Settings":
         if not self.database_url:
             self.database_url = f"sqlite:///{(self.data_dir / 'familybook.sqlite3').resolve()}"
         return self
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
 
     @property
     def embedded(self) -> bool:
