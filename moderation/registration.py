@@ -55,14 +55,15 @@ def _parse_birth_date(raw: object, today: date) -> date | None:
 
 
 def valid_email(raw: str) -> str | None:
-    """One mailbox, checked by email-validator (RFC 5322/6531, no deliverability lookup), as it
-    normalises it; None when it is not one (`victim@example.org,attacker` was two)."""
+    """One mailbox, checked by email-validator (RFC 5322/6531, no deliverability lookup) and
+    kept as the family typed it; None when it is not one (`victim@example.org,attacker`)."""
     if len(raw) > 254:
         return None
     try:
-        return validate_email(raw, check_deliverability=False).normalized
+        validate_email(raw, check_deliverability=False)
     except EmailNotValidError:
         return None
+    return raw
 
 
 def validate_registration(raw: dict[str, object], *, today: date) -> Registration:
