@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     env: Literal["development", "production"] = "development"
     #: A private CA (PEM) that vouches for the SMTP server's certificate, besides the system's.
     smtp_ca_file: Path | None = None
+    #: Keys that encrypt stored files, `id:base64key,…` (32-byte keys; the first encrypts, all
+    #: decrypt). Empty: embedded mode makes one in DATA_DIR/encryption.key; production refuses.
+    encryption_keys: str = ""
 
     @model_validator(mode="after")
     def _fill_database_url(self) -> "Settings":
@@ -107,6 +110,10 @@ class Settings(BaseSettings):
     @property
     def files_dir(self) -> Path:
         return self.data_dir / "files"
+
+    @property
+    def key_file(self) -> Path:
+        return self.data_dir / "encryption.key"
 
     @property
     def mail_dir(self) -> Path:

@@ -15,3 +15,5 @@ class AuditAction(StrEnum):
     INSTITUTION_POST = "institution_post"
     #: The sweeper gave an item back to the queue when its reviewer's claim ran out.
     LEASE_EXPIRED = "lease_expired"
+    # issue 12: retention erased a document's original (and, where due, its copies).
+    FILE_ERASED = "file_erased"

@@ -78,6 +78,7 @@ class ErrorCode(StrEnum):
     TOO_MANY_REQUESTS = "too_many_requests"
     BODY_TOO_LARGE = "body_too_large"
     REQUEST_TIMEOUT = "request_timeout"
+    FILE_ERASED = "file_erased"
 
 
 @dataclass

@@ -4,6 +4,7 @@ A session from here never commits: the use cases (`usecases/`) end every transac
 "where does this change become real" has one answer. A session left uncommitted is rolled back.
 """
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,7 +32,7 @@ def make_engine(
     if url.startswith("sqlite"):
         database = make_url(url).database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            _private_database_file(Path(database))
         engine = create_engine(
             url,
             # pysqlite's own BEGIN handling is turned off so that ours (IMMEDIATE) is used.
@@ -65,6 +66,14 @@ def _keep_values_out(context: Any) -> None:
     wrapped = context.sqlalchemy_exception
     if wrapped is not None:
         wrapped.args = (f"({type(orig).__module__}.{type(orig).__name__}) {primary}",)
+
+
+def _private_database_file(path: Path) -> None:
+    """The SQLite file holds every family's national ID: owner only (its -wal and -shm files
+    take the same mode from it)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    os.chmod(path, 0o600)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -2,6 +2,7 @@
 DATA_DIR/mail/ that a newcomer opens in any mail program."""
 
 import hashlib
+import os
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -9,19 +10,21 @@ from email.utils import getaddresses, parsedate_to_datetime
 from urllib.parse import unquote, urlsplit
 
 from core.settings import Settings
+from storage.files import private_dir, private_file
 
 SMTP_TIMEOUT_S = 20
 
 
 def deliver(settings: Settings, msg: EmailMessage) -> None:
     if not settings.smtp_url:
-        settings.mail_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(settings.mail_dir)
         # Named by time (a newcomer lists them in order) and Message-ID (a repeat overwrites).
         name = hashlib.sha256(str(msg["Message-ID"]).encode()).hexdigest()[:12]
         stamp = parsedate_to_datetime(str(msg["Date"])).strftime("%Y%m%d-%H%M%S")
         target = settings.mail_dir / f"{stamp}-{name}.eml"
         tmp = target.with_suffix(".tmp")
-        tmp.write_bytes(bytes(msg))
+        with os.fdopen(private_file(tmp), "wb") as fh:  # families' mail: owner only
+            fh.write(bytes(msg))
         tmp.replace(target)
         return
     recipient = only_recipient(msg)
