@@ -3,9 +3,11 @@
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import make_url
 
 #: How long an email-verification link stays usable (SPEC: 10 minutes).
 DEFAULT_VERIFY_TOKEN_MINUTES = 10
@@ -27,6 +29,9 @@ DEFAULT_DB_MAX_OVERFLOW = 10
 DEFAULT_RATE_WINDOW_MINUTES = 60
 #: issue 12: the largest JSON body any route takes (a registration is about 1 KiB).
 DEFAULT_MAX_JSON_BYTES = 256 * 1024
+#: issue 12: what production refuses: addresses only this machine reaches, sample passwords.
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0", None)
+SAMPLE_PASSWORDS = ("familybook", "postgres", "password", "changethis", "")
 
 
 class Settings(BaseSettings):
@@ -92,6 +97,8 @@ class Settings(BaseSettings):
     #: Keys that encrypt stored files, `id:base64key,…` (32-byte keys; the first encrypts, all
     #: decrypt). Empty: embedded mode makes one in DATA_DIR/encryption.key; production refuses.
     encryption_keys: str = ""
+    #: The OpenAPI document and its docs pages; off in production unless set to true.
+    api_docs: bool | None = None
 
     @model_validator(mode="after")
     def _fill_database_url(self) -> "Settings":
@@ -102,6 +109,29 @@ class Settings(BaseSettings):
     @property
     def production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def docs_enabled(self) -> bool:
+        return self.api_docs if self.api_docs is not None else not self.production
+
+    def production_problems(self) -> list[str]:
+        """issue 12: what production must not run with, each a line an operator can act on."""
+        if not self.production:
+            return []
+        problems = []
+        public = urlsplit(self.public_url)
+        if public.scheme != "https" or public.hostname in LOCAL_HOSTS:
+            problems.append("FAMILYBOOK_PUBLIC_URL must be an https address others can reach")
+        db = make_url(self.database_url)
+        if db.get_backend_name() == "sqlite":
+            problems.append("FAMILYBOOK_DATABASE_URL must be PostgreSQL in production")
+        elif db.password in SAMPLE_PASSWORDS:
+            problems.append("FAMILYBOOK_DATABASE_URL uses the sample password: set a real one")
+        if not self.encryption_keys:
+            problems.append("FAMILYBOOK_ENCRYPTION_KEYS is not set: documents would be unreadable")
+        if urlsplit(self.smtp_url).hostname in ("mailpit", *LOCAL_HOSTS) or not self.smtp_url:
+            problems.append("FAMILYBOOK_SMTP_URL must be a real mail server, not mailpit or none")
+        return problems
 
     @property
     def embedded(self) -> bool:

@@ -38,6 +38,9 @@ def build_runtime(settings: Settings | None = None, *, broker: bool = True) -> R
     """Everything a use case needs. `broker=False` for commands that never wake a worker (the
     sweeper re-sends anything they leave)."""
     settings = settings or get_settings()
+    problems = settings.production_problems()
+    if problems:
+        raise RefusedSettings("; ".join(problems))
     rt = Runtime(
         settings=settings,
         db=Database(
