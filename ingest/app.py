@@ -17,12 +17,15 @@ from ingest.schemas import ApplicationStatus
 from ingest.views import application_view, post_view
 from moderation.kinds import SubmissionKind
 from usecases.runtime import Runtime
+from web.deps import docs_urls
 from web.errors import install
 from web.schemas import PostStatus
 
 
 def create_ingest_app(rt: Runtime) -> FastAPI:
-    app = FastAPI(title="Familybook ingest API 家庭聯絡簿（家屬）", version="1")
+    app = FastAPI(
+        title="Familybook ingest API 家庭聯絡簿（家屬）", version="1", **docs_urls(rt.settings)
+    )
     app.state.runtime = rt
     install(app)
     app.include_router(accounts.router)

@@ -47,11 +47,9 @@ footer{max-width:34rem;margin:0 auto;padding:0 20px 32px;font-size:18px;color:#4
 """
 
 _CSS_HASH = base64.b64encode(hashlib.sha256(CSS.encode()).digest()).decode()
-#: Only this page's own style; forms post back to us; nothing may frame the page.
-CSP = (
-    f"default-src 'none'; style-src 'sha256-{_CSS_HASH}'; form-action 'self'; "
-    "base-uri 'none'; frame-ancestors 'none'"
-)
+#: Only this page's own style; forms post back to us. (`frame-ancestors 'none'` is added to
+#: every HTML answer by web/security_headers.py.)
+CSP = f"default-src 'none'; style-src 'sha256-{_CSS_HASH}'; form-action 'self'; base-uri 'none'"
 HEADERS = {
     "Content-Security-Policy": CSP,
     "Referrer-Policy": "no-referrer",

@@ -28,3 +28,5 @@ class AuditAction(StrEnum):
     ACCOUNT_EXPORT = "account_export"
     #: The family closed its account; its documents and personal fields were erased.
     ACCOUNT_CLOSED = "account_closed"
+    # issue 12: retention erased a document's original (and, where due, its copies).
+    FILE_ERASED = "file_erased"

@@ -85,6 +85,10 @@ class ErrorCode(StrEnum):
     # issue 15b: the family's account
     WRONG_PASSWORD = "wrong_password"
     NOTICE_NOT_FOUND = "notice_not_found"
+    # issue 12: security hardening
+    TOO_MANY_REQUESTS = "too_many_requests"
+    BODY_TOO_LARGE = "body_too_large"
+    REQUEST_TIMEOUT = "request_timeout"
     FILE_ERASED = "file_erased"
 
 

@@ -50,7 +50,8 @@ def test_closing_erases_the_familys_files_from_the_store(client, rt, mail):
     assert _close(client, story.fam).status_code == 202
     assert not any(rt.files.exists(k) for k in keys)
     with writing(rt) as session:
-        assert all(f.erased_at is not None for f in session.scalars(select(StoredFile)))
+        rows = session.scalars(select(StoredFile)).all()
+        assert all(f.original_erased_at and f.copies_erased_at for f in rows)
 
 
 def test_closing_replaces_the_personal_fields_and_what_the_family_wrote(client, rt, mail):

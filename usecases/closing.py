@@ -24,10 +24,10 @@ from storage.models import (
     Account,
     Application,
     Attempt,
-    AuditEntry,
     AuthToken,
     Decision,
     EmailToken,
+    LoginDevice,
     OutboxEmail,
     PasswordResetToken,
     PrefillField,
@@ -38,7 +38,6 @@ from storage.models import (
 )
 from usecases import throttle
 from usecases.passwords import ensure_password
-from usecases.throttle import Purpose
 from usecases.transaction import UnitOfWork
 
 #: Applications that still hold an inmate or may become a service: closing stops them.
@@ -100,15 +99,17 @@ def _attempt_ids(account_id: str):  # type: ignore[no-untyped-def]
 
 
 def _erase_files(session: Session, account_id: str, now: datetime) -> list[str]:
-    """Mark every file of the family's attempts erased; the store keys to delete."""
+    """Mark every file of the family's attempts erased, as retention marks what it erases
+    (`usecases/retention.py`); the store keys to delete."""
     files = session.scalars(
         select(StoredFile).where(StoredFile.attempt_id.in_(_attempt_ids(account_id)))
     ).all()
     keys: list[str] = []
     for f in files:
         keys += [k for k in (f.storage_key, f.sanitized_key, f.preview_key) if k]
-        f.storage_key, f.sanitized_key, f.preview_key = "", None, None
-        f.original_name, f.sha256, f.erased_at = closing.ERASED_TEXT, "", now
+        f.original_erased_at = f.original_erased_at or now
+        f.copies_erased_at = f.copies_erased_at or now
+        f.original_name, f.sha256 = closing.ERASED_TEXT, ""
     return keys
 
 
@@ -157,15 +158,16 @@ def _erase_mail(session: Session, address: str) -> None:
 
 
 def _erase_account(session: Session, account: Account, now: datetime) -> None:
-    for purpose, value in (
-        (Purpose.LOGIN, account.email_key),
-        (Purpose.PASSWORD_RESET, account.email_key),
-        (Purpose.PASSWORD_CHECK, account.id),
-    ):
-        throttle.forget(session, throttle.key_for(purpose, value))
-    for table in (AuthToken, EmailToken, PasswordResetToken):
+    # Counters named by the email would keep it: they go (the login's, the resends', resets').
+    throttle.forget(
+        session,
+        account.email_key,
+        f"resend:email:{account.email_key}",
+        *throttle.reset_keys(account.email_key),
+        throttle.password_key(account.id),
+    )
+    for table in (AuthToken, EmailToken, PasswordResetToken, LoginDevice):
         session.execute(delete(table).where(table.account_id == account.id))
-    _ids_only_audit(session, account.id)
     email = closing.closed_email(account.id)
     account.name, account.national_id = closing.CLOSED_NAME, ""
     account.email, account.email_key = email, email
@@ -173,15 +175,3 @@ def _erase_account(session: Session, account: Account, now: datetime) -> None:
     account.mobile, account.phone = "", ""
     account.password_hash = closing.UNUSABLE_PASSWORD_HASH
     account.closed_at = now
-
-
-def _ids_only_audit(session: Session, account_id: str) -> None:
-    """Audit entries about this account keep their ids and drop any value that described the
-    person (a staff correction records the fields it changed)."""
-    rows = session.scalars(
-        select(AuditEntry).where(AuditEntry.action == AuditAction.CORRECT_ACCOUNT.value)
-    ).all()
-    for row in rows:
-        detail = row.detail or {}
-        if detail.get("account_id") == account_id:
-            row.detail = {k: v for k, v in detail.items() if k == "account_id" or k.endswith("_id")}

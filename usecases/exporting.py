@@ -60,7 +60,9 @@ class _Zip:
         if key is None or not self.store.exists(key):
             return None
         path = f"files/{folder}/{name}.{EXTENSIONS.get(mime or '', 'bin')}"
-        self.zip.write(self.store.path(key), path)
+        with self.zip.open(path, "w") as member:  # the plaintext: stored files are encrypted
+            for block in self.store.chunks(key):
+                member.write(block)
         return path
 
 

@@ -15,7 +15,7 @@ from moderation.new_password import ensure_acceptable
 from storage.models import Account, AuthToken, PasswordResetToken, utcnow
 from storage.outbox import queue_email
 from usecases import throttle
-from usecases.throttle import Purpose
+from usecases.throttling import email_key
 from usecases.transaction import UnitOfWork
 
 
@@ -25,21 +25,17 @@ def logout(work: UnitOfWork, token: str) -> None:
     work.commit()
 
 
-def request_reset(work: UnitOfWork, email: str) -> None:
+def request_reset(work: UnitOfWork, email: str, *, client: str | None = None) -> None:
     """Email a single-use link to the account with this address, if there is one; a stranger's
-    address is counted and answered alike, so the answer tells nobody what is registered."""
-    rt, session = work.rt, work.session
-    key = throttle.key_for(Purpose.PASSWORD_RESET, email)
-    tries = throttle.ensure_allowed(session, rt, Purpose.PASSWORD_RESET, key)
-    email_key = email.strip().lower()
-    account = session.scalar(
-        select(Account).where(Account.email_key == email_key, Account.closed_at.is_(None))
+    address is counted and answered alike, so the answer tells nobody what is registered (the
+    route also answers both in the same time)."""
+    throttle.spend_reset_request(work, email, client)
+    account = work.session.scalar(
+        select(Account).where(Account.email_key == email_key(email), Account.closed_at.is_(None))
     )
     if account is not None:
         _send_reset_link(work, account)
-    # One commit either way, the link with the count: a second one only for real accounts
-    # made them measurably slower (bench/bench_reset_timing.py).
-    throttle.count_and_commit(work, tries, key)
+    work.commit()
 
 
 def _send_reset_link(work: UnitOfWork, account: Account) -> None:
@@ -118,7 +114,7 @@ def confirm_reset(work: UnitOfWork, token: str, password: str) -> None:
     account.verified_at = account.verified_at or utcnow()
     _retire_reset_links(session, account_id)
     session.execute(delete(AuthToken).where(AuthToken.account_id == account_id))
-    throttle.forget(session, throttle.key_for(Purpose.LOGIN, account.email_key))
+    throttle.forget(session, account.email_key)  # the login's count starts again
     work.wake_email(queue_email(session, account_emails.password_changed(to=account.email)))
     work.commit()
 
@@ -134,10 +130,9 @@ def _wrong_password() -> Forbidden:
 def ensure_password(work: UnitOfWork, account: Account, password: str) -> None:
     """Check the account's password before a change that needs it; wrong ones are counted and
     throttled like logins (a stolen session must not become a guessing machine)."""
-    key = throttle.key_for(Purpose.PASSWORD_CHECK, account.id)
-    tries = throttle.ensure_allowed(work.session, work.rt, Purpose.PASSWORD_CHECK, key)
+    key = throttle.password_key(account.id)
+    throttle.count_password_check(work, key)
     if not work.rt.passwords.verify(account.password_hash, password):
-        throttle.count_and_commit(work, tries, key)
         raise _wrong_password()
     throttle.forget(work.session, key)
 

@@ -1,89 +1,70 @@
-"""Throttling by key, as login does it: a row of `login_failures` per key counts the tries in a
-window; over `login_max_failures` the caller gets 429 until the window has passed.
+"""Throttling of the account's own endpoints (forgot password, change password, close), on the
+counters login uses (`storage/counters.py`, one statement per hit, committed before any slow
+work):
 
-Keys are counted whether or not an account stands behind them: throttling only real
-accounts would tell a stranger which emails are registered. Each purpose has its own prefix
-(a forgotten password does not use up the logins)."""
+- a reset request is counted per email and per client address, like a resend of the
+  verification link, whether or not an account has that email (the count must not tell);
+- a password check is counted before the password is checked, like a login, per account;
+  over `login_max_failures` in the window the answer is 429 until the window has passed.
+"""
 
 from datetime import timedelta
-from enum import StrEnum
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from moderation.errors import ErrorCode, Throttled
-from storage.models import LoginFailure, utcnow
-from usecases.runtime import Runtime
+from storage.counters import count_login_attempt
+from storage.models import LoginFailure, RateCounter, utcnow
+from usecases import throttling
+from usecases.throttling import email_key
 from usecases.transaction import UnitOfWork
 
-#: login_failures.email_key's length.
-KEY_CHARS = 254
+
+def reset_keys(email: str) -> list[str]:
+    """The counters a reset request for `email` spends (per email)."""
+    return [f"reset:email:{email_key(email)}"]
 
 
-class Purpose(StrEnum):
-    """What is being tried; the prefix of its keys (login keeps the bare email)."""
-
-    LOGIN = ""
-    PASSWORD_RESET = "reset:"
-    PASSWORD_CHECK = "password:"
+def password_key(account_id: str) -> str:
+    return f"password:{account_id}"
 
 
-#: What the family reads when throttled, per purpose.
-WORDS: dict[Purpose, tuple[str, str]] = {
-    Purpose.LOGIN: (
-        "登入失敗太多次，請稍後再試。",
-        "Too many failed logins; please wait and try again.",
-    ),
-    Purpose.PASSWORD_RESET: (
-        "重設密碼的申請太多次，請稍後再試。",
-        "Too many password-reset requests; please wait and try again.",
-    ),
-    Purpose.PASSWORD_CHECK: (
-        "密碼輸入錯誤太多次，請稍後再試。",
-        "Too many wrong passwords; please wait and try again.",
-    ),
-}
+def spend_reset_request(work: UnitOfWork, email: str, client: str | None) -> None:
+    """Count one reset request for `email` (and the client's address), commit the counts, and
+    refuse it (429) when over: `resend_per_email` / `resend_per_address` in the window."""
+    settings = work.rt.settings
+    limits = [(key, settings.resend_per_email) for key in reset_keys(email)]
+    if client is not None:
+        limits.append((f"reset:address:{client}", settings.resend_per_address))
+    now, window = utcnow(), timedelta(minutes=settings.rate_window_minutes)
+    refusals = [
+        throttling.spend(work.session, key, limit, window=window, now=now) for key, limit in limits
+    ]
+    work.commit()
+    for refusal in refusals:
+        if refusal is not None:
+            raise refusal
 
 
-def key_for(purpose: Purpose, value: str) -> str:
-    return (purpose.value + value.strip().lower())[:KEY_CHARS]
-
-
-def ensure_allowed(
-    session: Session, rt: Runtime, purpose: Purpose, key: str
-) -> LoginFailure | None:
-    """The tries recorded for `key` in the current window; raise while over the limit."""
-    now = utcnow()
-    window = timedelta(minutes=rt.settings.login_failure_window_minutes)
-    row = session.get(LoginFailure, key)
-    if row is not None and row.since < now - window:
-        session.delete(row)
-        session.flush()
-        return None
-    if row is not None and row.failures >= rt.settings.login_max_failures:
-        wait = int((row.since + window - now).total_seconds()) + 1
-        zh, en = WORDS[purpose]
+def count_password_check(work: UnitOfWork, key: str) -> None:
+    """Count one password check under `key` before it is made, commit, and refuse it while
+    over `login_max_failures` in the window (as a login is)."""
+    settings = work.rt.settings
+    now, window = utcnow(), timedelta(minutes=settings.login_failure_window_minutes)
+    attempts, since = count_login_attempt(work.session, key, now=now, window=window)
+    work.commit()
+    if attempts > settings.login_max_failures:
+        wait = max(1, int((since + window - now).total_seconds()) + 1)
         raise Throttled(
-            code=ErrorCode.TOO_MANY_ATTEMPTS, message=zh, message_en=en, extra={"retry_after": wait}
+            code=ErrorCode.TOO_MANY_ATTEMPTS,
+            message="密碼輸入錯誤太多次，請稍後再試。",
+            message_en="Too many wrong passwords; please wait and try again.",
+            extra={"retry_after": wait},
         )
-    return row
 
 
-def count_and_commit(work: UnitOfWork, row: LoginFailure | None, key: str) -> None:
-    """Count one more try for `key` and commit it now: it must stick even when the caller
-    goes on to refuse the request."""
-    if row is None:
-        work.session.add(LoginFailure(email_key=key, failures=1))
-    else:
-        row.failures += 1
-    try:
-        work.commit()
-    except IntegrityError:  # a simultaneous try made the row first: one uncounted
-        work.rollback()
-
-
-def forget(session: Session, key: str) -> None:
-    """The tries stop counting (a success, or a password set anew)."""
-    row = session.get(LoginFailure, key)
-    if row is not None:
-        session.delete(row)
+def forget(session: Session, *keys: str) -> None:
+    """These counts end (a right password, a closed account)."""
+    session.execute(delete(LoginFailure).where(LoginFailure.email_key.in_(keys)))
+    session.execute(delete(RateCounter).where(RateCounter.key.in_(keys)))

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from ingest.deps import CurrentFamily, WorkDep
+from ingest.deps import ClientAddress, CurrentFamily, WorkDep
 from ingest.schemas import ResendNotice
 from usecases import passwords
 from web.deps import BearerToken
@@ -64,10 +64,12 @@ def logout(_: CurrentFamily, token: BearerToken, work: WorkDep) -> Response:
 @router.post(
     "/accounts/password-reset", status_code=status.HTTP_202_ACCEPTED, response_model=ResendNotice
 )
-async def request_reset(body: ResetRequestIn, work: WorkDep) -> dict[str, str]:
+async def request_reset(
+    body: ResetRequestIn, work: WorkDep, client: ClientAddress
+) -> dict[str, str]:
     started = time.monotonic()
     try:
-        await run_in_threadpool(passwords.request_reset, work, body.email)
+        await run_in_threadpool(passwords.request_reset, work, body.email, client=client)
     finally:  # the throttle's 429 waits as long: it, too, is the same for any address
         await asyncio.sleep(max(0.0, started + RESET_ANSWER_FLOOR_S - time.monotonic()))
     return _reset_requested(work.rt.settings.password_reset_minutes)

@@ -68,6 +68,27 @@ class LoginFailure(Base):
     since: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class RateCounter(Base):
+    """Requests per client address or email in a window (register, resend, login): counted by
+    one statement each (`storage/counters.py`)."""
+
+    __tablename__ = "rate_counters"
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer, default=0)
+    since: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LoginDevice(Base):
+    """A browser that has logged in to this account before (its cookie, hashed). Failed logins
+    from it are counted apart, so strangers guessing the password cannot lock the family out."""
+
+    __tablename__ = "login_devices"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class EmailToken(Base):
     __tablename__ = "email_tokens"
     id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)

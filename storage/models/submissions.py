@@ -118,8 +118,10 @@ class StoredFile(Base):
     sanitized_key: Mapped[str | None] = mapped_column(String(100))
     sanitized_type: Mapped[str | None] = mapped_column(String(100))
     preview_key: Mapped[str | None] = mapped_column(String(100))
-    #: The family closed its account: the bytes are gone, the row stays for the decisions.
-    erased_at: Mapped[datetime | None]
+    #: When retention erased the original, then the sanitized copy and preview (`purge`): the
+    #: row stays, for the record of what was received.
+    original_erased_at: Mapped[datetime | None]
+    copies_erased_at: Mapped[datetime | None]
 
 
 class CheckResult(Base):

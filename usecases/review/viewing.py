@@ -49,12 +49,6 @@ def open_file(
         or Status(attempt.status) in NOT_CHECKED  # files the checks refused stay with the family
     ):
         raise item_not_found()
-    if row.erased_at is not None:  # the family closed its account (usecases/closing.py)
-        raise Gone(
-            code=ErrorCode.FILE_ERASED,
-            message="家屬已關閉帳號，這個檔案已刪除；審核紀錄仍保留。",
-            message_en="The family closed its account and this file was erased.",
-        )
     key, media_type = {
         FileVariant.ORIGINAL: (
             row.storage_key,
@@ -63,6 +57,14 @@ def open_file(
         FileVariant.SANITIZED: (row.sanitized_key, row.sanitized_type),
         FileVariant.PREVIEW: (row.preview_key, "image/jpeg"),
     }[variant]
+    erased = row.original_erased_at if variant == FileVariant.ORIGINAL else row.copies_erased_at
+    if erased is not None:
+        raise Gone(
+            code=ErrorCode.FILE_ERASED,
+            message="這個檔案已刪除（保存期限屆滿，或家屬已關閉帳號）；審核紀錄仍保留。",
+            message_en="This file was erased (its retention ended, or the family closed its "
+            "account); the review record stays.",
+        )
     if key is None or media_type is None:
         raise NotFound(
             code=ErrorCode.VARIANT_NOT_AVAILABLE,

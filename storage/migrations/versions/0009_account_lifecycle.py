@@ -2,7 +2,7 @@
 """the family's account: password resets, closing, erased files, the personal-data notice
 
 Revision ID: 0009_account_lifecycle
-Revises: 0008_seed_rules
+Revises: 0008_seed_rules, 0010_security
 Create Date: 2026-12-01 17:30:00
 """
 
@@ -13,7 +13,9 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_account_lifecycle"
-down_revision: str | None = "0008_seed_rules"
+#: Also the merge point of the two branches that left 0005 (issue 15a's seed rules, issue 12's
+#: security): one head again.
+down_revision: str | tuple[str, ...] | None = ("0008_seed_rules", "0010_security")
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -90,8 +92,6 @@ applies to anyone who uses the service through your account.
 def upgrade() -> None:
     with op.batch_alter_table("accounts", schema=None) as batch_op:
         batch_op.add_column(sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True))
-    with op.batch_alter_table("files", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("erased_at", sa.DateTime(timezone=True), nullable=True))
     op.create_table(
         "password_reset_tokens",
         sa.Column("id", sa.String(length=36), nullable=False),
@@ -136,7 +136,5 @@ def downgrade() -> None:
     with op.batch_alter_table("password_reset_tokens", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_password_reset_tokens_account_id"))
     op.drop_table("password_reset_tokens")
-    with op.batch_alter_table("files", schema=None) as batch_op:
-        batch_op.drop_column("erased_at")
     with op.batch_alter_table("accounts", schema=None) as batch_op:
         batch_op.drop_column("closed_at")
