@@ -119,7 +119,7 @@ def _staff_add(args: argparse.Namespace) -> None:
     from usecases.administration import add_staff
 
     with _runtime() as rt:
-        token = add_staff(rt, args.email, args.institution, args.role)
+        token = add_staff(rt, args.email, args.institution, args.role, name=args.name)
     print(f"staff {args.email} ({args.role}) token, shown once 憑證只顯示一次:\n{token}")
 
 
@@ -204,6 +204,7 @@ def parser() -> argparse.ArgumentParser:
     sadd.add_argument("email")
     sadd.add_argument("--institution", action="append", required=True)
     sadd.add_argument("--role", choices=("reviewer", "admin"), default="reviewer")
+    sadd.add_argument("--name", help="shown to other staff (default: the email)")
     sadd.set_defaults(func=_staff_add)
     sub.add_parser("demo", help="load demo data and print how to try it").set_defaults(func=_demo)
     sub.add_parser(

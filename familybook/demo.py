@@ -6,11 +6,31 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from familybook.demo_files import write_demo_files
+from moderation.institutions import Contact
 from moderation.taiwan_time import taiwan_date
 from usecases import administration as admin
 from usecases.runtime import Runtime
 
 MB = 1024 * 1024
+#: Taitung's programme rules (seed 001): 「收容人有 18 歲(含)以下之子女者，其配偶或其二親等內之
+#: 親屬，或與收容人子女共居之家屬」; 「照(圖)片檔限 1 張(檔案畫質不超過 10M)」; the applicant's
+#: 「正面清晰照片」; one post per 30 days (the default).
+TAITUNG = {
+    "max_child_age": 18,
+    "max_relationship_degree": 2,
+    "spouse_allowed": True,
+    "cohabitant_allowed": True,
+    "applicant_photo_required": True,
+    "post_max_files": 1,
+    "post_max_bytes": 10 * MB,
+    "post_max_file_bytes": 10 * MB,
+    "post_types": ("image/jpeg", "image/png"),
+}
+#: 「聯繫窗口：李社工師，電話:(089) 581-014 分機 119；黃輔導員，電話:(089) 581-014 分機 112」
+TAITUNG_CONTACTS = [
+    Contact("李社工師", "社工師", "(089) 581-014", "119"),
+    Contact("黃輔導員", "輔導員", "(089) 581-014", "112"),
+]
 DEMO_ROSTER = [
     # callsign, name, youngest child's birth date, restricted until, reason
     ("7375", "王大明", "2016-04-01", "", ""),
@@ -20,15 +40,8 @@ DEMO_ROSTER = [
 
 
 def load_demo(rt: Runtime) -> dict[str, str]:
-    admin.add_institution(
-        rt,
-        "TTD",
-        "法務部矯正署臺東戒治所",
-        max_child_age=18,
-        post_max_files=1,
-        post_max_bytes=10 * MB,
-        post_max_file_bytes=10 * MB,
-    )
+    admin.add_institution(rt, "TTD", "法務部矯正署臺東戒治所", contacts=TAITUNG_CONTACTS, **TAITUNG)
+    # No options: the agency-wide rules (15-year child age, spouse or first degree, 3 files).
     admin.add_institution(rt, "HLD", "法務部矯正署花蓮看守所")
     with tempfile.TemporaryDirectory() as tmp:
         roster = Path(tmp) / "roster.csv"
@@ -61,7 +74,10 @@ def instructions(rt: Runtime, tokens: dict[str, str]) -> str:
         else _without_password(rt.settings.smtp_url)
     )
     today = taiwan_date().isoformat()
-    return f"""Demo loaded 示範資料已載入: 臺東戒治所 (TTD), inmates 7375, 7376, 7377 (restricted).
+    return f"""Demo loaded 示範資料已載入:
+臺東戒治所 (TTD, Taitung's rules: child aged 18 or under; spouse, 2nd degree or the children's
+household; applicant photo; posts one photo of 10 MB), inmates 7375, 7376, 7377 (restricted);
+花蓮看守所 (HLD, the agency-wide rules; no inmates loaded).
 Reviewer token 審核人員憑證 (shown once): {tokens["reviewer"]}
 Admin token 管理者憑證 (shown once):     {tokens["admin"]}
 
@@ -78,7 +94,8 @@ Try it (in another terminal, with `familybook serve` running):
   curl -s {base}/api/v1/institutions/TTD/inmates/7375 -H "authorization: Bearer $TOKEN"
   curl -s -XPOST {base}/api/v1/applications -H "authorization: Bearer $TOKEN" \\
     -F institution=TTD -F callsign=7375 -F relationship=spouse \\
-    -F identity_documents=@{files["id_card"]} -F relationship_documents=@{files["household"]}
+    -F identity_documents=@{files["id_card"]} -F relationship_documents=@{files["household"]} \\
+    -F applicant_photo=@{files["applicant"]}
   curl -s {base}/review/v1/queue -H 'authorization: Bearer {tokens["reviewer"]}'
   (then POST /review/v1/items/ID/claim and /review/v1/items/ID/decision with an Idempotency-Key;
    once approved, post with -F attachments=@{files["photo"]}: the README shows how)

@@ -63,11 +63,17 @@ def write_demo_files(folder: Path) -> dict[str, Path]:
     )
     photo = Image.new("RGB", (1200, 900), (120, 170, 220))
     ImageDraw.Draw(photo).text((60, 60), "全家福", fill="black", font=cjk_font(90))
+    # Taitung asks for the applicant's clear front photo (申請人正面清晰照片).
+    face = Image.new("RGB", (900, 1200), (235, 225, 210))
+    ImageDraw.Draw(face).ellipse((250, 250, 650, 750), fill=(200, 160, 130))
+    ImageDraw.Draw(face).text((200, 900), "申請人正面照", fill="black", font=cjk_font(80))
     paths = {
         "id_card": folder / "id-card.jpg",
         "household": folder / "household.pdf",
         "photo": folder / "photo.jpg",
+        "applicant": folder / "applicant.jpg",
     }
+    face.save(paths["applicant"], "JPEG", quality=88)
     card.save(paths["id_card"], "JPEG", quality=90)
     register.save(paths["household"], "PDF", resolution=300)
     photo.save(paths["photo"], "JPEG", quality=88)

@@ -30,3 +30,8 @@ class AuditAction(StrEnum):
     ACCOUNT_CLOSED = "account_closed"
     # issue 12: retention erased a document's original (and, where due, its copies).
     FILE_ERASED = "file_erased"
+    # issue 10 (review triage)
+    #: A staff member wrote a note about an item for other staff.
+    NOTE = "note"
+    #: An administrator sent a decided item back to the queue (its decision reversed).
+    REOPEN = "reopen"

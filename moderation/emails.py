@@ -3,9 +3,12 @@
 Pure functions: they return a subject and a plain-text body; the outbox stores and sends them.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from moderation.institutions import contact_window
 from moderation.kinds import SubmissionKind
 from moderation.taiwan_time import taiwan_time_en, taiwan_time_zh
 
@@ -20,6 +23,10 @@ def sentence_en(text: str) -> str:
     """An English sentence ending in one full stop, whether or not `text` had its own."""
     text = text.strip()
     return text if text.endswith((".", "!", "?")) else text + "."
+
+
+#: An institution's contacts as stored: [{name, title, phone, extension}].
+Contacts = Sequence[dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -87,16 +94,19 @@ def decision(
     return Email(to, subject, "\n".join(lines) + SIGNATURE)
 
 
-def suspension(*, to: str, until: datetime, strikes: int, institution: str = "") -> Email:
+def suspension(
+    *, to: str, until: datetime, strikes: int, institution: str = "", contacts: Contacts = ()
+) -> Email:
     where = f"{institution}的" if institution else ""
     where_en = f" to {institution}" if institution else ""
+    window, window_en = contact_window(list(contacts))
     body = (
         "您好：\n"
         f"您發佈給{where}家庭聯絡簿已累計 {strikes} 次審核未通過，依機關規定暫停發佈至 "
         f"{taiwan_time_zh(until)}。\n"
-        "暫停期間仍可查看機關聯絡簿。如有疑問請洽機關社工。\n\n"
+        f"暫停期間仍可查看機關聯絡簿。如有疑問請洽機關社工。\n{window}\n"
         f"Hello,\n{strikes} of your posts{where_en} were not approved, so posting is suspended "
-        f"until {taiwan_time_en(until)}. You can still read the institution's book."
+        f"until {taiwan_time_en(until)}. You can still read the institution's book.\n{window_en}"
     )
     return Email(to, "家庭聯絡簿暫停通知 Familybook: posting suspended", body + SIGNATURE)
 
@@ -147,18 +157,25 @@ def appeal_decided(*, to: str, institution: str, overruled: bool, title: str | N
 
 
 def service_ended(
-    *, to: str, institution: str, inmate: str, ended: bool, reason: tuple[str, str]
+    *,
+    to: str,
+    institution: str,
+    inmate: str,
+    ended: bool,
+    reason: tuple[str, str],
+    contacts: Contacts = (),
 ) -> Email:
     """A service ended (or an application withdrawn): the family learns why, and that it may
     apply again."""
     what = "家庭聯絡簿服務已終止" if ended else "家庭聯絡簿服務項目申請已撤回"
     what_en = "contact-book service has ended" if ended else "service application was withdrawn"
+    window, window_en = contact_window(list(contacts))
     body = (
         "您好：\n"
         f"您對{institution}收容人 {inmate} 的{what}（原因：{reason[0]}）。\n"
-        "如需再使用，請重新提出服務項目申請；如有疑問請洽機關。\n\n"
+        f"如需再使用，請重新提出服務項目申請；如有疑問請洽機關。\n{window}\n"
         f"Hello,\nYour {what_en} for {inmate} at {institution} ({reason[1]}). "
-        "To use the contact book again, apply anew."
+        f"To use the contact book again, apply anew.\n{window_en}"
     )
     subject = (
         "家庭聯絡簿服務終止通知 Familybook: service ended"

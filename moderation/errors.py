@@ -90,6 +90,8 @@ class ErrorCode(StrEnum):
     BODY_TOO_LARGE = "body_too_large"
     REQUEST_TIMEOUT = "request_timeout"
     FILE_ERASED = "file_erased"
+    # issue 10 (review triage)
+    NOT_REOPENABLE = "not_reopenable"
 
 
 @dataclass

@@ -40,3 +40,21 @@ def point_to_contacts(exc: FamilybookError, contacts: list[dict[str, Any]]) -> N
     """A refusal telling the family to ask the institution carries who to ask."""
     if ASK_THE_INSTITUTION in exc.message and contacts:
         exc.extra.setdefault("contacts", contacts)
+
+
+def contact_window(contacts: list[dict[str, Any]]) -> tuple[str, str]:
+    """The contact window as a sentence, e.g. 「聯繫窗口：李社工師，電話 (089) 581-014 分機 119。」;
+    empty when the institution names none."""
+    if not contacts:
+        return "", ""
+    zh = "；".join(
+        f"{c['name']}，電話 {c['phone']}"
+        + (f" 分機 {c['extension']}" if c.get("extension") else "")
+        for c in contacts
+    )
+    en = "; ".join(
+        f"{c['name']} ({c['title']}), {c['phone']}"
+        + (f" ext. {c['extension']}" if c.get("extension") else "")
+        for c in contacts
+    )
+    return f"聯繫窗口：{zh}。\n", f"Contact: {en}.\n"

@@ -3,12 +3,16 @@
 from fastapi import FastAPI
 
 from review_api.routes import (
+    corrections,
     deliveries,
     families,
     institution_posts,
     items,
+    notes,
+    queue,
     reference,
     services,
+    suspensions,
 )
 from usecases.runtime import Runtime
 from web.deps import docs_urls
@@ -21,6 +25,17 @@ def create_review_app(rt: Runtime) -> FastAPI:
     )
     app.state.runtime = rt
     install(app)
-    for module in (items, deliveries, families, institution_posts, reference, services):
+    for module in (
+        queue,
+        items,
+        notes,
+        deliveries,
+        families,
+        institution_posts,
+        reference,
+        services,
+        suspensions,
+        corrections,
+    ):
         app.include_router(module.router)
     return app

@@ -13,11 +13,13 @@ from storage.models import Strike, Submission
 
 
 def counting(account_id: str, institution_id: str | None = None) -> tuple[ColumnElement[bool], ...]:
-    """Strikes that count towards the next suspension: not yet used by one, not overruled;
-    at `institution_id` only if given (each institution suspends for its own rejections)."""
+    """Strikes that count towards the next suspension: not yet used by one, not overruled,
+    not withdrawn (their rejection reversed on reopen); at `institution_id` only if given
+    (each institution suspends for its own rejections)."""
     conditions: tuple[ColumnElement[bool], ...] = (
         Strike.account_id == account_id,
         Strike.suspension_id.is_(None),
+        Strike.withdrawn_at.is_(None),
         or_(Strike.appeal_outcome.is_(None), Strike.appeal_outcome != AppealOutcome.OVERRULED),
     )
     if institution_id is not None:

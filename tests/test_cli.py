@@ -82,3 +82,16 @@ def test_inmates_import_then_staff_add_prints_a_working_token(client, rt, capsys
     main(["staff", "add", "r@ttd.example", "--institution", "TTD", "--role", "reviewer"])
     token = capsys.readouterr().out.strip().splitlines()[-1]
     assert client.get("/review/v1/queue", headers=flow.bearer(token)).status_code == 200
+
+
+def test_staff_add_with_a_name_shows_it_and_without_one_the_email(rt, capsys):
+    from storage.models import Staff
+
+    main(["institution", "add", "TTD", "臺東戒治所"])
+    main(["staff", "add", "Lin@ttd.example", "--institution", "TTD", "--name", "林社工"])
+    main(["staff", "add", "chen@ttd.example", "--institution", "TTD"])
+    # Re-keying without a name keeps the one given before
+    main(["staff", "add", "lin@ttd.example", "--institution", "TTD"])
+    with writing(rt) as session:
+        names = {e: n for e, n in session.execute(select(Staff.email, Staff.name))}
+    assert names == {"lin@ttd.example": "林社工", "chen@ttd.example": "chen@ttd.example"}

@@ -67,12 +67,15 @@ def test_a_relative_without_a_degree_from_1_to_6_is_a_422(client, rt, mail, degr
     assert set(_error(r)["fields"]) == {"relationship_degree"}
 
 
-def test_the_declared_degree_is_kept_and_shown_with_the_application(client, rt, mail):
+def test_the_declared_degree_is_kept_and_shown_to_family_and_reviewer(client, rt, mail):
     flow.institution(rt, **TAITUNG)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
     fam = flow.family(client, mail, "a@example.com")
     app_id = flow.apply(client, fam, relationship="relative", degree="2").json()["id"]
-    body = client.get(f"/api/v1/applications/{app_id}", headers=fam.headers).json()
+    body = flow.wait_status(client, fam, app_id, {"awaiting_review"})
     assert (body["relationship"], body["relationship_degree"]) == ("relative", 2)
+    item = client.get(f"/review/v1/items/{app_id}", headers=reviewer).json()
+    assert (item["relationship_label"], item["relationship_degree"]) == ("其他親屬", 2)
 
 
 def test_institutions_list_the_rule_and_the_codes_it_admits(client, rt, mail):

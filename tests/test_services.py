@@ -151,3 +151,30 @@ def test_an_unknown_end_reason_or_status_filter_is_a_422(client, rt, mail):
     _, app_id = flow.served_family(client, mail, "a@example.com")
     assert _end(client, reviewer, app_id, "bored").status_code == 422
     assert client.get("/review/v1/services?status=all", headers=reviewer).status_code == 422
+
+
+def test_the_family_and_staff_ending_a_service_at_once_end_it_once(client, rt, mail):
+    import concurrent.futures
+
+    flow.institution(rt)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    fam, app_id = flow.served_family(client, mail, "a@example.com")
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        family = pool.submit(_withdraw, client, fam, app_id)
+        staff = pool.submit(_end, client, reviewer, app_id, "released")
+        codes = sorted([family.result().status_code, staff.result().status_code])
+    assert codes == [200, 409]
+    flow.wait_for(lambda: flow.unsent_emails(rt) == 0, what="outbox drained")
+    assert len([m for m in mail.to(fam.email) if "service ended" in str(m["Subject"])]) == 1
+
+
+def test_the_services_list_is_paged_through_the_link_header(client, rt, mail):
+    from tests.test_paging import _walk
+
+    flow.institution(rt)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    fam = flow.family(client, mail, "a@example.com")
+    ids = [flow.approved_service(rt, fam.email, callsign=c) for c in ("7375", "7376", "7377")]
+    pages = _walk(client, "/review/v1/services?status=active&limit=2", reviewer)
+    assert [len(p) for p in pages] == [2, 1]
+    assert sorted(i for p in pages for i in p) == sorted(ids)

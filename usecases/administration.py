@@ -162,25 +162,47 @@ def _import_inmates(session: Session, code: str, csv_path: Path) -> int:
     return count
 
 
-def add_staff(rt: Runtime, email: str, institution_codes: list[str], role: str) -> str:
-    """Create (or re-key) a staff member; returns the API token, which is shown only once."""
+#: The longest staff name kept (the column's width).
+STAFF_NAME_MAX = 100
+
+
+def add_staff(
+    rt: Runtime, email: str, institution_codes: list[str], role: str, *, name: str | None = None
+) -> str:
+    """Create (or re-key) a staff member; returns the API token, which is shown only once.
+    Without a name a new staff member is shown by their email; a re-keyed one keeps theirs."""
     if role not in tuple(StaffRole):
         raise InvalidInput(
             code=ErrorCode.INVALID_ROLE,
             message="角色必須是 reviewer 或 admin。",
             message_en="Role must be reviewer or admin.",
         )
+    if name is not None and len(name.strip()) > STAFF_NAME_MAX:
+        raise InvalidInput(
+            code=ErrorCode.INVALID_OPTION,
+            message=f"姓名最多 {STAFF_NAME_MAX} 個字。",
+            message_en=f"A name has at most {STAFF_NAME_MAX} characters.",
+        )
     with transaction(rt) as work:
-        return _add_staff(work.session, email, institution_codes, StaffRole(role))
+        return _add_staff(work.session, email, institution_codes, StaffRole(role), name)
 
 
-def _add_staff(session: Session, email: str, institution_codes: list[str], role: StaffRole) -> str:
+def _add_staff(
+    session: Session,
+    email: str,
+    institution_codes: list[str],
+    role: StaffRole,
+    name: str | None = None,
+) -> str:
     token = new_token("fbs_")
     staff = session.scalar(select(Staff).where(Staff.email == email.lower()))
     if staff is None:
         staff = Staff(email=email.lower(), role=role, token_hash=token_hash(token))
+        staff.name = email.lower()
         session.add(staff)
     staff.role, staff.token_hash = role, token_hash(token)
+    if name and name.strip():
+        staff.name = name.strip()
     session.flush()
     for code in institution_codes:
         institution = _institution(session, code)

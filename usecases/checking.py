@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from moderation import emails
 from moderation.checks.base import CheckContext, CheckReport, FileFacts, FileUnderCheck
 from moderation.checks.isolation import run_checks_isolated
 from moderation.errors import Conflict
@@ -20,7 +21,17 @@ from moderation.kinds import SubmissionKind
 from moderation.policy import Policy
 from moderation.statuses import Status
 from storage import transitions
-from storage.models import Attempt, CheckResult, Institution, StoredFile, Submission, utcnow
+from storage.duplicates import remember_phash
+from storage.models import (
+    Account,
+    Attempt,
+    CheckResult,
+    Institution,
+    StoredFile,
+    Submission,
+    utcnow,
+)
+from storage.outbox import queue_email
 from usecases.runtime import Runtime
 from usecases.transaction import transaction
 
@@ -133,10 +144,13 @@ def _save(rt: Runtime, attempt_id: str, report: CheckReport) -> Status | None:
                 row = work.session.get(StoredFile, file_id)
                 assert row is not None
                 replaced += _record_facts(rt, row, facts, report.passed, stored)
+                remember_phash(work.session, row, facts.phash)
             outcome = _verdict(attempt, report)
             transitions.move(work.session, submission, outcome)
             if outcome == Status.AWAITING_REVIEW:
                 work.wake_ocr(attempt_id)
+            else:
+                work.wake_email(_needs_fix_email(work.session, submission, attempt))
     except Conflict:
         _delete(rt, stored)
         log.info("attempt %s was finished by another worker", attempt_id)
@@ -192,6 +206,20 @@ def _verdict(attempt: Attempt, report: CheckReport) -> Status:
         {"code": o.code, "message": o.message, "message_en": o.message_en} for o in report.failures
     ]
     return Status.NEEDS_FIX
+
+
+def _needs_fix_email(session: Session, submission: Submission, attempt: Attempt) -> str:
+    """待補件: the family is told what to fix (it never reaches a reviewer)."""
+    account = session.get(Account, submission.account_id)
+    institution = session.get(Institution, submission.institution_id)
+    assert account is not None and institution is not None
+    email = emails.needs_fix(
+        to=account.email,
+        kind=SubmissionKind(submission.kind),
+        institution=institution.name,
+        reasons=attempt.reasons,
+    )
+    return queue_email(session, email)
 
 
 def _delete(rt: Runtime, keys: list[str]) -> None:

@@ -144,4 +144,5 @@ def _email(
         inmate=f"{inmate.callsign} {mask_name(inmate.name)}",
         ended=target == Status.ENDED,
         reason=END_REASON_LABELS[reason],
+        contacts=institution.contacts or (),
     )

@@ -98,7 +98,11 @@ def _begin(session: Session, account: Account, suspension: Suspension, strikes: 
     institution = session.get(Institution, suspension.institution_id)
     name = institution.name if institution else ""
     email = emails.suspension(
-        to=account.email, until=suspension.until, strikes=strikes, institution=name
+        to=account.email,
+        until=suspension.until,
+        strikes=strikes,
+        institution=name,
+        contacts=institution.contacts if institution else (),
     )
     return queue_email(session, email)
 
@@ -132,7 +136,7 @@ def lift_suspension(work: UnitOfWork, admin: StaffMember, account_id: str) -> in
     404 `not_suspended` when none runs, 403 when only another institution's do. The strike
     count starts again (the lifted suspension keeps its strikes)."""
     session = work.session
-    _ensure_serves_family(session, admin, account_id)
+    ensure_serves_family(session, admin, account_id)
     lock_account(session, account_id)  # not while a rejection is suspending the family anew
     now = utcnow()
     running = session.scalars(select(Suspension).where(*_running(account_id, now))).all()
@@ -155,7 +159,7 @@ def lift_suspension(work: UnitOfWork, admin: StaffMember, account_id: str) -> in
     return len(allowed)
 
 
-def _ensure_serves_family(session: Session, staff: StaffMember, account_id: str) -> None:
+def ensure_serves_family(session: Session, staff: StaffMember, account_id: str) -> None:
     # A family none of the administrator's institutions serves is not visible to them: 404.
     # Which of its suspensions they may lift is decided apart (403 for another's).
     serves = session.scalar(

@@ -127,6 +127,9 @@ class FileFacts:
     ocr_images: list[tuple[Path, int | None]] = field(default_factory=list)
     #: Bytes of the original that the sanitized copy left out (data after the image's end).
     stripped_bytes: int = 0
+    #: Perceptual hash of the picture (a PDF's first page), to find the same document sent
+    #: by another family (`moderation.document_hash`).
+    phash: str | None = None
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from enum import StrEnum
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -12,7 +12,9 @@ from moderation.services import EndReason
 from moderation.statuses import Status
 from review_api.deps import CurrentStaff, SessionDep, WorkDep
 from storage.models import Account, Application, Inmate, Institution, Submission
+from storage.paging import Keyset, cut, keyset_query
 from usecases import services
+from web.paging import PageDep, link_next
 from web.submission_views import iso
 
 router = APIRouter(tags=["services"])
@@ -61,11 +63,16 @@ class Ended(BaseModel):
 
 @router.get("/services", response_model=list[Service])
 def list_services(
-    session: SessionDep, staff: CurrentStaff, status: ServiceState = ServiceState.ACTIVE
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    staff: CurrentStaff,
+    page: PageDep,
+    status: ServiceState = ServiceState.ACTIVE,
 ) -> list[dict[str, Any]]:
-    # Not paged yet: issue-10a's paging module was not on a branch to merge; the integrator
-    # pages this list with the others.
-    rows = session.execute(
+    """Services of the caller's institutions, the latest approved (or ended) first; paged,
+    the next page in `Link`."""
+    query = (
         select(Submission, Application, Inmate, Account.name, Institution.code)
         .join(Application, Application.id == Submission.id)
         .join(Inmate, Inmate.id == Application.inmate_id)
@@ -75,28 +82,43 @@ def list_services(
             Submission.institution_id.in_(staff.institution_ids),
             Submission.status == STATUS_OF[status],
         )
-        .order_by(Submission.decided_at.desc())
+    )
+    ordering = f"services.{status.value}"
+    rows = session.execute(
+        keyset_query(
+            query,
+            Submission.status_changed_at,
+            Submission.id,
+            after=page.after(ordering),
+            limit=page.limit,
+            descending=True,
+        )
     ).all()
-    return [
-        {
-            "id": s.id,
-            "institution": code,
-            "status": s.status,
-            "account_id": s.account_id,
-            "family_name": family_name,
-            "inmate": {
-                "callsign": inmate.callsign,
-                "name": inmate.name,
-                "masked_name": mask_name(inmate.name),
-            },
-            "relationship": application.relationship,
-            "approved_at": iso(s.decided_at),
-            "end_reason": application.end_reason,
-            "end_note": application.end_note,
-            "ended_at": iso(application.ended_at),
-        }
-        for s, application, inmate, family_name, code in rows
-    ]
+    found = cut(rows, page.limit, lambda r: Keyset(r[0].status_changed_at, r[0].id))
+    link_next(request, response, ordering, found)
+    return [_row(*r) for r in found.rows]
+
+
+def _row(
+    s: Submission, application: Application, inmate: Inmate, family_name: str, code: str
+) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "institution": code,
+        "status": s.status,
+        "account_id": s.account_id,
+        "family_name": family_name,
+        "inmate": {
+            "callsign": inmate.callsign,
+            "name": inmate.name,
+            "masked_name": mask_name(inmate.name),
+        },
+        "relationship": application.relationship,
+        "approved_at": iso(s.decided_at),
+        "end_reason": application.end_reason,
+        "end_note": application.end_note,
+        "ended_at": iso(application.ended_at),
+    }
 
 
 @router.post("/services/{application_id}/end", response_model=Ended)

@@ -1,0 +1,77 @@
+"""Suspensions an administrator confirms or dismisses (policy `suspension_mode: proposed`)."""
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+
+from moderation.strikes import SuspensionState
+from review_api.deps import CurrentAdmin, SessionDep, WorkDep
+from storage.models import Account, Institution, Strike, Suspension
+from usecases import suspensions
+from web.submission_views import iso
+
+router = APIRouter(tags=["families"])
+
+
+class SuspensionOut(BaseModel):
+    """A suspension of a family's posting to one institution."""
+
+    id: str
+    account_id: str
+    family_name: str
+    institution: str = Field(description="機關代碼")
+    state: SuspensionState
+    strikes: int = Field(description="造成這次暫停的退件次數")
+    starts_at: str
+    until: str = Field(description="暫停至（proposed 為若現在確認的預估）")
+    decided_by: str | None
+    decided_at: str | None
+
+
+def _view(session: Any, suspension: Suspension) -> dict[str, Any]:
+    account = session.get(Account, suspension.account_id)
+    institution = session.get(Institution, suspension.institution_id)
+    strikes = session.scalar(
+        select(func.count()).select_from(Strike).where(Strike.suspension_id == suspension.id)
+    )
+    return {
+        "id": suspension.id,
+        "account_id": suspension.account_id,
+        "family_name": account.name if account else "",
+        "institution": institution.code if institution else "",
+        "state": suspension.state,
+        "strikes": strikes or 0,
+        "starts_at": iso(suspension.starts_at),
+        "until": iso(suspension.until),
+        "decided_by": suspension.decided_by,
+        "decided_at": iso(suspension.decided_at),
+    }
+
+
+@router.get("/suspensions", response_model=list[SuspensionOut])
+def list_suspensions(
+    session: SessionDep, admin: CurrentAdmin, state: SuspensionState = SuspensionState.PROPOSED
+) -> list[dict[str, Any]]:
+    rows = session.scalars(
+        select(Suspension)
+        .where(
+            Suspension.institution_id.in_(admin.institution_ids),
+            Suspension.state == state,
+        )
+        .order_by(Suspension.starts_at)
+    ).all()
+    return [_view(session, s) for s in rows]
+
+
+@router.post("/suspensions/{suspension_id}/confirm", response_model=SuspensionOut)
+def confirm(suspension_id: str, admin: CurrentAdmin, work: WorkDep) -> dict[str, Any]:
+    suspension = suspensions.confirm(work, admin, suspension_id)
+    return _view(work.session, suspension)
+
+
+@router.post("/suspensions/{suspension_id}/dismiss", response_model=SuspensionOut)
+def dismiss(suspension_id: str, admin: CurrentAdmin, work: WorkDep) -> dict[str, Any]:
+    suspension = suspensions.dismiss(work, admin, suspension_id)
+    return _view(work.session, suspension)

@@ -1,0 +1,236 @@
+"""The reviewers' lists: the queue and every item, filtered, searched and paged by keyset.
+
+One query shape for both lists: the item with its current attempt, institution, family, inmate
+and the staff member holding it, a page at a time in (submitted_at, id) order over the
+`ix_submissions_in_queue` / `ix_submissions_all_items` indexes. Searches are exact or prefix
+matches on indexes (`moderation.triage.search_term`), so none scans the items.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, cast, exists, func, literal, or_, select, union
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from moderation.flags import FlagCode
+from moderation.kinds import SubmissionKind
+from moderation.statuses import IN_QUEUE, NOT_CHECKED, Status
+from moderation.triage import Claimed, OcrState, SearchKind, SearchTerm
+from storage.models import (
+    Account,
+    Application,
+    Attempt,
+    Decision,
+    Inmate,
+    Institution,
+    Post,
+    Staff,
+    Submission,
+)
+from storage.paging import Keyset, Page, cut, keyset_query
+from storage.queries import is_current_attempt
+
+
+@dataclass(frozen=True)
+class ItemQuery:
+    """What a reviewer asked to see; `None` or empty means "any"."""
+
+    institution_ids: frozenset[str]
+    staff_id: str
+    now: datetime
+    #: OCR claims older than this are nobody's (pending, not running).
+    stale_before: datetime
+    #: The queue (awaiting review or claimed) rather than every item that reached review.
+    in_queue: bool = True
+    kind: SubmissionKind | None = None
+    status: Status | None = None
+    flags: tuple[FlagCode, ...] = field(default_factory=tuple)
+    claimed: Claimed | None = None
+    min_attempt: int | None = None
+    submitted_before: datetime | None = None
+    submitted_from: datetime | None = None
+    ocr: OcrState | None = None
+    search: SearchTerm | None = None
+    decided_by_me: bool = False
+    newest_first: bool = False
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    submission: Submission
+    institution_code: str
+    attempt: Attempt
+    family_name: str
+    callsign: str
+    inmate_name: str
+    holder_name: str | None
+
+
+def item_page(session: Session, q: ItemQuery, *, after: Keyset | None, limit: int) -> Page[ItemRow]:
+    """One page of items: first their ids, from one range scan of the (partial) index in
+    keyset order with the filters applied on the way; then what each row shows, fetched for
+    those ids only. One big join would leave the planner to weigh nine tables on every page
+    (tens of milliseconds of planning alone) and tempt it into hashing whole tables."""
+    dialect = session.get_bind().dialect.name
+    ids_query = select(Submission.id, Submission.submitted_at).join(Attempt, is_current_attempt())
+    ids_query = ids_query.where(Submission.institution_id.in_(sorted(q.institution_ids)))
+    query = keyset_query(
+        _filtered(ids_query, q, dialect),
+        Submission.submitted_at,
+        Submission.id,
+        after=after,
+        limit=limit,
+        descending=q.newest_first,
+    )
+    found = cut(list(session.execute(query)), limit, lambda r: Keyset(r[1], r[0]))
+    rows = _rows(session, [item_id for item_id, _ in found.rows])
+    return Page(rows, found.next)
+
+
+def _rows(session: Session, ids: list[str]) -> list[ItemRow]:
+    """The page's rows in `ids` order, each table read once for the whole page."""
+    if not ids:
+        return []
+    subs = {s.id: s for s in session.scalars(select(Submission).where(Submission.id.in_(ids)))}
+    attempts = {
+        a.submission_id: a
+        for a in session.scalars(select(Attempt).where(Attempt.submission_id.in_(ids)))
+        if a.number == subs[a.submission_id].attempt
+    }
+    # A post's inmate is its service application's; an application's is its own.
+    service = {s.id: s.id for s in subs.values()}
+    posts = session.execute(select(Post.id, Post.application_id).where(Post.id.in_(ids)))
+    service.update({post_id: application_id for post_id, application_id in posts})
+    applications = session.execute(
+        select(Application.id, Application.inmate_id).where(
+            Application.id.in_(sorted(set(service.values())))
+        )
+    )
+    inmate_of = {application_id: inmate_id for application_id, inmate_id in applications}
+    inmates = _by_id(session, Inmate, set(inmate_of.values()), Inmate.callsign, Inmate.name)
+    families = _by_id(session, Account, {s.account_id for s in subs.values()}, Account.name)
+    codes = _by_id(
+        session, Institution, {s.institution_id for s in subs.values()}, Institution.code
+    )
+    holders = {s.claimed_by for s in subs.values() if s.claimed_by}
+    names = _by_id(session, Staff, holders, Staff.name) if holders else {}
+    out = []
+    for item_id in ids:
+        s = subs[item_id]
+        callsign, inmate_name = inmates[inmate_of[service[item_id]]]
+        holder = names.get(s.claimed_by or "")
+        out.append(
+            ItemRow(
+                s,
+                codes[s.institution_id][0],
+                attempts[item_id],
+                families[s.account_id][0],
+                callsign,
+                inmate_name,
+                holder[0] if holder else None,
+            )
+        )
+    return out
+
+
+def _by_id(
+    session: Session, table: Any, ids: set[str], *columns: Any
+) -> dict[str, tuple[Any, ...]]:
+    rows = session.execute(select(table.id, *columns).where(table.id.in_(sorted(ids))))
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def _filtered(query: Select[Any], q: ItemQuery, dialect: str) -> Select[Any]:
+    if q.in_queue:
+        query = query.where(Submission.status.in_(sorted(IN_QUEUE)))
+    else:  # what reached review at least once (a first attempt the checks sent back never did)
+        query = query.where(
+            or_(Submission.attempt > 1, Submission.status.not_in(sorted(NOT_CHECKED)))
+        )
+    conditions: list[ColumnElement[bool]] = []
+    if q.kind is not None:
+        conditions.append(Submission.kind == q.kind)
+    if q.status is not None:
+        conditions.append(Submission.status == q.status)
+    if q.flags:
+        conditions.append(or_(*(has_flag(dialect, code) for code in q.flags)))
+    if q.claimed is not None:
+        conditions.append(_claimed(q.claimed, q.staff_id, q.now))
+    if q.min_attempt is not None:
+        conditions.append(Submission.attempt >= q.min_attempt)
+    if q.submitted_before is not None:
+        conditions.append(Submission.submitted_at <= q.submitted_before)
+    if q.submitted_from is not None:
+        conditions.append(Submission.submitted_at >= q.submitted_from)
+    if q.ocr is not None:
+        conditions.append(ocr_state_is(dialect, q.ocr, q.stale_before))
+    if q.search is not None:
+        conditions.append(matches(q.search, q.institution_ids))
+    if q.decided_by_me:
+        conditions.append(
+            Submission.id.in_(
+                select(Decision.submission_id).where(
+                    Decision.staff_id == q.staff_id, Decision.reversed_at.is_(None)
+                )
+            )
+        )
+    return query.where(*conditions)
+
+
+def _claimed(claimed: Claimed, staff_id: str, now: datetime) -> ColumnElement[bool]:
+    held = and_(Submission.claimed_by.is_not(None), Submission.lease_expires_at > now)
+    if claimed == Claimed.MINE:
+        return and_(held, Submission.claimed_by == staff_id)
+    if claimed == Claimed.OTHERS:
+        return and_(held, Submission.claimed_by != staff_id)
+    # A lapsed lease is anyone's again (a claim takes it over), even before the sweeper runs.
+    return or_(Submission.claimed_by.is_(None), Submission.lease_expires_at <= now)
+
+
+def has_flag(dialect: str, code: FlagCode) -> ColumnElement[bool]:
+    """The current attempt carries a flag of this code (flags are a JSON list of objects)."""
+    if dialect == "postgresql":
+        return cast(Attempt.flags, JSONB).contains([{"code": code.value}])
+    each = func.json_each(Attempt.flags).table_valued("value").alias("flag")
+    return exists(
+        select(literal(1))
+        .select_from(each)
+        .where(func.json_extract(each.c.value, "$.code") == code.value)
+    )
+
+
+def ocr_state_is(dialect: str, state: OcrState, stale_before: datetime) -> ColumnElement[bool]:
+    """SQL for `moderation.triage.ocr_state(...) == state`."""
+    done, started = Attempt.ocr_done_at, Attempt.ocr_started_at
+    gave_up = has_flag(dialect, FlagCode.OCR_GAVE_UP)
+    return {
+        OcrState.DONE: and_(done.is_not(None), ~gave_up),
+        OcrState.GAVE_UP: and_(done.is_not(None), gave_up),
+        OcrState.RUNNING: and_(done.is_(None), started >= stale_before),
+        OcrState.PENDING: and_(done.is_(None), or_(started.is_(None), started < stale_before)),
+    }[state]
+
+
+def matches(term: SearchTerm, institution_ids: frozenset[str]) -> ColumnElement[bool]:
+    """Items found by a search term, each kind through its own index."""
+    if term.kind == SearchKind.ITEM_ID:
+        return Submission.id == term.value
+    if term.kind == SearchKind.NATIONAL_ID:
+        return Submission.account_id.in_(
+            select(Account.id).where(Account.national_id == term.value)
+        )
+    if term.kind == SearchKind.FAMILY_NAME:
+        return Submission.account_id.in_(
+            select(Account.id).where(Account.name.startswith(term.value, autoescape=True))
+        )
+    # The inmate's applications, and the posts under them (ix_applications_inmate_id,
+    # ix_posts_application_id), within the reviewer's institutions' rosters.
+    inmates = select(Inmate.id).where(
+        Inmate.callsign == term.value, Inmate.institution_id.in_(sorted(institution_ids))
+    )
+    applications = select(Application.id).where(Application.inmate_id.in_(inmates))
+    posts = select(Post.id).where(Post.application_id.in_(applications))
+    return Submission.id.in_(union(applications, posts))
