@@ -3,9 +3,11 @@
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import make_url
 
 #: How long an email-verification link stays usable (SPEC: 10 minutes).
 DEFAULT_VERIFY_TOKEN_MINUTES = 10
@@ -28,6 +30,13 @@ DEFAULT_DB_MAX_OVERFLOW = 10
 DEFAULT_PRINT_FONT = "/usr/share/fonts/truetype/arphic/uming.ttc"
 #: Staff tokens are rotated at least this often (API.md 1.1: FAMILYBOOK_STAFF_TOKEN_DAYS).
 DEFAULT_STAFF_TOKEN_DAYS = 90
+#: issue 12: rate limits count requests in windows of this length.
+DEFAULT_RATE_WINDOW_MINUTES = 60
+#: issue 12: the largest JSON body any route takes (a registration is about 1 KiB).
+DEFAULT_MAX_JSON_BYTES = 256 * 1024
+#: issue 12: what production refuses: addresses only this machine reaches, sample passwords.
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0", None)
+SAMPLE_PASSWORDS = ("familybook", "postgres", "password", "changethis", "")
 
 
 class Settings(BaseSettings):
@@ -44,8 +53,6 @@ class Settings(BaseSettings):
     #: The portal's address; verification links point there.
     public_url: str = "http://localhost:8000"
     mail_from: str = "家庭聯絡簿 Familybook <no-reply@familybook.localhost>"
-    #: Version of the personal-data notice the family consents to at registration.
-    consent_notice_version: str = "2024-01"
 
     verify_token_minutes: int = DEFAULT_VERIFY_TOKEN_MINUTES
     session_hours: int = DEFAULT_SESSION_HOURS
@@ -81,6 +88,31 @@ class Settings(BaseSettings):
     print_font_index: int = 0
     #: A staff token stops working this many days after it was issued (API.md 1.1).
     staff_token_days: int = DEFAULT_STAFF_TOKEN_DAYS
+    # issue 15b: the family's account (password reset, closing).
+    #: How long a forgot-password link stays usable (API 1.1: 30 minutes).
+    password_reset_minutes: int = 30
+    # issue 12: security hardening. Requests per client address and per email in a window
+    # (login failures per email are `login_max_failures` above).
+    rate_window_minutes: int = DEFAULT_RATE_WINDOW_MINUTES
+    login_per_address: int = 60
+    register_per_address: int = 10
+    resend_per_address: int = 20
+    resend_per_email: int = 3
+    #: A JSON (or any non-multipart) request body over this is refused with 413 while it streams.
+    max_json_bytes: int = DEFAULT_MAX_JSON_BYTES
+    #: A request body that sends nothing for this long, or is still arriving after the
+    #: deadline, is cut with 408 (its upload's temp file removed): slow clients hold no socket.
+    request_read_timeout_s: float = 30.0
+    request_body_deadline_s: float = 900.0
+    #: "production" turns unsafe defaults into refusals (TLS to the SMTP server required…).
+    env: Literal["development", "production"] = "development"
+    #: A private CA (PEM) that vouches for the SMTP server's certificate, besides the system's.
+    smtp_ca_file: Path | None = None
+    #: Keys that encrypt stored files, `id:base64key,…` (32-byte keys; the first encrypts, all
+    #: decrypt). Empty: embedded mode makes one in DATA_DIR/encryption.key; production refuses.
+    encryption_keys: str = ""
+    #: The OpenAPI document and its docs pages; off in production unless set to true.
+    api_docs: bool | None = None
 
     @model_validator(mode="after")
     def _fill_database_url(self) -> "Settings":
@@ -89,12 +121,43 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def docs_enabled(self) -> bool:
+        return self.api_docs if self.api_docs is not None else not self.production
+
+    def production_problems(self) -> list[str]:
+        """issue 12: what production must not run with, each a line an operator can act on."""
+        if not self.production:
+            return []
+        problems = []
+        public = urlsplit(self.public_url)
+        if public.scheme != "https" or public.hostname in LOCAL_HOSTS:
+            problems.append("FAMILYBOOK_PUBLIC_URL must be an https address others can reach")
+        db = make_url(self.database_url)
+        if db.get_backend_name() == "sqlite":
+            problems.append("FAMILYBOOK_DATABASE_URL must be PostgreSQL in production")
+        elif db.password in SAMPLE_PASSWORDS:
+            problems.append("FAMILYBOOK_DATABASE_URL uses the sample password: set a real one")
+        if not self.encryption_keys:
+            problems.append("FAMILYBOOK_ENCRYPTION_KEYS is not set: documents would be unreadable")
+        if urlsplit(self.smtp_url).hostname in ("mailpit", *LOCAL_HOSTS) or not self.smtp_url:
+            problems.append("FAMILYBOOK_SMTP_URL must be a real mail server, not mailpit or none")
+        return problems
+
+    @property
     def embedded(self) -> bool:
         return not self.redis_url
 
     @property
     def files_dir(self) -> Path:
         return self.data_dir / "files"
+
+    @property
+    def key_file(self) -> Path:
+        return self.data_dir / "encryption.key"
 
     @property
     def mail_dir(self) -> Path:

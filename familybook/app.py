@@ -12,12 +12,16 @@ from sqlalchemy import text
 
 from familybook.bootstrap import build_runtime
 from ingest.app import create_ingest_app
-from ingest.routes import verify_page
+from ingest.routes import reset_page, verify_page
 from moderation.errors import ErrorCode
 from review_api.app import create_review_app
 from review_api.console import console_redirect, create_console_app
 from usecases.runtime import Runtime
+from web.body_limits import BodyLimits
+from web.deps import docs_urls
 from web.errors import error_body, install
+from web.log_privacy import install_access_log_filter
+from web.security_headers import SecurityHeaders
 
 
 class Health(BaseModel):
@@ -78,7 +82,9 @@ def create_app(
         if pool is not None:
             pool.stop()
 
-    app = FastAPI(title="Familybook 家庭聯絡簿", version="1", lifespan=lifespan)
+    app = FastAPI(
+        title="Familybook 家庭聯絡簿", version="1", lifespan=lifespan, **docs_urls(rt.settings)
+    )
     app.state.runtime = rt
     install(app)
     if apis in ("all", "ingest"):
@@ -105,4 +111,14 @@ def create_app(
         return JSONResponse(body, status_code=503)
 
     app.include_router(verify_page.router)
+    app.include_router(reset_page.router)
+    install_access_log_filter()
+    app.add_middleware(SecurityHeaders, https=rt.settings.public_url.startswith("https://"))
+    app.add_middleware(
+        BodyLimits,
+        json_bytes=rt.settings.max_json_bytes,
+        upload_bytes=rt.settings.max_request_bytes,
+        read_timeout_s=rt.settings.request_read_timeout_s,
+        deadline_s=rt.settings.request_body_deadline_s,
+    )
     return app

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from core.settings import get_settings
-from familybook.bootstrap import build_runtime
+from familybook.bootstrap import RefusedSettings, build_runtime
 from familybook.staff_cli import staff_parser
 from moderation.errors import FamilybookError
 from usecases.runtime import Runtime
@@ -135,6 +135,39 @@ def _demo(_: argparse.Namespace) -> None:
         print(instructions(rt, load_demo(rt)))
 
 
+# issue 12: retention and key rotation.
+def _purge(args: argparse.Namespace) -> None:
+    from storage.models import utcnow
+    from usecases.retention import purge
+
+    with _runtime() as rt:
+        erased = purge(rt, utcnow(), dry_run=args.dry_run)
+    verb = "would erase 將刪除" if args.dry_run else "erased 已刪除"
+    for e in erased:
+        print(
+            f"{verb}: file {e.file_id} ({e.category}) of {e.submission_id}, {len(e.keys)} blob(s)"
+        )
+    print(f"{len(erased)} document(s) {verb}")
+
+
+def _keys_rotate(_: argparse.Namespace) -> None:
+    with _runtime() as rt:
+        keys = [p.name for p in rt.files.root.glob("??/??/*") if p.is_file()]
+        done = sum(rt.files.reencrypt(key) for key in keys)
+        current = rt.files.keys.current if rt.files.keys else None
+    print(f"{done} of {len(keys)} files re-encrypted under key {current}")
+
+
+def _security_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    purge = sub.add_parser("purge", help="erase documents past their retention (audited)")
+    purge.add_argument("--dry-run", action="store_true", help="list what would be erased")
+    purge.set_defaults(func=_purge)
+    keys = sub.add_parser("keys").add_subparsers(dest="action", required=True)
+    keys.add_parser(
+        "rotate", help="re-encrypt every file under the first FAMILYBOOK_ENCRYPTION_KEYS key"
+    ).set_defaults(func=_keys_rotate)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="familybook", description="Familybook 家庭聯絡簿")
     sub = p.add_subparsers(dest="command", required=True)
@@ -164,6 +197,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "stuck", help="work stuck in the pipeline, failing emails, dead letters"
     ).set_defaults(func=_stuck)
+    _security_parsers(sub)
     return p
 
 
@@ -175,6 +209,9 @@ def main(argv: list[str] | None = None) -> None:
         args.func(args)
     except FamilybookError as exc:
         print(f"{exc.message}\n{exc.message_en}", file=sys.stderr)
+        sys.exit(2)
+    except RefusedSettings as exc:  # issue 12: one readable line, no traceback
+        print(f"familybook: refused: {exc}", file=sys.stderr)
         sys.exit(2)
 
 

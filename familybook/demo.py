@@ -3,6 +3,7 @@
 import csv
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from familybook.demo_files import write_demo_files
 from moderation.institutions import Contact
@@ -54,10 +55,24 @@ def load_demo(rt: Runtime) -> dict[str, str]:
     return {"reviewer": reviewer, "admin": administrator}
 
 
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rpartition("@")[2]
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
+
+
 def instructions(rt: Runtime, tokens: dict[str, str]) -> str:
     base = "http://localhost:8000"
     files = write_demo_files(rt.settings.data_dir.resolve() / "demo")
-    mail = rt.settings.mail_dir.resolve() if not rt.settings.smtp_url else rt.settings.smtp_url
+    # The SMTP URL may hold a password: printed without it (issue 12).
+    mail = (
+        rt.settings.mail_dir.resolve()
+        if not rt.settings.smtp_url
+        else _without_password(rt.settings.smtp_url)
+    )
     today = taiwan_date().isoformat()
     return f"""Demo loaded 示範資料已載入:
 臺東戒治所 (TTD, Taitung's rules: child aged 18 or under; spouse, 2nd degree or the children's

@@ -2,21 +2,36 @@
 
 from fastapi import FastAPI
 
-from ingest.routes import accounts, institution_posts, institutions, services, strikes
+from ingest.routes import (
+    account_security,
+    accounts,
+    institution_posts,
+    institutions,
+    notices,
+    personal_data,
+    services,
+    strikes,
+)
 from ingest.routes.submissions import APPLICATION_UPLOAD, POST_UPLOAD, submission_routes
 from ingest.schemas import ApplicationStatus
 from ingest.views import application_view, post_view
 from moderation.kinds import SubmissionKind
 from usecases.runtime import Runtime
+from web.deps import docs_urls
 from web.errors import install
 from web.schemas import PostStatus
 
 
 def create_ingest_app(rt: Runtime) -> FastAPI:
-    app = FastAPI(title="Familybook ingest API 家庭聯絡簿（家屬）", version="1")
+    app = FastAPI(
+        title="Familybook ingest API 家庭聯絡簿（家屬）", version="1", **docs_urls(rt.settings)
+    )
     app.state.runtime = rt
     install(app)
     app.include_router(accounts.router)
+    app.include_router(account_security.router)
+    app.include_router(notices.router)
+    app.include_router(personal_data.router)
     app.include_router(institutions.router)
     app.include_router(
         submission_routes(

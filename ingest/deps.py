@@ -8,9 +8,10 @@ from sqlalchemy.orm import Session
 from core.security import token_hash
 from moderation.errors import ErrorCode, Forbidden, Unauthenticated
 from storage.models import Account, AuthToken, utcnow
-from web.deps import BearerToken, RuntimeDep, SessionDep, WorkDep
+from web.deps import BearerToken, ClientAddress, RuntimeDep, SessionDep, WorkDep
 
 __all__ = [
+    "ClientAddress",
     "CurrentFamily",
     "RuntimeDep",
     "SessionDep",

@@ -102,6 +102,9 @@ class InstitutionPolicy(BaseModel):
     pdf_view_dpi: int
     pdf_ocr_dpi: int
     pdf_ocr_pages: int
+    document_retention_days: int = Field(
+        description="身分與關係證明文件的原始檔，於最終決定後保存的天數 (issue 12)"
+    )
     allowed_relationships: list[str] = Field(description="可申請的關係代碼 (spouse, parent…)")
 
 

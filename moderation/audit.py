@@ -23,6 +23,13 @@ class AuditAction(StrEnum):
     CONFIRM_SUSPENSION = "confirm_suspension"
     DISMISS_SUSPENSION = "dismiss_suspension"
     CORRECT_ACCOUNT = "correct_account"
+    # issue 15b: the family's own account
+    #: The family downloaded everything held about it (GET /me/export).
+    ACCOUNT_EXPORT = "account_export"
+    #: The family closed its account; its documents and personal fields were erased.
+    ACCOUNT_CLOSED = "account_closed"
+    # issue 12: retention erased a document's original (and, where due, its copies).
+    FILE_ERASED = "file_erased"
     # issue 10 (review triage)
     #: A staff member wrote a note about an item for other staff.
     NOTE = "note"

@@ -82,6 +82,14 @@ class ErrorCode(StrEnum):
     NOT_WITHDRAWABLE = "not_withdrawable"
     NOT_SUSPENDED = "not_suspended"
     SUSPENSION_NOT_PROPOSED = "suspension_not_proposed"
+    # issue 15b: the family's account
+    WRONG_PASSWORD = "wrong_password"
+    NOTICE_NOT_FOUND = "notice_not_found"
+    # issue 12: security hardening
+    TOO_MANY_REQUESTS = "too_many_requests"
+    BODY_TOO_LARGE = "body_too_large"
+    REQUEST_TIMEOUT = "request_timeout"
+    FILE_ERASED = "file_erased"
     # issue 10 (review triage)
     NOT_REOPENABLE = "not_reopenable"
     # Issue 10b: deliveries, staff management, audit and reports

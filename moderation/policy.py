@@ -68,6 +68,9 @@ class Policy:
     #: …and the first `pdf_ocr_pages` again at this DPI for OCR (tesseract reads ~300 best).
     pdf_ocr_dpi: int = 300
     pdf_ocr_pages: int = 3
+    #: issue 12: originals of identity and relationship documents are erased this many days
+    #: after the application's final decision (a rejected one's sanitized copies with them).
+    document_retention_days: int = 90
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:

@@ -4,10 +4,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from email_validator import EmailNotValidError, validate_email
+
 from moderation.errors import invalid_fields
 from moderation.national_id import is_valid_national_id, normalise_national_id
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _MOBILE = re.compile(r"^09\d{8}$")
 _PHONE = re.compile(r"^0\d{1,3}-?\d{5,8}(#\d{1,6})?$")
 MIN_PASSWORD_CHARS = 8
@@ -53,6 +54,18 @@ def _parse_birth_date(raw: object, today: date) -> date | None:
     return value if date(1900, 1, 1) <= value < today else None
 
 
+def valid_email(raw: str) -> str | None:
+    """One mailbox, checked by email-validator (RFC 5322/6531, no deliverability lookup) and
+    kept as the family typed it; None when it is not one (`victim@example.org,attacker`)."""
+    if len(raw) > 254:
+        return None
+    try:
+        validate_email(raw, check_deliverability=False)
+    except EmailNotValidError:
+        return None
+    return raw
+
+
 def validate_registration(raw: dict[str, object], *, today: date) -> Registration:
     """Return a clean registration or raise one 422 naming every wrong field."""
     errors: dict[str, tuple[str, str]] = {}
@@ -65,8 +78,8 @@ def validate_registration(raw: dict[str, object], *, today: date) -> Registratio
             "身分證字號格式或檢查碼不正確，請再核對一次。",
             "The national ID number's format or check digit is wrong.",
         )
-    email = _strip(raw.get("email"))
-    if not _EMAIL.match(email) or len(email) > 254:
+    email = valid_email(_strip(raw.get("email")))
+    if email is None:
         errors["email"] = ("電子郵件格式不正確。", "The email address is not valid.")
     birth_date = _parse_birth_date(raw.get("birth_date"), today)
     if birth_date is None:

@@ -18,11 +18,14 @@ from review_api.routes import (
     suspensions,
 )
 from usecases.runtime import Runtime
+from web.deps import docs_urls
 from web.errors import install
 
 
 def create_review_app(rt: Runtime) -> FastAPI:
-    app = FastAPI(title="Familybook review API 家庭聯絡簿（審核）", version="1")
+    app = FastAPI(
+        title="Familybook review API 家庭聯絡簿（審核）", version="1", **docs_urls(rt.settings)
+    )
     app.state.runtime = rt
     install(app)
     modules = (queue, items, notes, deliveries, families, institution_posts, reference)

@@ -4,6 +4,7 @@ A session from here never commits: the use cases (`usecases/`) end every transac
 "where does this change become real" has one answer. A session left uncommitted is rolled back.
 """
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,23 +21,59 @@ DEFAULT_POOL_SIZE = 10
 DEFAULT_MAX_OVERFLOW = 10
 
 
+#: Every engine is built with `hide_parameters=True`: a database error's text (logged, and
+#: shown in tracebacks) otherwise carries the bound values, whole account rows with national
+#: IDs, birth dates and password hashes among them.
+
+
 def make_engine(
     url: str, *, pool_size: int = DEFAULT_POOL_SIZE, max_overflow: int = DEFAULT_MAX_OVERFLOW
 ) -> Engine:
     if url.startswith("sqlite"):
         database = make_url(url).database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            _private_database_file(Path(database))
         engine = create_engine(
             url,
             # pysqlite's own BEGIN handling is turned off so that ours (IMMEDIATE) is used.
             connect_args={"check_same_thread": False, "timeout": 30, "isolation_level": None},
             pool_pre_ping=True,
+            hide_parameters=True,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "handle_error", _keep_values_out)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow)
+    engine = create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        hide_parameters=True,
+    )
+    event.listen(engine, "handle_error", _keep_values_out)
+    return engine
+
+
+def _keep_values_out(context: Any) -> None:
+    """PostgreSQL's own message carries data too: its DETAIL quotes the row or key refused
+    ("Failing row contains (…, A123456789, …)"). Only the primary message is kept."""
+    orig = context.original_exception
+    primary = getattr(getattr(orig, "diag", None), "message_primary", None)
+    if not primary:
+        return
+    orig.args = (primary,)
+    wrapped = context.sqlalchemy_exception
+    if wrapped is not None:
+        wrapped.args = (f"({type(orig).__module__}.{type(orig).__name__}) {primary}",)
+
+
+def _private_database_file(path: Path) -> None:
+    """The SQLite file holds every family's national ID: owner only (its -wal and -shm files
+    take the same mode from it)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    os.chmod(path, 0o600)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

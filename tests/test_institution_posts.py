@@ -71,7 +71,7 @@ def test_a_staff_photo_reaches_the_family_without_its_gps(client, rt, mail):
     # …while the original is kept, untouched, for the record
     with writing(rt) as session:
         row = session.scalars(select(InstitutionPostFile)).one()
-        assert rt.files.path(row.storage_key).read_bytes() == original
+        assert rt.files.read_bytes(row.storage_key) == original
 
 
 def test_an_html_file_named_pdf_is_refused_and_nothing_is_published(client, rt, mail):

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,7 +17,6 @@ from moderation.errors import (
     Forbidden,
     Gone,
     InvalidInput,
-    Throttled,
     Unauthenticated,
     invalid_fields,
 )
@@ -28,9 +27,12 @@ from moderation.registration import (
     clean_phone,
     validate_registration,
 )
+from storage.counters import count_login_attempt
 from storage.models import Account, AuthToken, EmailToken, LoginFailure, utcnow
 from storage.outbox import queue_email
-from usecases.runtime import Runtime
+from usecases import login_devices as devices
+from usecases import notices, throttling
+from usecases.throttling import email_key
 from usecases.transaction import UnitOfWork
 
 #: What a family may change of its profile after registration; the rest is the institution's.
@@ -41,6 +43,8 @@ CHANGEABLE = frozenset({"mobile", "phone"})
 class LoggedIn:
     token: str
     expires_at: datetime
+    #: A new known-device token for the browser's cookie (None: it already had a valid one).
+    device_token: str | None = None
 
 
 def _email_taken() -> Conflict:
@@ -52,8 +56,25 @@ def _email_taken() -> Conflict:
     )
 
 
-def register(work: UnitOfWork, raw: dict[str, Any], *, today: date) -> Account:
+def _spend(work: UnitOfWork, *limits: tuple[str, int]) -> None:
+    """Count this request under each (key, limit), commit the counts, and refuse it (429) if
+    any is over. Committed apart, before any slow work: refused requests count too."""
+    now, window = utcnow(), timedelta(minutes=work.rt.settings.rate_window_minutes)
+    refusals = [
+        throttling.spend(work.session, key, limit, window=window, now=now) for key, limit in limits
+    ]
+    work.commit()
+    for refusal in refusals:
+        if refusal is not None:
+            raise refusal
+
+
+def register(
+    work: UnitOfWork, raw: dict[str, Any], *, today: date, client: str | None = None
+) -> Account:
     """Create the account and send its verification email."""
+    if client is not None:
+        _spend(work, (f"register:address:{client}", work.rt.settings.register_per_address))
     reg = validate_registration(raw, today=today)
     key = reg.email.lower()
     # Hashed before the transaction begins: it takes a while, and holds no lock meanwhile.
@@ -70,7 +91,7 @@ def register(work: UnitOfWork, raw: dict[str, Any], *, today: date) -> Account:
         mobile=reg.mobile,
         phone=reg.phone,
         password_hash=password_hash,
-        consent_version=work.rt.settings.consent_notice_version,
+        consent_version=notices.latest(session).version,
         consented_at=utcnow(),
     )
     session.add(account)
@@ -139,9 +160,15 @@ def _use_verification_token(session: Session, token: str, minutes: int) -> None:
     account.verified_at = account.verified_at or utcnow()
 
 
-def resend_verification(work: UnitOfWork, email: str) -> None:
-    """Send a new link to an unverified account; a stranger's address gets the same answer."""
-    account = work.session.scalar(select(Account).where(Account.email_key == email.strip().lower()))
+def resend_verification(work: UnitOfWork, email: str, *, client: str | None = None) -> None:
+    """Send a new link to an unverified account; a stranger's address gets the same answer.
+    Limited per email and per client address, so it cannot be used to flood a mailbox."""
+    settings = work.rt.settings
+    limits = [(f"resend:email:{email_key(email)}", settings.resend_per_email)]
+    if client is not None:
+        limits.append((f"resend:address:{client}", settings.resend_per_address))
+    _spend(work, *limits)
+    account = work.session.scalar(select(Account).where(Account.email_key == email_key(email)))
     if account is not None and account.verified_at is None:
         _send_verification(work, account)
     work.commit()
@@ -155,41 +182,45 @@ def _bad_login() -> Unauthenticated:
     )
 
 
-def _throttle(session: Session, rt: Runtime, email_key: str) -> LoginFailure | None:
-    """The failures recorded for this email in the current window; raise while over the limit."""
-    now = utcnow()
-    window = timedelta(minutes=rt.settings.login_failure_window_minutes)
-    row = session.get(LoginFailure, email_key)
-    if row is not None and row.since < now - window:
-        session.delete(row)
-        session.flush()
-        return None
-    if row is not None and row.failures >= rt.settings.login_max_failures:
-        wait = int((row.since + window - now).total_seconds()) + 1
-        raise Throttled(
-            code=ErrorCode.TOO_MANY_ATTEMPTS,
-            message="登入失敗太多次，請稍後再試。",
-            message_en="Too many failed logins; please wait and try again.",
-            extra={"retry_after": wait},
-        )
-    return row
-
-
-def login(work: UnitOfWork, email: str, password: str) -> LoggedIn:
+def login(
+    work: UnitOfWork,
+    email: str,
+    password: str,
+    *,
+    client: str | None = None,
+    device: str | None = None,
+) -> LoggedIn:
+    """Check a password, at most `login_max_failures` times per window for one email (or one
+    known device of its account), never while a transaction is open."""
     rt, session = work.rt, work.session
-    email_key = email.strip().lower()[:254]
-    failures = _throttle(session, rt, email_key)
-    account = session.scalar(select(Account).where(Account.email_key == email_key))
+    settings, now = rt.settings, utcnow()
+    key = email_key(email)
+    window = timedelta(minutes=settings.login_failure_window_minutes)
+    refusal = None
+    if client is not None:
+        refusal = throttling.spend(
+            session,
+            f"login:address:{client}",
+            settings.login_per_address,
+            window=timedelta(minutes=settings.rate_window_minutes),
+            now=now,
+        )
+    # A browser this account logged in from before has a count of its own: strangers guessing
+    # the password exhaust the email's count, never the family's own device's.
+    known = devices.known(session, device, key)
+    counter = devices.counter_key(known) if known is not None else key
+    # Counted before the password is checked, in one statement: parallel guesses cannot all
+    # read a count under the limit. Committed before hashing: on SQLite an open transaction
+    # holds the one write lock, and argon2 takes a while.
+    attempts, since = count_login_attempt(session, counter, now=now, window=window)
+    account = session.scalar(select(Account).where(Account.email_key == key))
+    work.commit()
+    if refusal is not None:
+        raise refusal
+    if attempts > settings.login_max_failures:
+        raise throttling.too_many_logins(since, window, now)
     if not rt.passwords.verify(account.password_hash if account else None, password):
         # Counted the same whether or not the account exists: the answers must not differ.
-        if failures is None:
-            session.add(LoginFailure(email_key=email_key, failures=1))
-        else:
-            failures.failures += 1
-        try:
-            work.commit()
-        except IntegrityError:  # a simultaneous failure made the row first: one uncounted
-            work.rollback()
         raise _bad_login()
     assert account is not None
     if account.verified_at is None:
@@ -198,15 +229,15 @@ def login(work: UnitOfWork, email: str, password: str) -> LoggedIn:
             message="帳號尚未驗證，請到電子信箱收取驗證信。",
             message_en="Please verify your email address first.",
         )
-    if failures is not None:
-        session.delete(failures)
+    session.execute(delete(LoginFailure).where(LoginFailure.email_key == counter))
+    device_token = devices.remember(session, account.id, known)
     token = new_token("fbf_")
-    expires_at = utcnow() + timedelta(hours=rt.settings.session_hours)
+    expires_at = utcnow() + timedelta(hours=settings.session_hours)
     session.add(
         AuthToken(token_hash=token_hash(token), account_id=account.id, expires_at=expires_at)
     )
     work.commit()
-    return LoggedIn(token, expires_at)
+    return LoggedIn(token, expires_at, device_token)
 
 
 def update_profile(work: UnitOfWork, account: Account, changes: dict[str, Any]) -> Account:

@@ -5,6 +5,7 @@ An attempt that passes is in the review queue at once; its OCR pre-fill is woken
 
 import logging
 import tempfile
+from contextlib import ExitStack
 from datetime import timedelta
 from pathlib import Path
 
@@ -107,18 +108,20 @@ def check_attempt(
         assert institution is not None
         policy = Policy.from_json(institution.policy)
         files = session.scalars(select(StoredFile).where(StoredFile.attempt_id == attempt_id)).all()
+        stored = [(f.id, f.category, f.storage_key, f.size, f.original_name) for f in files]
+        rules = rules_for(SubmissionKind(submission.kind), policy)
+    # The checks read plaintext working copies, decrypted outside any transaction.
+    with tempfile.TemporaryDirectory(prefix="fb-check-") as work, ExitStack() as copies:
         to_check = [
             FileUnderCheck(
-                f.id,
-                FileCategory(f.category),
-                rt.files.path(f.storage_key),
-                f.size,
-                f.original_name,
+                file_id,
+                FileCategory(category),
+                copies.enter_context(rt.files.working_copy(key)),
+                size,
+                name,
             )
-            for f in files
+            for file_id, category, key, size, name in stored
         ]
-        rules = rules_for(SubmissionKind(submission.kind), policy)
-    with tempfile.TemporaryDirectory(prefix="fb-check-") as work:
         # Decoding and rendering run in a child process under time and memory limits: a
         # hostile file ends as a verdict, never as a dead worker or a lost message.
         report = run_checks_isolated(

@@ -9,6 +9,7 @@ kept for the record.
 """
 
 import tempfile
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,19 +188,19 @@ def _draft(session: Session, staff: StaffMember, upload: Upload) -> Draft:
 def check_files(store: FileStore, upload: Upload, policy: Policy) -> list[CleanCopy]:
     """Run the workers' checks on the uploaded files; store and return their clean copies.
     Raises the refusal of the first failing check (415 type, 413 size, 422 otherwise)."""
-    files = [
-        # Keyed by the store's random key: work files are named after it, never after a name.
-        FileUnderCheck(
-            f.blob.key,
-            FileCategory.INSTITUTION,
-            store.path(f.blob.key),
-            f.blob.size,
-            f.original_name,
-        )
-        for f in upload.files
-    ]
     # A contact-book entry in the other direction: the institution's post size limits.
-    with tempfile.TemporaryDirectory(prefix="fb-staff-check-") as work:
+    with tempfile.TemporaryDirectory(prefix="fb-staff-check-") as work, ExitStack() as plain:
+        files = [
+            # Keyed by the store's random key: work files are named after it, never a name.
+            FileUnderCheck(
+                f.blob.key,
+                FileCategory.INSTITUTION,
+                plain.enter_context(store.working_copy(f.blob.key)),
+                f.blob.size,
+                f.original_name,
+            )
+            for f in upload.files
+        ]
         context = CheckContext(policy, institution_post_rules(policy), Path(work))
         report = run_checks_isolated(files, context, total_timeout_s=CHECK_TOTAL_TIMEOUT_S)
         refused = refusal(report)

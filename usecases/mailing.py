@@ -14,6 +14,7 @@ from email.utils import format_datetime
 
 from sqlalchemy import or_, update
 
+from moderation.privacy import mask_emails_in
 from storage.models import OutboxEmail, utcnow
 from usecases.runtime import Runtime
 from usecases.transaction import transaction
@@ -100,6 +101,7 @@ def send_outbox_email(rt: Runtime, outbox_id: str, deliver: Deliver) -> bool:
 
 def _failed(rt: Runtime, row: OutboxEmail, exc: Exception) -> None:
     give_up = _permanent(exc) or row.tries >= MAX_TRIES
+    masked = mask_emails_in(repr(exc))
     backoff = min(
         timedelta(seconds=rt.settings.outbox_retry_base_s * 2 ** min(row.tries - 1, 20)),
         MAX_BACKOFF,
@@ -114,10 +116,10 @@ def _failed(rt: Runtime, row: OutboxEmail, exc: Exception) -> None:
                 sending_since=None,
                 next_try_at=now + backoff,
                 failed_at=now if give_up else None,
-                last_error=repr(exc)[:500],
+                last_error=masked[:500],
             )
         )
     if give_up:
-        log.error("email %s given up after %d tries: %r", row.id, row.tries, exc)
+        log.error("email %s given up after %d tries: %s", row.id, row.tries, masked)
     else:
-        log.warning("email %s not sent (try %d): %r", row.id, row.tries, exc)
+        log.warning("email %s not sent (try %d): %s", row.id, row.tries, masked)

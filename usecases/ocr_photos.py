@@ -37,7 +37,8 @@ def photo_flags(
         if left <= 0:
             break
         try:
-            text = text_in_photo(rt.files.path(key), timeout_s=left)
+            with rt.files.working_copy(key) as path:
+                text = text_in_photo(path, timeout_s=left)
         except Exception:  # an aid only: a failure leaves no flag, never a stuck post
             log.exception("photo OCR failed on file %s", file_id)
             continue

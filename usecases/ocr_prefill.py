@@ -67,7 +67,7 @@ GAVE_UP = flag(
 _KIND = {FileCategory.IDENTITY: "card", FileCategory.RELATIONSHIP: "register"}
 _READ = {"card": prefill_identity_document, "register": prefill_relationship_document}
 
-Job = tuple[str, str, OcrSource]  # file id, document kind, source
+Job = tuple[str, str, str]  # file id, document kind, file-store key
 
 
 def declared_for(session: Session, submission: Submission) -> Declared | None:
@@ -82,15 +82,14 @@ def declared_for(session: Session, submission: Submission) -> Declared | None:
     )
 
 
-def _source(rt: Runtime, f: StoredFile) -> OcrSource:
+def _source(f: StoredFile) -> str:
     # The sanitized image when there is one (no metadata, orientation applied); a PDF as is:
     # moderation.ocr extracts its embedded scan with the right DPI.
-    key = (
+    return (
         f.sanitized_key
         if f.sanitized_key and f.detected_type != "application/pdf"
         else f.storage_key
     )
-    return OcrSource(rt.files.path(key))
 
 
 def claim_stale_after(rt: Runtime) -> timedelta:
@@ -133,11 +132,12 @@ def _pending(rt: Runtime, session: Session, attempt_id: str) -> list[Job]:
             StoredFile.attempt_id == attempt_id,
             StoredFile.category.in_(list(_KIND)),
             StoredFile.detected_type.is_not(None),
+            StoredFile.original_erased_at.is_(None),  # erased (closed account): nothing to read
             StoredFile.id.not_in(done),
         )
         .order_by(StoredFile.category, StoredFile.id)
     ).all()
-    return [(f.id, _KIND[FileCategory(f.category)], _source(rt, f)) for f in files]
+    return [(f.id, _KIND[FileCategory(f.category)], _source(f)) for f in files]
 
 
 def _store(session: Session, attempt_id: str, file_id: str, fields: list[OcrField]) -> None:
@@ -226,9 +226,10 @@ def run_ocr(rt: Runtime, attempt_id: str) -> int:
     # OCR runs outside any transaction: it may take seconds, and SQLite has one writer.
     if is_post:
         return photo_flags(rt, attempt_id, keys, deadline, OCR_FILE_TIMEOUT_S / 3)
-    for file_id, kind, source in jobs:
+    for file_id, kind, key in jobs:
         assert declared is not None
-        fields = _read(kind, source, declared, deadline)
+        with rt.files.working_copy(key) as path:
+            fields = _read(kind, OcrSource(path), declared, deadline)
         with transaction(rt) as work:  # saved at once: a kill later keeps this file's fields
             session = work.session
             _store(session, attempt_id, file_id, fields)

@@ -16,11 +16,12 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from moderation.privacy import mask_email, mask_emails_in
 from moderation.statuses import Status
-from storage.models import Institution, OutboxEmail, Submission, utcnow
+from storage.models import Account, Institution, OutboxEmail, Submission, utcnow
 from usecases.mailing import SENDING_STALE_AFTER
 from usecases.runtime import Runtime
 
@@ -30,11 +31,6 @@ LIST_LIMIT = 50
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-def mask_email(address: str) -> str:
-    local, _, domain = address.partition("@")
-    return f"{local[:1]}***@{domain}" if domain else "***"
 
 
 def stuck_submissions(
@@ -68,10 +64,23 @@ def stuck_submissions(
     return len(rows), listed
 
 
-def failing_emails(session: Session, *, now: datetime) -> tuple[int, list[dict[str, Any]]]:
+def failing_emails(
+    session: Session, *, now: datetime, institution_ids: Collection[str] | None = None
+) -> tuple[int, list[dict[str, Any]]]:
+    where = []
+    if institution_ids is not None:
+        # Only the emails of families with a submission at these institutions.
+        where.append(
+            func.lower(OutboxEmail.to_addr).in_(
+                select(Account.email_key)
+                .join(Submission, Submission.account_id == Account.id)
+                .where(Submission.institution_id.in_(list(institution_ids)))
+            )
+        )
     rows = session.scalars(
         select(OutboxEmail)
         .where(
+            *where,
             OutboxEmail.sent_at.is_(None),
             or_(
                 OutboxEmail.last_error.is_not(None),
@@ -88,7 +97,7 @@ def failing_emails(session: Session, *, now: datetime) -> tuple[int, list[dict[s
             "id": e.id,
             "to": mask_email(e.to_addr),
             "tries": e.tries,
-            "last_error": e.last_error,
+            "last_error": mask_emails_in(e.last_error) if e.last_error else None,
             "created_at": _iso(e.created_at),
             "next_try_at": _iso(e.next_try_at),
             "sending_since": _iso(e.sending_since),
@@ -102,11 +111,11 @@ def failing_emails(session: Session, *, now: datetime) -> tuple[int, list[dict[s
 def stuck_report(
     rt: Runtime, session: Session, *, institution_ids: Collection[str] | None = None
 ) -> dict[str, Any]:
-    """Stuck and dead work, for operators. `institution_ids` limits the submissions listed
-    (a reviewer's own institutions); emails and dead letters are system-wide."""
+    """Stuck and dead work, for operators. `institution_ids` limits the submissions and the
+    emails listed (a reviewer's own institutions' families); dead letters are system-wide."""
     now = utcnow()
     n_subs, subs = stuck_submissions(rt, session, now=now, institution_ids=institution_ids)
-    n_mail, mails = failing_emails(session, now=now)
+    n_mail, mails = failing_emails(session, now=now, institution_ids=institution_ids)
     dead = rt.queues.dead_letters()
     dead_total = (
         sum(q["count"] for q in dead.values() if isinstance(q, dict))

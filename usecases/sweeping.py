@@ -19,6 +19,7 @@ from storage import transitions
 from storage.audit import record
 from storage.models import Attempt, OutboxEmail, Submission, utcnow
 from storage.queries import is_current_attempt
+from usecases import retention
 from usecases.mailing import SENDING_STALE_AFTER
 from usecases.ocr_prefill import unclaimed
 from usecases.runtime import Runtime
@@ -33,6 +34,7 @@ class SweepResult:
     expired_leases: int = 0
     emails_due: int = 0
     resent_ocr: int = 0
+    erased_files: int = 0
 
 
 def sweep(rt: Runtime, *, stuck_after: timedelta | None = None) -> SweepResult:
@@ -51,8 +53,9 @@ def sweep(rt: Runtime, *, stuck_after: timedelta | None = None) -> SweepResult:
             work.wake_email(email_id)
         for attempt_id in ocr_missing:
             work.wake_ocr(attempt_id)
-    result = SweepResult(len(stuck), expired, len(due), len(ocr_missing))
-    if stuck or expired or due or ocr_missing:
+    erased = len(retention.purge(rt, now))
+    result = SweepResult(len(stuck), expired, len(due), len(ocr_missing), erased)
+    if stuck or expired or due or ocr_missing or erased:
         log.info("sweep: %s", result)
     return result
 

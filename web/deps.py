@@ -5,11 +5,12 @@ nothing here reads the environment.
 """
 
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session
 
+from core.settings import Settings
 from moderation.errors import ErrorCode, Unauthenticated
 from usecases.runtime import Runtime
 from usecases.transaction import UnitOfWork
@@ -52,3 +53,20 @@ def get_work(rt: RuntimeDep, session: SessionDep) -> UnitOfWork:
 
 
 WorkDep = Annotated[UnitOfWork, Depends(get_work)]
+
+
+def client_address(request: Request) -> str:
+    """The caller's address, as the server saw it (behind a proxy, uvicorn's --proxy-headers
+    with --forwarded-allow-ips makes it the client's rather than the proxy's)."""
+    return request.client.host if request.client else "unknown"
+
+
+ClientAddress = Annotated[str, Depends(client_address)]
+
+
+def docs_urls(settings: Settings) -> dict[str, Any]:
+    """issue 12: the OpenAPI document and docs pages, or none of them in production unless
+    FAMILYBOOK_API_DOCS=true (they map every route for an attacker)."""
+    if settings.docs_enabled:
+        return {}
+    return {"openapi_url": None, "docs_url": None, "redoc_url": None}

@@ -8,6 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from starlette.routing import Match
 
 from moderation import errors
@@ -41,8 +42,21 @@ GENERIC: dict[int, tuple[ErrorCode, str, str]] = {
     404: (ErrorCode.NOT_FOUND, "找不到這個項目。", "Not found."),
     405: (ErrorCode.METHOD_NOT_ALLOWED, "不支援這個操作。", "Method not allowed."),
     413: (ErrorCode.UPLOAD_TOO_LARGE, "上傳的資料太大。", "The upload is too large."),
+    408: (
+        ErrorCode.REQUEST_TIMEOUT,
+        "資料傳送太慢，連線已中斷，請重新送出。",
+        "The request was too slow.",
+    ),
     415: (ErrorCode.UNSUPPORTED_MEDIA_TYPE, "不支援這種資料格式。", "Unsupported media type."),
 }
+#: A body over the JSON ceiling (web/body_limits.py); uploads keep GENERIC's words.
+BODY_TOO_LARGE = (ErrorCode.BODY_TOO_LARGE, "送出的資料太大。", "The request is too large.")
+
+
+def is_multipart(content_type: str | None) -> bool:
+    return (content_type or "").lower().startswith("multipart/")
+
+
 #: Every code an error body can carry, for the OpenAPI document's enum.
 ALL_CODES = sorted({*ErrorCode, *CheckCode, *TextCode})
 
@@ -101,6 +115,8 @@ def _http_error(request: Request, exc: Exception) -> JSONResponse:
     code, zh, en = GENERIC.get(
         exc.status_code, (ErrorCode.HTTP_ERROR, "請求無法完成。", str(exc.detail))
     )
+    if exc.status_code == 413 and not is_multipart(request.headers.get("content-type")):
+        code, zh, en = BODY_TOO_LARGE
     headers = dict(exc.headers or {})
     if exc.status_code == 405:
         headers["Allow"] = _allowed_methods(request) or headers.get("Allow", "")
@@ -125,6 +141,27 @@ def _unstorable(_: Request, exc: Exception) -> JSONResponse:
         ),
         422,
     )
+
+
+def _unencodable(request: Request, exc: Exception) -> JSONResponse:
+    # A lone surrogate (`"\ud800"`) is valid JSON but no text the database or a file can hold:
+    # the client's mistake, answered 422 and logged in one line.
+    log.warning("unencodable text in %s %s: %s", request.method, request.url.path, exc.__class__)
+    return JSONResponse(
+        error_body(
+            ErrorCode.INVALID_INPUT,
+            "送出的資料含有無效的字元，請修正後再試。",
+            "The request contains characters that are not valid text.",
+        ),
+        422,
+    )
+
+
+def _client_gone(request: Request, _: Exception) -> JSONResponse:
+    # The client dropped the connection mid-request (an upload cancelled, a phone out of
+    # range): nothing to fix on our side and nobody to answer. One line, no traceback.
+    log.info("client disconnected during %s %s", request.method, request.url.path)
+    return JSONResponse(error_body(*GENERIC[400]), 400)
 
 
 def _unexpected(_: Request, exc: Exception) -> JSONResponse:
@@ -198,4 +235,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(OperationalError, _database_down)
     app.add_exception_handler(DataError, _unstorable)
+    app.add_exception_handler(UnicodeError, _unencodable)
+    app.add_exception_handler(ClientDisconnect, _client_gone)
     app.add_exception_handler(Exception, _unexpected)

@@ -1,13 +1,14 @@
 """Registration, verification, login and the family's profile."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, status
-from pydantic import BaseModel
+from fastapi import APIRouter, Cookie, Response, status
+from pydantic import BaseModel, Field
 
-from ingest.deps import CurrentFamily, SessionDep, WorkDep
+from ingest.deps import ClientAddress, CurrentFamily, RuntimeDep, SessionDep, WorkDep
 from ingest.schemas import AccountCreated, Profile, ResendNotice, SessionOut, Verified
+from moderation.registration import MAX_PASSWORD_CHARS
 from moderation.taiwan_time import taiwan_date
 from storage.models import utcnow
 from storage.strike_counts import active_strikes
@@ -39,8 +40,14 @@ class EmailIn(BaseModel):
 
 
 class LoginIn(BaseModel):
-    email: str
-    password: str
+    email: str = Field(max_length=320)
+    #: No password is longer (registration's own rule): argon2 never hashes megabytes.
+    password: str = Field(max_length=MAX_PASSWORD_CHARS)
+
+
+#: The known-device cookie (usecases/login_devices.py): sent back only to the login route.
+DEVICE_COOKIE = "familybook_device"
+DEVICE_COOKIE_DAYS = 365
 
 
 class ProfilePatch(BaseModel):
@@ -69,8 +76,9 @@ def profile(account: Any, strike_count: int = 0) -> dict[str, Any]:
 
 
 @router.post("/accounts", status_code=status.HTTP_201_CREATED, response_model=AccountCreated)
-def register(body: RegistrationIn, work: WorkDep) -> dict[str, Any]:
-    account = accounts.register(work, body.model_dump(exclude_unset=True), today=taiwan_date())
+def register(body: RegistrationIn, work: WorkDep, client: ClientAddress) -> dict[str, Any]:
+    raw = body.model_dump(exclude_unset=True)
+    account = accounts.register(work, raw, today=taiwan_date(), client=client)
     return {"id": account.id, "email": account.email, "verified": False}
 
 
@@ -83,8 +91,8 @@ def verify(body: TokenIn, work: WorkDep) -> dict[str, bool]:
 @router.post(
     "/accounts/verify/resend", status_code=status.HTTP_202_ACCEPTED, response_model=ResendNotice
 )
-def resend(body: EmailIn, work: WorkDep) -> dict[str, str]:
-    accounts.resend_verification(work, body.email)
+def resend(body: EmailIn, work: WorkDep, client: ClientAddress) -> dict[str, str]:
+    accounts.resend_verification(work, body.email, client=client)
     return {
         "message": "若此信箱已註冊且尚未驗證，驗證信已寄出。",
         "message_en": "If this address has an unverified account, a new link was sent.",
@@ -92,8 +100,27 @@ def resend(body: EmailIn, work: WorkDep) -> dict[str, str]:
 
 
 @router.post("/sessions", status_code=status.HTTP_201_CREATED, response_model=SessionOut)
-def login(body: LoginIn, work: WorkDep) -> dict[str, str]:
-    logged_in = accounts.login(work, body.email, body.password)
+def login(
+    body: LoginIn,
+    work: WorkDep,
+    rt: RuntimeDep,
+    client: ClientAddress,
+    response: Response,
+    familybook_device: Annotated[str | None, Cookie()] = None,
+) -> dict[str, str]:
+    logged_in = accounts.login(
+        work, body.email, body.password, client=client, device=familybook_device
+    )
+    if logged_in.device_token is not None:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            logged_in.device_token,
+            max_age=DEVICE_COOKIE_DAYS * 86400,
+            path="/api/v1/sessions",
+            secure=rt.settings.public_url.startswith("https://"),
+            httponly=True,
+            samesite="strict",
+        )
     return {"token": logged_in.token, "expires_at": logged_in.expires_at.isoformat()}
 
 

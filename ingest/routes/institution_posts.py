@@ -7,7 +7,7 @@ carry EXIF with GPS or hidden content); a file without one is neither listed nor
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import FileResponse
+from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
 from ingest.deps import CurrentFamily, RuntimeDep, SessionDep
@@ -54,10 +54,10 @@ def list_entries(account: CurrentFamily, session: SessionDep) -> list[dict[str, 
     return out
 
 
-@router.get("/institution-posts/{entry_id}/files/{file_id}", response_class=FileResponse)
+@router.get("/institution-posts/{entry_id}/files/{file_id}", response_class=StreamingResponse)
 def entry_file(
     entry_id: str, file_id: str, account: CurrentFamily, session: SessionDep, rt: RuntimeDep
-) -> FileResponse:
+) -> StreamingResponse:
     entry = session.get(InstitutionPost, entry_id)
     row = session.get(InstitutionPostFile, file_id)
     if (
@@ -68,8 +68,8 @@ def entry_file(
         or row.sanitized_key is None
     ):
         raise not_found("這個檔案")
-    return FileResponse(
-        rt.files.path(row.sanitized_key),
+    return StreamingResponse(
+        rt.files.chunks(row.sanitized_key),
         media_type=row.sanitized_type,
         headers={
             "Content-Disposition": f'inline; filename="{row.id}"',

@@ -4,35 +4,28 @@ A GET only shows a button: mail scanners open the links in an email, and would o
 the family's single-use token before the family does. The button POSTs it.
 """
 
-import html
-
 from fastapi import APIRouter, Form, Query
 from fastapi.responses import HTMLResponse
 
+from ingest.pages import button, hidden, page, say
 from moderation.errors import FamilybookError
 from usecases.accounts import verify_email
 from web.deps import WorkDep
 
 router = APIRouter(include_in_schema=False)
 
-
-def _page(zh: str, en: str, extra: str = "", status_code: int = 200) -> HTMLResponse:
-    page = (
-        "<!doctype html><meta charset=utf-8>"
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>家庭聯絡簿</title><p>{html.escape(zh)}<p lang=en>{html.escape(en)}{extra}"
-    )
-    return HTMLResponse(page, status_code=status_code)
+TITLE = ("帳號驗證", "Verify your account")
 
 
 @router.get("/verify-email", response_class=HTMLResponse)
 def ask(token: str = Query("")) -> HTMLResponse:
-    button = (
+    form = (
         '<form method="post" action="verify-email">'
-        f'<input type="hidden" name="token" value="{html.escape(token, quote=True)}">'
-        '<button type="submit">完成帳號驗證 Verify my account</button></form>'
+        f"{hidden('token', token)}{button('完成帳號驗證', 'Verify my account')}</form>"
     )
-    return _page("請按下按鈕完成帳號驗證。", "Press the button to verify your account.", button)
+    return page(
+        TITLE, say("請按下按鈕完成帳號驗證。", "Press the button to verify your account.") + form
+    )
 
 
 @router.post("/verify-email", response_class=HTMLResponse)
@@ -40,5 +33,7 @@ def verify(work: WorkDep, token: str = Form("")) -> HTMLResponse:
     try:
         verify_email(work, token)
     except FamilybookError as exc:
-        return _page(exc.message, exc.message_en, status_code=400)
-    return _page("帳號驗證完成，現在可以登入了。", "Your email is verified; you can log in.")
+        return page(TITLE, say(exc.message, exc.message_en, bad=True), status_code=400)
+    return page(
+        TITLE, say("帳號驗證完成，現在可以登入了。", "Your email is verified; you can log in.")
+    )

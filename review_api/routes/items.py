@@ -3,7 +3,7 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response, status
-from fastapi.responses import FileResponse
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from moderation.errors import invalid_fields
@@ -49,21 +49,21 @@ def item(item_id: str, staff: CurrentStaff, work: WorkDep) -> dict[str, Any]:
     return item_view(work.session, visible_item(work.session, staff, item_id), stale_before=stale)
 
 
-@router.get("/items/{item_id}/files/{file_id}", response_class=FileResponse)
+@router.get("/items/{item_id}/files/{file_id}", response_class=StreamingResponse)
 def file(
     item_id: str,
     file_id: str,
     staff: CurrentStaff,
     work: WorkDep,
     variant: Annotated[FileVariant, Query()] = FileVariant.SANITIZED,
-) -> FileResponse:
+) -> StreamingResponse:
     served = viewing.open_file(work, staff, item_id, file_id, variant)
     # Never the family's own name in a header. The original is what the family sent, unchecked
     # by any re-encoding: a download of opaque bytes, never rendered in the reviewer's browser.
     original = variant == FileVariant.ORIGINAL
     disposition = "attachment" if original else "inline"
-    return FileResponse(
-        work.rt.files.path(served.storage_key),
+    return StreamingResponse(
+        work.rt.files.chunks(served.storage_key),
         media_type="application/octet-stream" if original else served.media_type,
         headers={
             "Content-Disposition": f'{disposition}; filename="{served.file_id}"',

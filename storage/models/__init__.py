@@ -11,11 +11,14 @@ from storage.models.people import (
     EmailToken,
     Inmate,
     Institution,
+    LoginDevice,
     LoginFailure,
+    PasswordResetToken,
+    RateCounter,
     Staff,
     StaffInstitution,
 )
-from storage.models.records import AuditEntry, OutboxEmail
+from storage.models.records import AuditEntry, Notice, OutboxEmail
 from storage.models.review import (
     Decision,
     InstitutionPost,
@@ -49,11 +52,15 @@ __all__ = [
     "Institution",
     "InstitutionPost",
     "InstitutionPostFile",
+    "LoginDevice",
     "LoginFailure",
+    "Notice",
     "OutboxEmail",
+    "PasswordResetToken",
     "PhashBand",
     "Post",
     "PrefillField",
+    "RateCounter",
     "ReviewNote",
     "Staff",
     "StaffInstitution",

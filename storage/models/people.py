@@ -60,6 +60,8 @@ class Account(Base):
     verified_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     suspended_until: Mapped[datetime | None]
+    #: Closed by the family (DELETE /me): personal fields hold placeholders from then on.
+    closed_at: Mapped[datetime | None]
 
 
 class LoginFailure(Base):
@@ -72,12 +74,45 @@ class LoginFailure(Base):
     since: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class RateCounter(Base):
+    """Requests per client address or email in a window (register, resend, login): counted by
+    one statement each (`storage/counters.py`)."""
+
+    __tablename__ = "rate_counters"
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer, default=0)
+    since: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LoginDevice(Base):
+    """A browser that has logged in to this account before (its cookie, hashed). Failed logins
+    from it are counted apart, so strangers guessing the password cannot lock the family out."""
+
+    __tablename__ = "login_devices"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class EmailToken(Base):
     __tablename__ = "email_tokens"
     id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
     #: SHA-256 of the token: the token itself exists only in the email.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class PasswordResetToken(Base):
+    """A forgot-password link: single use, short-lived, stored only as its hash."""
+
+    __tablename__ = "password_reset_tokens"
+    id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
 

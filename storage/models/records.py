@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import (
     Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Text,
 )
@@ -52,3 +53,16 @@ class AuditEntry(Base):
     institution_id: Mapped[str | None] = mapped_column(String(36))
     account_id: Mapped[str | None] = mapped_column(String(36))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Notice(Base):
+    """A published text families agree to (the personal-data notice), one row per version:
+    an account's `consent_version` names the row it agreed to, so the words can be shown."""
+
+    __tablename__ = "notices"
+    __table_args__ = (PrimaryKeyConstraint("kind", "version"),)
+    kind: Mapped[str] = mapped_column(String(40))
+    version: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    text_en: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime]

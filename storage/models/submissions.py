@@ -132,6 +132,10 @@ class StoredFile(Base):
     sanitized_key: Mapped[str | None] = mapped_column(String(100))
     sanitized_type: Mapped[str | None] = mapped_column(String(100))
     preview_key: Mapped[str | None] = mapped_column(String(100))
+    #: When retention erased the original, then the sanitized copy and preview (`purge`): the
+    #: row stays, for the record of what was received.
+    original_erased_at: Mapped[datetime | None]
+    copies_erased_at: Mapped[datetime | None]
     #: Perceptual hash of an image (hex), set by the checks: a re-photographed copy of the
     #: same document is near it in Hamming distance (see `PhashBand`).
     phash: Mapped[str | None] = mapped_column(String(64))

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import uvicorn
+import uvicorn.config
 
 from familybook.app import create_app
 from tests.support.mail import free_port
@@ -19,10 +20,16 @@ from usecases.runtime import Runtime
 
 
 @contextmanager
-def live_server(rt: Runtime) -> Iterator[str]:
+def live_server(rt: Runtime, *, access_log: bool = False) -> Iterator[str]:
+    """`access_log`: uvicorn logs each request at INFO through the ordinary logging tree (no
+    config of its own), where pytest's caplog sees it."""
     port = free_port()
     config = uvicorn.Config(
-        create_app(rt, run_workers=False), host="127.0.0.1", port=port, log_level="warning"
+        create_app(rt, run_workers=False),
+        host="127.0.0.1",
+        port=port,
+        log_level="info" if access_log else "warning",
+        log_config=None if access_log else uvicorn.config.LOGGING_CONFIG,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="live-api", daemon=True)
@@ -99,8 +106,33 @@ class MultipartStream:
         return data
 
 
+class JsonStream:
+    """A JSON login body of `size` bytes (almost all of it the password), sent piece by piece
+    like MultipartStream, counting what the server took before it answered."""
+
+    content_type = "application/json"
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.sent = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        head, tail = b'{"email": "a@example.com", "password": "', b'"}'
+        yield self._count(head)
+        chunk = b"x" * 65536
+        left = self.size - len(head) - len(tail)
+        while left > 0:
+            yield self._count(chunk[:left])
+            left -= len(chunk)
+        yield self._count(tail)
+
+    def _count(self, data: bytes) -> bytes:
+        self.sent += len(data)
+        return data
+
+
 def post_streaming(
-    url: str, headers: dict[str, str], body: MultipartStream
+    url: str, headers: dict[str, str], body: "MultipartStream | JsonStream"
 ) -> tuple[int, dict[str, Any]]:
     """POST the body chunk by chunk over a plain socket, stopping as soon as the server has
     answered: `body.sent` then says how much the server took before it refused."""

@@ -3,6 +3,7 @@
 import email
 import email.policy
 import socket
+import ssl
 import threading
 import time
 from email.message import EmailMessage
@@ -34,19 +35,27 @@ class _Handler:
         msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.sink.lock:
             self.sink.messages.append(msg)  # type: ignore[arg-type]
+            self.sink.over_tls.append(session.ssl is not None)
         return "250 OK"
 
 
 class MailSink:
-    def __init__(self, port: int | None = None) -> None:
+    """`tls`: offer STARTTLS with this server context (a certificate of our own making)."""
+
+    def __init__(self, port: int | None = None, tls: ssl.SSLContext | None = None) -> None:
         self.port = port or free_port()
         self.messages: list[EmailMessage] = []
+        #: Per message received: whether it arrived over TLS.
+        self.over_tls: list[bool] = []
         self.lock = threading.Lock()
+        self.tls = tls
         self.controller: Controller | None = None
         self.start()
 
     def start(self) -> None:
-        self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(
+            _Handler(self), hostname="127.0.0.1", port=self.port, tls_context=self.tls
+        )
         self.controller.start()
 
     def stop(self) -> None:
@@ -57,6 +66,7 @@ class MailSink:
     def clear(self) -> None:
         with self.lock:
             self.messages.clear()
+            self.over_tls.clear()
 
     def to(self, address: str) -> list[EmailMessage]:
         with self.lock:

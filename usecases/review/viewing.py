@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from moderation.audit import AuditAction
-from moderation.errors import ErrorCode, NotFound
+from moderation.errors import ErrorCode, Gone, NotFound
 from moderation.staff import StaffMember
 from moderation.statuses import NOT_CHECKED, Status
 from storage.audit import record
@@ -57,6 +57,14 @@ def open_file(
         FileVariant.SANITIZED: (row.sanitized_key, row.sanitized_type),
         FileVariant.PREVIEW: (row.preview_key, "image/jpeg"),
     }[variant]
+    erased = row.original_erased_at if variant == FileVariant.ORIGINAL else row.copies_erased_at
+    if erased is not None:
+        raise Gone(
+            code=ErrorCode.FILE_ERASED,
+            message="這個檔案已刪除（保存期限屆滿，或家屬已關閉帳號）；審核紀錄仍保留。",
+            message_en="This file was erased (its retention ended, or the family closed its "
+            "account); the review record stays.",
+        )
     if key is None or media_type is None:
         raise NotFound(
             code=ErrorCode.VARIANT_NOT_AVAILABLE,

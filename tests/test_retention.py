@@ -1,0 +1,75 @@
+"""Retention (issue 12, finding 7): identity and relationship documents are erased a policy
+number of days after the final decision, by the sweeper, audited, with a dry-run view."""
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from familybook.cli import main
+from storage.models import AuditEntry, StoredFile, Submission, utcnow
+from tests.support import flow
+from tests.support.db import writing
+from usecases.sweeping import sweep
+
+
+def _decided_long_ago(client, mail, rt, days: int, decision: str = "reject") -> str:
+    flow.institution(rt, document_retention_days=90)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    fam = flow.family(client, mail, "keep@example.com")
+    app_id = flow.apply(client, fam).json()["id"]
+    flow.wait_status(client, fam, app_id, {"awaiting_review"})
+    reason = "not_eligible" if decision == "reject" else None
+    assert flow.claim_and_decide(client, reviewer, app_id, decision, reason).status_code == 200
+    with writing(rt) as session:
+        session.execute(update(Submission).values(decided_at=utcnow() - timedelta(days=days)))
+    return app_id
+
+
+def _documents(rt) -> list[StoredFile]:
+    with writing(rt) as session:
+        return list(session.scalars(select(StoredFile)).all())
+
+
+def test_documents_are_kept_until_the_policy_days_have_passed(client, mail, rt, workers):
+    _decided_long_ago(client, mail, rt, days=89)
+    assert sweep(rt).erased_files == 0
+    assert all(rt.files.exists(f.storage_key) for f in _documents(rt))
+
+
+def test_dry_run_lists_what_would_go_and_erases_nothing(client, mail, rt, workers, capsys):
+    _decided_long_ago(client, mail, rt, days=91)
+    main(["purge", "--dry-run"])
+    out = capsys.readouterr().out
+    documents = _documents(rt)
+    assert f"{len(documents)} document(s) would erase" in out
+    assert all(rt.files.exists(f.storage_key) for f in documents)
+
+
+def test_the_sweeper_erases_a_rejected_applications_documents_and_audits_it(
+    client, mail, rt, workers
+):
+    app_id = _decided_long_ago(client, mail, rt, days=91)
+    before = _documents(rt)
+    assert sweep(rt).erased_files == len(before)
+    for f in _documents(rt):
+        assert f.original_erased_at is not None and f.copies_erased_at is not None
+        assert not rt.files.exists(f.storage_key)
+        assert f.sanitized_key is None or not rt.files.exists(f.sanitized_key)
+    with writing(rt) as session:
+        audited = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "file_erased")
+        ).all()
+    assert {a.file_id for a in audited} == {f.id for f in before}
+    assert {a.submission_id for a in audited} == {app_id}
+    assert sweep(rt).erased_files == 0  # once
+
+
+def test_an_approved_applications_clean_copies_stay_while_its_service_runs(
+    client, mail, rt, workers
+):
+    _decided_long_ago(client, mail, rt, days=91, decision="approve")
+    sweep(rt)
+    for f in _documents(rt):
+        assert f.original_erased_at is not None and f.copies_erased_at is None
+        assert not rt.files.exists(f.storage_key)
+        assert f.sanitized_key and rt.files.exists(f.sanitized_key)
