@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moderation.relationships import LABELS, Relationship
+from moderation.statuses import NOT_CHECKED, Status
 from moderation.verdicts import Verdict
 from storage.models import (
     Account,
@@ -140,8 +141,13 @@ def _family(session: Session, account: Account) -> dict[str, Any]:
 
 
 def _what_the_machines_found(session: Session, attempt: Attempt) -> dict[str, Any]:
-    """The checks' outcomes, the files' facts and the OCR pre-fill of the current attempt."""
-    files = session.scalars(select(StoredFile).where(StoredFile.attempt_id == attempt.id)).all()
+    """The checks' outcomes, the files' facts and the OCR pre-fill of the current attempt;
+    its files only once it passed the checks (what failed them stays with the family)."""
+    files = (
+        []
+        if Status(attempt.status) in NOT_CHECKED
+        else session.scalars(select(StoredFile).where(StoredFile.attempt_id == attempt.id)).all()
+    )
     checks = session.scalars(
         select(CheckResult).where(CheckResult.attempt_id == attempt.id).order_by(CheckResult.id)
     ).all()
