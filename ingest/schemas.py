@@ -97,6 +97,9 @@ class InstitutionPolicy(BaseModel):
     pdf_view_dpi: int
     pdf_ocr_dpi: int
     pdf_ocr_pages: int
+    document_retention_days: int = Field(
+        description="身分與關係證明文件的原始檔，於最終決定後保存的天數 (issue 12)"
+    )
 
 
 class InstitutionPublic(BaseModel):
