@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moderation.relationships import LABELS, Relationship, degree_of
+from moderation.statuses import NOT_CHECKED, Status
 from moderation.verdicts import Verdict
 from review_api.item_case import (
     duplicates_view,
@@ -79,7 +80,12 @@ def item_view(
     institution = session.get(Institution, submission.institution_id)
     assert account is not None and institution is not None
     attempt = current_attempt(session, submission)
-    files = list(session.scalars(select(StoredFile).where(StoredFile.attempt_id == attempt.id)))
+    # Only what passed the checks: a file that failed them stays with the family (issue 12 #14).
+    files = (
+        []
+        if Status(attempt.status) in NOT_CHECKED
+        else list(session.scalars(select(StoredFile).where(StoredFile.attempt_id == attempt.id)))
+    )
     view: dict[str, Any] = {
         "id": submission.id,
         "kind": submission.kind,

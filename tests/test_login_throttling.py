@@ -70,6 +70,10 @@ class _ProbingPasswords(Passwords):
         self.free_while_checking.append(self._no_transaction_open())
         return super().verify(password_hash, password)
 
+    def hash(self, password: str) -> str:
+        self.free_while_checking.append(self._no_transaction_open())
+        return super().hash(password)
+
     def _no_transaction_open(self) -> bool:
         url = self.rt.settings.database_url
         if url.startswith("sqlite"):
@@ -159,3 +163,11 @@ def test_an_overlong_login_password_is_refused_before_hashing(client):
     r = client.post("/api/v1/sessions", json={"email": "a@example.com", "password": "x" * 10_000})
     assert r.status_code == 422
     assert "password" in r.json()["error"]["fields"]
+
+
+def test_a_registration_hashes_its_password_outside_any_transaction(client, probing):
+    assert (
+        client.post("/api/v1/accounts", json=flow.registration("reg@example.com")).status_code
+        == 201
+    )
+    assert probing.free_while_checking == [True]

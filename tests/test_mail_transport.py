@@ -78,3 +78,22 @@ def test_registering_two_addresses_in_one_is_refused(client):
     r = client.post("/api/v1/accounts", json=body)
     assert r.status_code == 422
     assert set(r.json()["error"]["fields"]) == {"email"}
+
+
+@pytest.mark.parametrize("trusted", [True, False], ids=["private-ca", "untrusted"])
+def test_smtps_verifies_the_servers_certificate(tmp_path, trusted):
+    cert_file, context = self_signed(tmp_path)
+    sink = MailSink(tls=context, implicit=True)
+    try:
+        settings = Settings(
+            smtp_url=f"smtps://127.0.0.1:{sink.port}", smtp_ca_file=cert_file if trusted else None
+        )
+        if trusted:
+            deliver(settings, _message())
+            assert len(sink.to("family@example.org")) == 1
+        else:
+            with pytest.raises(ssl.SSLCertVerificationError):
+                deliver(settings, _message())
+            assert sink.messages == []
+    finally:
+        sink.stop()

@@ -40,9 +40,13 @@ class _Handler:
 
 
 class MailSink:
-    """`tls`: offer STARTTLS with this server context (a certificate of our own making)."""
+    """`tls`: offer STARTTLS with this server context (a certificate of our own making), or
+    with `implicit`, speak TLS from the first byte (smtps://)."""
 
-    def __init__(self, port: int | None = None, tls: ssl.SSLContext | None = None) -> None:
+    def __init__(
+        self, port: int | None = None, tls: ssl.SSLContext | None = None, implicit: bool = False
+    ) -> None:
+        self.implicit = implicit
         self.port = port or free_port()
         self.messages: list[EmailMessage] = []
         #: Per message received: whether it arrived over TLS.
@@ -54,7 +58,11 @@ class MailSink:
 
     def start(self) -> None:
         self.controller = Controller(
-            _Handler(self), hostname="127.0.0.1", port=self.port, tls_context=self.tls
+            _Handler(self),
+            hostname="127.0.0.1",
+            port=self.port,
+            tls_context=None if self.implicit else self.tls,
+            ssl_context=self.tls if self.implicit else None,
         )
         self.controller.start()
 

@@ -1,12 +1,13 @@
 """Which items and institutions a staff member may see: their institutions' only, and of
 those only what has reached review at least once. Anything else is 404, never 403."""
 
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from moderation.errors import ErrorCode, NotFound, not_found
 from moderation.staff import StaffMember
-from moderation.statuses import NOT_CHECKED, Status
-from storage.models import Submission
+from moderation.statuses import NOT_CHECKED
+from storage.models import Attempt, Submission
 from storage.queries import institution_by_code
 
 
@@ -16,16 +17,29 @@ def item_not_found() -> NotFound:
 
 def visible_item(session: Session, staff: StaffMember, item_id: str) -> Submission:
     """The item if the staff member serves its institution and it has reached review at least
-    once. A first attempt that failed the checks goes back to the family and never reaches a
-    reviewer, not even by its id."""
+    once: one of its attempts passed the checks. Attempts that failed them go back to the
+    family and never reach a reviewer, not even by the item's id (whichever attempt it is)."""
     submission = session.get(Submission, item_id)
     if (
         submission is None
         or submission.institution_id not in staff.institution_ids
-        or (submission.attempt == 1 and Status(submission.status) in NOT_CHECKED)
+        or not _passed_the_checks_once(session, submission.id)
     ):
         raise item_not_found()
     return submission
+
+
+def _passed_the_checks_once(session: Session, submission_id: str) -> bool:
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    Attempt.submission_id == submission_id,
+                    Attempt.status.not_in([s.value for s in NOT_CHECKED]),
+                )
+            )
+        )
+    )
 
 
 def institutions_in_scope(session: Session, staff: StaffMember, code: str | None) -> set[str]:
