@@ -9,8 +9,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from core.config_errors import EXIT_CONFIG, ConfigError, describe_settings_error
 from core.settings import get_settings
-from familybook.bootstrap import build_runtime
+from familybook.preflight import require_redis, runtime_checked
 from moderation.errors import FamilybookError
 from usecases.runtime import Runtime
 
@@ -23,7 +26,7 @@ SHUTDOWN_GRACE_MS = 25_000
 def _runtime(*, broker: bool = False) -> Iterator[Runtime]:
     """A command's runtime, its database connections closed when the command ends. Commands
     that only write records need no broker: the sweeper wakes the workers for them."""
-    rt = build_runtime(broker=broker)
+    rt = runtime_checked(get_settings(), broker=broker)
     try:
         yield rt
     finally:
@@ -37,15 +40,19 @@ def _serve(args: argparse.Namespace) -> None:
     from storage.migrate import upgrade
 
     settings = get_settings()
+    rt = runtime_checked(settings, broker=True)
     upgrade(settings.database_url)  # an embedded newcomer should not need a separate step
-    app = create_app(build_runtime(settings), apis=args.apis)
+    app = create_app(rt, apis=args.apis)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
 
 
 def _worker(args: argparse.Namespace) -> None:
     from workers.runner import WorkerPool
 
-    pool = WorkerPool(build_runtime(), threads=args.threads, queues=args.queues.split(","))
+    settings = get_settings()
+    require_redis(settings)
+    rt = runtime_checked(settings, broker=True)
+    pool = WorkerPool(rt, threads=args.threads, queues=args.queues.split(","))
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
@@ -59,17 +66,21 @@ def _worker(args: argparse.Namespace) -> None:
 def _migrate(_: argparse.Namespace) -> None:
     from storage.migrate import upgrade
 
-    upgrade(get_settings().database_url)
+    with _runtime() as rt:
+        upgrade(rt.settings.database_url)
     print("database schema up to date 資料庫結構已更新")
 
 
 def _institution_add(args: argparse.Namespace) -> None:
-    from usecases.administration import add_institution, policy_from_options
+    from usecases.administration import add_institution, policy_from_options, update_institution
 
     options = vars(args).keys() - {"command", "action", "code", "name", "func"}
     policy = policy_from_options(**{option: getattr(args, option) for option in options})
     with _runtime() as rt:
-        institution = add_institution(rt, args.code, args.name, **policy)
+        if args.action == "update":  # one option changed, the name not retyped
+            institution = update_institution(rt, args.code, args.name, **policy)
+        else:
+            institution = add_institution(rt, args.code, args.name, **policy)
     print(f"institution {institution.code} {institution.name}: {institution.policy}")
 
 
@@ -78,6 +89,14 @@ def _institution_parser(sub: argparse._SubParsersAction) -> None:  # type: ignor
     add = inst.add_parser("add", help="add or update an institution and its policy")
     add.add_argument("code")
     add.add_argument("name")
+    _policy_options(add)
+    update = inst.add_parser("update", help="change an institution's options (name optional)")
+    update.add_argument("code")
+    update.add_argument("name", nargs="?")
+    _policy_options(update)
+
+
+def _policy_options(add: argparse.ArgumentParser) -> None:
     opt = add.add_argument
     opt("--max-child-age", type=int, help="the youngest child's age at most (子女年齡上限)")
     opt("--relationships", help="allowed codes, e.g. spouse,parent,child,sibling,cohabitant")
@@ -173,11 +192,21 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # a page of noise
     args = parser().parse_args(argv)
+    # Bad configuration or refused input: one line on stderr and exit 2, never a traceback.
     try:
+        get_settings()
         args.func(args)
+    except ValidationError as exc:
+        _stop(describe_settings_error(exc))
+    except ConfigError as exc:
+        _stop(str(exc))
     except FamilybookError as exc:
-        print(f"{exc.message}\n{exc.message_en}", file=sys.stderr)
-        sys.exit(2)
+        _stop(f"{exc.message} {exc.message_en}")
+
+
+def _stop(line: str) -> None:
+    print(f"familybook: {line}", file=sys.stderr)
+    sys.exit(EXIT_CONFIG)
 
 
 if __name__ == "__main__":

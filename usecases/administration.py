@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.security import new_token, token_hash
-from moderation.errors import ErrorCode, InvalidInput, NotFound
+from moderation.errors import ErrorCode, InvalidInput, NotFound, invalid_fields
 from moderation.file_rules import FileCategory
 from moderation.policy import DEFAULT_ALLOWED_TYPES, MB, Policy
 from moderation.relationships import Relationship
@@ -35,19 +35,34 @@ def add_institution(rt: Runtime, code: str, name: str, **policy: Any) -> Institu
         return _add_institution(work.session, code, name, **policy)
 
 
-def _add_institution(session: Session, code: str, name: str, **policy: Any) -> Institution:
+def update_institution(rt: Runtime, code: str, name: str | None, **policy: Any) -> Institution:
+    """Change an existing institution's options (and its name if given); the rest stays."""
+    with transaction(rt) as work:
+        _institution(work.session, code)  # NotFound: `institution add` creates one
+        return _add_institution(work.session, code, name, **policy)
+
+
+def _add_institution(session: Session, code: str, name: str | None, **policy: Any) -> Institution:
     institution = session.scalar(select(Institution).where(Institution.code == code))
     if institution is None:
-        institution = Institution(code=code, name=name, policy=Policy().to_json())
+        institution = Institution(code=code, name=name or code, policy=Policy().to_json())
         session.add(institution)
-    institution.name = name
+    if name:
+        institution.name = name
     current = Policy.from_json(institution.policy)
     changes = {k: v for k, v in policy.items() if v is not None}
     if "post_types" in changes:
         by_category = dict(current.allowed_types_by_category)
         by_category[FileCategory.ATTACHMENT] = tuple(changes.pop("post_types"))
         changes["allowed_types_by_category"] = by_category
-    institution.policy = replace(current, **changes).to_json()
+    total, per_file = changes.get("post_max_bytes"), changes.get("post_max_file_bytes")
+    if total is not None and per_file is None and current.post_max_file_bytes > total:
+        changes["post_max_file_bytes"] = total  # a lower total lowers one file's ceiling too
+    updated = replace(current, **changes)
+    problems = updated.problems()
+    if problems:
+        raise invalid_fields(problems)
+    institution.policy = updated.to_json()
     session.flush()
     return institution
 
@@ -67,6 +82,11 @@ def _codes(raw: str | None, known: tuple[str, ...], option: str) -> tuple[str, .
     return codes
 
 
+def _bytes(megabytes: int | None) -> int | None:
+    """Megabytes as bytes; 0 and negatives pass through to be refused by the policy's ranges."""
+    return megabytes * MB if megabytes is not None else None
+
+
 def policy_from_options(
     *,
     relationships: str | None = None,
@@ -80,15 +100,15 @@ def policy_from_options(
     """The command line's options as policy values, checked: relationship codes from API.md,
     file types the checks can make a safe copy of, megabytes as bytes."""
     relationship_codes = tuple(r.value for r in Relationship)
-    per_file_mb = post_max_file_mb or post_max_mb
+    per_file_mb = post_max_file_mb if post_max_file_mb is not None else post_max_mb
     return {
         **plain,
         "allowed_relationships": _codes(relationships, relationship_codes, "--relationships"),
         "allowed_types": _codes(allowed_types, DEFAULT_ALLOWED_TYPES, "--allowed-types"),
         "post_types": _codes(post_types, DEFAULT_ALLOWED_TYPES, "--post-types"),
-        "max_application_bytes": max_application_mb * MB if max_application_mb else None,
-        "post_max_bytes": post_max_mb * MB if post_max_mb else None,
-        "post_max_file_bytes": per_file_mb * MB if per_file_mb else None,
+        "max_application_bytes": _bytes(max_application_mb),
+        "post_max_bytes": _bytes(post_max_mb),
+        "post_max_file_bytes": _bytes(per_file_mb),
     }
 
 
