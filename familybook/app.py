@@ -6,17 +6,19 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 
 from familybook.bootstrap import build_runtime
+from familybook.metrics import CONTENT_TYPE_LATEST, metrics_body
 from ingest.app import create_ingest_app
 from ingest.routes import verify_page
 from moderation.errors import ErrorCode
 from review_api.app import create_review_app
 from usecases.runtime import Runtime
 from web.errors import error_body, install
+from web.observability import RequestObservability
 
 
 class Health(BaseModel):
@@ -80,6 +82,7 @@ def create_app(
     app = FastAPI(title="Familybook 家庭聯絡簿", version="1", lifespan=lifespan)
     app.state.runtime = rt
     install(app)
+    app.add_middleware(RequestObservability)  # request ids, access log, request metrics
     if apis in ("all", "ingest"):
         app.mount("/api/v1", create_ingest_app(rt))
     if apis in ("all", "review"):
@@ -99,6 +102,11 @@ def create_app(
         )
         body["error"]["parts"] = parts
         return JSONResponse(body, status_code=503)
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        """Prometheus text format (API.md: Operations)."""
+        return Response(metrics_body(rt), media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(verify_page.router)
     return app

@@ -1,7 +1,6 @@
 """The `familybook` command (API.md: Command line)."""
 
 import argparse
-import logging
 import signal
 import sys
 import threading
@@ -12,6 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from core.config_errors import EXIT_CONFIG, ConfigError, describe_settings_error
+from core.logs import configure_logging
 from core.settings import get_settings
 from familybook.preflight import require_redis, runtime_checked
 from moderation.errors import FamilybookError
@@ -43,7 +43,9 @@ def _serve(args: argparse.Namespace) -> None:
     rt = runtime_checked(settings, broker=True)
     upgrade(settings.database_url)  # an embedded newcomer should not need a separate step
     app = create_app(rt, apis=args.apis)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    # Our logging (FAMILYBOOK_LOG_FORMAT) and our access line (route templates, request ids):
+    # uvicorn's access log would print raw paths and query strings, which can hold tokens.
+    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
 
 
 def _worker(args: argparse.Namespace) -> None:
@@ -53,6 +55,10 @@ def _worker(args: argparse.Namespace) -> None:
     require_redis(settings)
     rt = runtime_checked(settings, broker=True)
     pool = WorkerPool(rt, threads=args.threads, queues=args.queues.split(","))
+    if args.metrics_port:
+        from familybook.metrics import serve_worker_metrics
+
+        serve_worker_metrics(rt, args.metrics_port)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
@@ -167,6 +173,7 @@ def parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="run a worker process for the configured broker")
     worker.add_argument("--threads", type=int, default=2)
     worker.add_argument("--queues", default="checks,ocr,mail")
+    worker.add_argument("--metrics-port", type=int, help="serve Prometheus metrics on this port")
     worker.set_defaults(func=_worker)
     sub.add_parser("migrate", help="bring the schema up to date").set_defaults(func=_migrate)
     _institution_parser(sub)
@@ -189,12 +196,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # a page of noise
     args = parser().parse_args(argv)
     # Bad configuration or refused input: one line on stderr and exit 2, never a traceback.
     try:
-        get_settings()
+        configure_logging(get_settings().log_format)
         args.func(args)
     except ValidationError as exc:
         _stop(describe_settings_error(exc))

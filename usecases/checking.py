@@ -5,12 +5,15 @@ An attempt that passes is in the review queue at once; its OCR pre-fill is woken
 
 import logging
 import tempfile
+import time
 from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from core.logs import bind
+from core.metrics import CHECK_STAGE_SECONDS
 from moderation.checks.base import CheckContext, CheckReport, FileFacts, FileUnderCheck
 from moderation.checks.isolation import run_checks_isolated
 from moderation.errors import Conflict
@@ -92,6 +95,7 @@ def check_attempt(
         if found is None:
             return None
         _, submission = found
+        bind(submission_id=submission.id)
         institution = session.get(Institution, submission.institution_id)
         assert institution is not None
         policy = Policy.from_json(institution.policy)
@@ -110,10 +114,20 @@ def check_attempt(
     with tempfile.TemporaryDirectory(prefix="fb-check-") as work:
         # Decoding and rendering run in a child process under time and memory limits: a
         # hostile file ends as a verdict, never as a dead worker or a lost message.
+        started = time.perf_counter()
         report = run_checks_isolated(
             to_check, CheckContext(policy, rules, Path(work)), total_timeout_s=CHECK_TOTAL_TIMEOUT_S
         )
+        _observe(report, time.perf_counter() - started)
         return _save(rt, attempt_id, report)
+
+
+def _observe(report: CheckReport, total_s: float) -> None:
+    """Stage times measured in the check child, recorded in this (the worker's) process."""
+    CHECK_STAGE_SECONDS.labels("attempt").observe(total_s)
+    for facts in report.facts.values():
+        for stage, seconds in facts.stage_seconds.items():
+            CHECK_STAGE_SECONDS.labels(stage).observe(seconds)
 
 
 def _save(rt: Runtime, attempt_id: str, report: CheckReport) -> Status | None:

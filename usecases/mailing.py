@@ -14,6 +14,7 @@ from email.utils import format_datetime
 
 from sqlalchemy import or_, update
 
+from core.metrics import OUTBOX_SEND_FAILURES
 from storage.models import OutboxEmail, utcnow
 from usecases.runtime import Runtime
 from usecases.transaction import transaction
@@ -117,7 +118,9 @@ def _failed(rt: Runtime, row: OutboxEmail, exc: Exception) -> None:
                 last_error=repr(exc)[:500],
             )
         )
+    OUTBOX_SEND_FAILURES.inc()
+    # The error's type only: an SMTP refusal's text names the recipient's address.
     if give_up:
-        log.error("email %s given up after %d tries: %r", row.id, row.tries, exc)
+        log.error("email %s given up after %d tries: %s", row.id, row.tries, type(exc).__name__)
     else:
-        log.warning("email %s not sent (try %d): %r", row.id, row.tries, exc)
+        log.warning("email %s not sent (try %d): %s", row.id, row.tries, type(exc).__name__)

@@ -5,6 +5,8 @@ from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
 
+from core.metrics import SUBMISSIONS
+from storage.transitions import MOVES_KEY
 from usecases.runtime import Runtime
 
 
@@ -29,12 +31,15 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+        for kind, outcome in self.session.info.pop(MOVES_KEY, []):
+            SUBMISSIONS.labels(kind, outcome).inc()
         pending, self._after_commit = self._after_commit, []
         for wake in pending:
             wake()
 
     def rollback(self) -> None:
         self.session.rollback()
+        self.session.info.pop(MOVES_KEY, None)
         self._after_commit.clear()
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
+from core.logs import current
 from moderation import errors
 from moderation.checks.base import CheckCode
 from moderation.errors import ErrorCode
@@ -128,11 +129,16 @@ def _unstorable(_: Request, exc: Exception) -> JSONResponse:
 
 def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error", exc_info=exc)
+    # The id the log lines carry: a family or reviewer who reports it leads straight to them.
+    request_id = current("request_id")
+    said = f"（錯誤編號 {request_id}）" if request_id else ""
+    said_en = f" (error id {request_id})" if request_id else ""
     return JSONResponse(
         error_body(
             ErrorCode.INTERNAL_ERROR,
-            "系統發生錯誤，請稍後再試。",
-            "Something went wrong on our side; please try again later.",
+            f"系統發生錯誤，請稍後再試。{said}",
+            f"Something went wrong on our side; please try again later.{said_en}",
+            **({"request_id": request_id} if request_id else {}),
         ),
         500,
     )
@@ -151,6 +157,7 @@ ERROR_SCHEMA: dict[str, Any] = {
                 "message": {"type": "string"},
                 "message_en": {"type": "string"},
                 "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                "request_id": {"type": "string", "description": "500: the X-Request-ID"},
             },
         }
     },

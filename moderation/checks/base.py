@@ -127,6 +127,8 @@ class FileFacts:
     ocr_images: list[tuple[Path, int | None]] = field(default_factory=list)
     #: Bytes of the original that the sanitized copy left out (data after the image's end).
     stripped_bytes: int = 0
+    #: Seconds each stage took on this file, by stage name (the workers' metrics).
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
