@@ -26,21 +26,28 @@ def scrape(text: str) -> dict[str, list]:
     return samples
 
 
-def value(samples: dict[str, list], name: str, **labels: str) -> float:
+def value(
+    samples: dict[str, list], name: str, missing: float | None = None, **labels: str
+) -> float:
     found = [v for got, v in samples.get(name, []) if labels.items() <= got.items()]
+    if not found and missing is not None:
+        return missing
     assert found, f"no {name}{labels} in {sorted(samples)}"
     return sum(found)
 
 
 def test_requests_are_counted_per_route_template_not_per_path(client, rt):
+    # (counters live as long as the test process: compare before and after)
+    route = "/api/v1/institutions/{code}/inmates/{callsign}"
+    counted = {"name": "familybook_http_requests_total", "route": route, "status": "401"}
+    before = value(scrape(client.get("/metrics").text), **counted, missing=0)
     flow.institution(rt, "TTD")
     client.get("/api/v1/institutions/TTD/inmates/7375")
     client.get("/api/v1/institutions/TTD/inmates/7376")
     r = client.get("/metrics")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
     samples = scrape(r.text)
-    route = "/api/v1/institutions/{code}/inmates/{callsign}"
-    assert value(samples, "familybook_http_requests_total", route=route, status="401") == 2
+    assert value(samples, **counted) == before + 2
     assert value(samples, "familybook_http_request_duration_seconds_count", route=route) >= 2
     assert not any("7375" in str(labels) for labels, _ in samples["familybook_http_requests_total"])
 

@@ -119,7 +119,9 @@ def check_attempt(
             to_check, CheckContext(policy, rules, Path(work)), total_timeout_s=CHECK_TOTAL_TIMEOUT_S
         )
         _observe(report, time.perf_counter() - started)
-        return _save(rt, attempt_id, report)
+        outcome = _save(rt, attempt_id, report)
+        log.info("checks done: %s", outcome, extra={"outcome": str(outcome)})
+        return outcome
 
 
 def _observe(report: CheckReport, total_s: float) -> None:

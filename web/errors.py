@@ -129,18 +129,19 @@ def _unstorable(_: Request, exc: Exception) -> JSONResponse:
 
 def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error", exc_info=exc)
-    # The id the log lines carry: a family or reviewer who reports it leads straight to them.
-    request_id = current("request_id")
+    return JSONResponse(internal_error_body(current("request_id")), 500)
+
+
+def internal_error_body(request_id: str | None) -> dict[str, Any]:
+    """The 500 body. It names the request id the log lines carry: a family or reviewer who
+    reports it leads an operator straight to them."""
     said = f"（錯誤編號 {request_id}）" if request_id else ""
     said_en = f" (error id {request_id})" if request_id else ""
-    return JSONResponse(
-        error_body(
-            ErrorCode.INTERNAL_ERROR,
-            f"系統發生錯誤，請稍後再試。{said}",
-            f"Something went wrong on our side; please try again later.{said_en}",
-            **({"request_id": request_id} if request_id else {}),
-        ),
-        500,
+    return error_body(
+        ErrorCode.INTERNAL_ERROR,
+        f"系統發生錯誤，請稍後再試。{said}",
+        f"Something went wrong on our side; please try again later.{said_en}",
+        **({"request_id": request_id} if request_id else {}),
     )
 
 

@@ -13,11 +13,13 @@ import time
 import uuid
 from typing import Any
 
+from starlette.responses import JSONResponse
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.logs import log_context
 from core.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from web.errors import internal_error_body
 
 log = logging.getLogger("familybook.access")
 
@@ -64,7 +66,7 @@ class RequestObservability:
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                status["code"] = message["status"]
+                status["code"] = status["started"] = message["status"]
                 headers = [(k, v) for k, v in message.get("headers", []) if k != HEADER.encode()]
                 headers.append((HEADER.encode(), request_id.encode()))
                 message = {**message, "headers": headers}
@@ -73,6 +75,14 @@ class RequestObservability:
         with log_context(request_id=request_id):
             try:
                 await self.app(scope, receive, send_with_id)
+            except Exception:
+                # Raised past the mounted APIs' own handlers (a route of the outer app): answer
+                # here, with the id, before the outermost handler would answer without it.
+                if "started" not in status:
+                    log.exception("unexpected error")
+                    body = JSONResponse(internal_error_body(request_id), 500)
+                    await body(scope, receive, send_with_id)
+                raise
             finally:
                 self._record(scope, status["code"], time.perf_counter() - start)
 
