@@ -172,7 +172,7 @@ def parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=_serve)
     worker = sub.add_parser("worker", help="run a worker process for the configured broker")
     worker.add_argument("--threads", type=int, default=2)
-    worker.add_argument("--queues", default="checks,ocr,mail")
+    worker.add_argument("--queues", default="checks,ocr,post_ocr,mail")
     worker.add_argument("--metrics-port", type=int, help="serve Prometheus metrics on this port")
     worker.set_defaults(func=_worker)
     sub.add_parser("migrate", help="bring the schema up to date").set_defaults(func=_migrate)

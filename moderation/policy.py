@@ -19,7 +19,7 @@ DEFAULT_RELATIONSHIPS = tuple(r.value for r in Relationship)
 #: Each number's sound range (issue 13): 0 strikes would suspend on nothing, a 0-byte limit
 #: would refuse every upload. Sizes in bytes: 1 KB up to 1 GB.
 RANGES: dict[str, tuple[int, int]] = {
-    "max_child_age": (0, 30),
+    "max_child_age": (0, 99),
     "max_files_per_category": (1, 20),
     "max_application_bytes": (1024, 1024 * MB),
     "needs_fix_hold_days": (1, 3650),

@@ -149,7 +149,7 @@ def _save(rt: Runtime, attempt_id: str, report: CheckReport) -> Status | None:
             outcome = _verdict(attempt, report)
             transitions.move(work.session, submission, outcome)
             if outcome == Status.AWAITING_REVIEW:
-                work.wake_ocr(attempt_id)
+                work.wake_ocr(attempt_id, post=submission.kind == SubmissionKind.POST)
     except Conflict:
         _delete(rt, stored)
         log.info("attempt %s was finished by another worker", attempt_id)

@@ -22,8 +22,8 @@ class UnitOfWork:
     def wake_check(self, attempt_id: str) -> None:
         self._after_commit.append(lambda: self.rt.queues.wake_check(attempt_id))
 
-    def wake_ocr(self, attempt_id: str) -> None:
-        self._after_commit.append(lambda: self.rt.queues.wake_ocr(attempt_id))
+    def wake_ocr(self, attempt_id: str, *, post: bool = False) -> None:
+        self._after_commit.append(lambda: self.rt.queues.wake_ocr(attempt_id, post=post))
 
     def wake_email(self, outbox_id: str | None) -> None:
         if outbox_id is not None:

@@ -32,6 +32,7 @@ class Actors:
     check_attempt: dramatiq.Actor  # type: ignore[type-arg]
     prefill_attempt: dramatiq.Actor  # type: ignore[type-arg]
     send_email: dramatiq.Actor  # type: ignore[type-arg]
+    post_ocr: dramatiq.Actor  # type: ignore[type-arg]
 
 
 def declare_actors(broker: dramatiq.Broker, rt: Runtime) -> Actors:
@@ -46,6 +47,11 @@ def declare_actors(broker: dramatiq.Broker, rt: Runtime) -> Actors:
         with log_context(actor="prefill_attempt", attempt_id=attempt_id):
             ocr_prefill.run_ocr(rt, attempt_id)
 
+    def post_photo_text(attempt_id: str) -> None:
+        # The same use case: it reads a post's photos for text instead of documents.
+        with log_context(actor="post_photo_text", attempt_id=attempt_id):
+            ocr_prefill.run_ocr(rt, attempt_id)
+
     def send_email(outbox_id: str) -> None:
         with log_context(actor="send_email", outbox_id=outbox_id):
             mailing.send_outbox_email(rt, outbox_id, partial(deliver, rt.settings))
@@ -57,4 +63,11 @@ def declare_actors(broker: dramatiq.Broker, rt: Runtime) -> Actors:
             prefill_attempt, queue_name="ocr", time_limit=OCR_TIME_LIMIT_MS, max_retries=2
         ),
         send_email=actor(send_email, queue_name="mail", time_limit=MAIL_TIME_LIMIT_MS),
+        post_ocr=actor(
+            post_photo_text,
+            actor_name="post_photo_text",
+            queue_name="post_ocr",
+            time_limit=OCR_TIME_LIMIT_MS,
+            max_retries=2,
+        ),
     )

@@ -21,8 +21,8 @@ class BrokerQueues:
     def wake_check(self, attempt_id: str) -> bool:
         return self._wake(self.actors.check_attempt, attempt_id)
 
-    def wake_ocr(self, attempt_id: str) -> bool:
-        return self._wake(self.actors.prefill_attempt, attempt_id)
+    def wake_ocr(self, attempt_id: str, *, post: bool = False) -> bool:
+        return self._wake(self.actors.post_ocr if post else self.actors.prefill_attempt, attempt_id)
 
     def wake_email(self, outbox_id: str) -> bool:
         return self._wake(self.actors.send_email, outbox_id)
