@@ -4,8 +4,6 @@ import argparse
 import signal
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -13,24 +11,16 @@ from pydantic import ValidationError
 from core.config_errors import EXIT_CONFIG, ConfigError, describe_settings_error
 from core.logs import configure_logging
 from core.settings import get_settings
-from familybook.preflight import require_redis, runtime_checked
+from familybook import ops_cli
+from familybook.preflight import command_runtime, require_redis, runtime_checked
 from moderation.errors import FamilybookError
-from usecases.runtime import Runtime
 
 #: How long `familybook worker` lets running messages finish after SIGTERM; docker-compose's
 #: stop_grace_period is a little longer, so the process ends on its own before any SIGKILL.
 SHUTDOWN_GRACE_MS = 25_000
 
 
-@contextmanager
-def _runtime(*, broker: bool = False) -> Iterator[Runtime]:
-    """A command's runtime, its database connections closed when the command ends. Commands
-    that only write records need no broker: the sweeper wakes the workers for them."""
-    rt = runtime_checked(get_settings(), broker=broker)
-    try:
-        yield rt
-    finally:
-        rt.db.dispose()
+_runtime = command_runtime
 
 
 def _serve(args: argparse.Namespace) -> None:
@@ -54,7 +44,7 @@ def _worker(args: argparse.Namespace) -> None:
     settings = get_settings()
     require_redis(settings)
     rt = runtime_checked(settings, broker=True)
-    pool = WorkerPool(rt, threads=args.threads, queues=args.queues.split(","))
+    pool = WorkerPool(rt, threads=args.threads, queues=args.queues.split(","), heartbeat=True)
     if args.metrics_port:
         from familybook.metrics import serve_worker_metrics
 
@@ -189,6 +179,7 @@ def parser() -> argparse.ArgumentParser:
     sadd.add_argument("--role", choices=("reviewer", "admin"), default="reviewer")
     sadd.set_defaults(func=_staff_add)
     sub.add_parser("demo", help="load demo data and print how to try it").set_defaults(func=_demo)
+    ops_cli.add_commands(sub)  # issue 13: operators' commands
     sub.add_parser(
         "stuck", help="work stuck in the pipeline, failing emails, dead letters"
     ).set_defaults(func=_stuck)

@@ -2,12 +2,15 @@
 parses and the database answers. Each failure is a `ConfigError` of one line; the command line
 prints it and exits 2, so a container's log says what to fix instead of a traceback."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from core.config_errors import ConfigError
-from core.settings import Settings
+from core.settings import Settings, get_settings
 from familybook.bootstrap import build_runtime
 from usecases.runtime import Runtime
 
@@ -33,6 +36,17 @@ def runtime_checked(settings: Settings, *, broker: bool) -> Runtime:
         ) from None
     check_database(rt)
     return rt
+
+
+@contextmanager
+def command_runtime(*, broker: bool = False) -> Iterator[Runtime]:
+    """A command's runtime, checked, its database connections closed when the command ends.
+    Commands that only write records need no broker: the sweeper wakes the workers for them."""
+    rt = runtime_checked(get_settings(), broker=broker)
+    try:
+        yield rt
+    finally:
+        rt.db.dispose()
 
 
 def check_database(rt: Runtime) -> None:

@@ -67,3 +67,26 @@ def test_two_sweepers_on_postgresql_sweep_one_at_a_time(rt):
     # Then once the first has finished, the next turn sweeps
     result = sweep(rt, stuck_after=timedelta(0))
     assert not result.skipped and result.emails_due == 1
+
+
+def test_a_running_worker_beats_and_the_healthcheck_sees_it_until_it_stops(rt, capsys):
+    from familybook.cli import main
+    from workers.runner import WorkerPool
+
+    pool = WorkerPool(
+        rt, threads=1, queues=("mail",), sweeper=False, poll_ms=WORKER_POLL_MS, heartbeat=True
+    )
+    pool.start()
+    try:
+        flow.wait_for(lambda: _exit_code(main, ["workers", "--check-alive", "60"]) == 0, 10)
+        main(["workers"])
+        assert "mail" in capsys.readouterr().out
+    finally:
+        pool.stop()
+    assert _exit_code(main, ["workers", "--check-alive", "60"]) == 1
+
+
+def _exit_code(main, argv: list[str]) -> int:
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    return int(exit_.value.code or 0)
