@@ -4,7 +4,6 @@ import argparse
 import signal
 import sys
 import threading
-from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -112,14 +111,6 @@ def _policy_options(add: argparse.ArgumentParser) -> None:
     add.set_defaults(func=_institution_add)
 
 
-def _inmates_import(args: argparse.Namespace) -> None:
-    from usecases.administration import import_inmates
-
-    with _runtime() as rt:
-        count = import_inmates(rt, args.code, Path(args.file))
-    print(f"{count} inmates imported")
-
-
 def _staff_add(args: argparse.Namespace) -> None:
     from usecases.administration import add_staff
 
@@ -171,7 +162,7 @@ def parser() -> argparse.ArgumentParser:
     imp = inmates.add_parser("import", help="load a roster CSV")
     imp.add_argument("code")
     imp.add_argument("file")
-    imp.set_defaults(func=_inmates_import)
+    ops_cli.roster_options(imp)
     staff = sub.add_parser("staff").add_subparsers(dest="action", required=True)
     sadd = staff.add_parser("add", help="create staff and print their token once")
     sadd.add_argument("email")

@@ -6,8 +6,10 @@ import json
 import socket
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+from core.config_errors import ConfigError
 from familybook.preflight import command_runtime
 
 SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
@@ -46,6 +48,58 @@ def _workers(args: argparse.Namespace) -> None:
         print(f"{len(fresh)} live worker(s) on {host}")
         sys.exit(0 if fresh else 1)
     print(json.dumps(rows, indent=2) if args.json else table(rows, list(rows[0]) if rows else []))
+
+
+def _progress_bar(done: int, total: int) -> None:
+    """On a terminal only: a log file or a pipe gets the summary, not 200 carriage returns."""
+    width = 40
+    filled = width * done // max(total, 1)
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    if done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def inmates_import(args: argparse.Namespace) -> None:
+    from moderation.errors import InvalidInput
+    from moderation.roster import read_roster
+    from usecases.roster_import import apply_plan, plan_import
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read {args.file}: {exc.strerror}") from None
+    roster = read_roster(data, args.encoding)
+    with command_runtime() as rt:
+        try:
+            plan = plan_import(rt, args.code, roster)
+        except InvalidInput as exc:
+            for problem in exc.extra.get("problems", []):  # every bad line, then the summary
+                print(problem, file=sys.stderr)
+            raise
+        counts = plan.counts()
+        if not args.dry_run:
+            progress = _progress_bar if sys.stderr.isatty() else None
+            counts = apply_plan(
+                rt, plan, mark_missing_released=args.mark_missing_released, progress=progress
+            )
+    said = ", ".join(f"{k} {v}" for k, v in counts.items())
+    print(f"{'dry run, nothing written: ' if args.dry_run else ''}{said} ({roster.encoding})")
+
+
+def roster_options(imp: argparse.ArgumentParser) -> None:
+    from moderation.roster import ENCODINGS
+
+    imp.add_argument("--encoding", choices=ENCODINGS, default="auto")
+    imp.add_argument(
+        "--dry-run", action="store_true", help="print added/updated/unchanged/removed only"
+    )
+    imp.add_argument(
+        "--mark-missing-released",
+        action="store_true",
+        help="the file is the full roster: inmates it does not list are marked released",
+    )
+    imp.set_defaults(func=inmates_import)
 
 
 def add_commands(sub: SubParsers) -> None:

@@ -74,6 +74,9 @@ class ErrorCode(StrEnum):
     # The service itself
     DATABASE_UNAVAILABLE = "database_unavailable"
     INTERNAL_ERROR = "internal_error"
+    # --- issue 13 (operations) ---
+    ROSTER_INVALID = "roster_invalid"
+    NOTHING_TO_DO = "nothing_to_do"
 
 
 @dataclass

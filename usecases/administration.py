@@ -1,8 +1,6 @@
 """Operators' actions behind the command line: institutions, rosters, staff."""
 
-import csv
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,18 +12,14 @@ from moderation.errors import ErrorCode, InvalidInput, NotFound, invalid_fields
 from moderation.file_rules import FileCategory
 from moderation.policy import DEFAULT_ALLOWED_TYPES, MB, Policy
 from moderation.relationships import Relationship
+from moderation.roster import COLUMNS, read_roster
 from moderation.staff import StaffRole
-from storage.models import Inmate, Institution, Staff, StaffInstitution
+from storage.models import Institution, Staff, StaffInstitution
+from usecases.roster_import import apply_plan, plan_import
 from usecases.runtime import Runtime
 from usecases.transaction import transaction
 
-ROSTER_COLUMNS = (
-    "callsign",
-    "name",
-    "youngest_child_birth_date",
-    "restricted_until",
-    "restriction_reason",
-)
+ROSTER_COLUMNS = COLUMNS
 
 
 def add_institution(rt: Runtime, code: str, name: str, **policy: Any) -> Institution:
@@ -123,51 +117,12 @@ def _institution(session: Session, code: str) -> Institution:
     return institution
 
 
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value.strip()) if value and value.strip() else None
-
-
-def import_inmates(rt: Runtime, code: str, csv_path: Path) -> int:
-    """Insert or update every row of the roster; returns how many rows were read."""
-    with transaction(rt) as work:
-        return _import_inmates(work.session, code, csv_path)
-
-
-def _import_inmates(session: Session, code: str, csv_path: Path) -> int:
-    institution = _institution(session, code)
-    count = 0
-    with open(csv_path, newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
-        missing = set(ROSTER_COLUMNS[:2]) - set(reader.fieldnames or ())
-        if missing:
-            raise InvalidInput(
-                code=ErrorCode.ROSTER_COLUMNS,
-                message=f"名冊缺少欄位：{missing}",
-                message_en=f"The roster lacks columns {sorted(missing)}.",
-            )
-        for line, row in enumerate(reader, start=2):
-            callsign = (row.get("callsign") or "").strip()
-            if not (callsign.isdigit() and len(callsign) in (4, 6)):
-                raise InvalidInput(
-                    code=ErrorCode.ROSTER_CALLSIGN,
-                    message=f"第 {line} 行呼號需為 4 或 6 位數字。",
-                    message_en=f"Line {line}: a callsign has 4 or 6 digits.",
-                )
-            inmate = session.scalar(
-                select(Inmate).where(
-                    Inmate.institution_id == institution.id, Inmate.callsign == callsign
-                )
-            )
-            if inmate is None:
-                inmate = Inmate(institution_id=institution.id, callsign=callsign, name="")
-                session.add(inmate)
-            inmate.name = (row.get("name") or "").strip()
-            inmate.youngest_child_birth_date = _date(row.get("youngest_child_birth_date"))
-            inmate.restricted_until = _date(row.get("restricted_until"))
-            inmate.restriction_reason = (row.get("restriction_reason") or "").strip() or None
-            count += 1
-    session.flush()
-    return count
+def import_inmates(rt: Runtime, code: str, csv_path: Path, *, encoding: str = "auto") -> int:
+    """Insert or update every row of the roster (all checked first); returns how many rows
+    were read. `usecases.roster_import` has the steps, for the command line's options."""
+    roster = read_roster(csv_path.read_bytes(), encoding)
+    apply_plan(rt, plan_import(rt, code, roster))
+    return len(roster.rows)
 
 
 def add_staff(rt: Runtime, email: str, institution_codes: list[str], role: str) -> str:

@@ -1,4 +1,4 @@
-"""operations: worker heartbeats (issue 13)
+"""operations: worker heartbeats, inmates released by a roster import (issue 13)
 
 Revision ID: 0011_operations
 Revises: 0005
@@ -31,9 +31,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_worker_heartbeats_host", "worker_heartbeats", ["host"])
     op.create_index("ix_worker_heartbeats_beat_at", "worker_heartbeats", ["beat_at"])
+    with op.batch_alter_table("inmates", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("released_at", UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("inmates", schema=None) as batch_op:
+        batch_op.drop_column("released_at")
     op.drop_index("ix_worker_heartbeats_beat_at", table_name="worker_heartbeats")
     op.drop_index("ix_worker_heartbeats_host", table_name="worker_heartbeats")
     op.drop_table("worker_heartbeats")
