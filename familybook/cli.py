@@ -58,10 +58,14 @@ def _worker(args: argparse.Namespace) -> None:
     pool.stop(timeout_ms=SHUTDOWN_GRACE_MS)
 
 
-def _migrate(_: argparse.Namespace) -> None:
-    from storage.migrate import upgrade
+def _migrate(args: argparse.Namespace) -> None:
+    from storage.migrate import revisions, upgrade
 
     with _runtime() as rt:
+        if args.check:  # for deploy scripts: exit 1 until `familybook migrate` has run
+            current, head = revisions(rt.settings.database_url)
+            print(f"database at {current or '(empty)'}, code at {head}")
+            sys.exit(0 if current == head else 1)
         upgrade(rt.settings.database_url)
     print("database schema up to date 資料庫結構已更新")
 
@@ -119,16 +123,6 @@ def _staff_add(args: argparse.Namespace) -> None:
     print(f"staff {args.email} ({args.role}) token, shown once 憑證只顯示一次:\n{token}")
 
 
-def _stuck(_: argparse.Namespace) -> None:
-    import json
-
-    from usecases.pipeline_health import stuck_report
-
-    with _runtime(broker=True) as rt, rt.db.session() as session:
-        report = stuck_report(rt, session)
-    print(json.dumps(report, ensure_ascii=False, indent=2))
-
-
 def _demo(_: argparse.Namespace) -> None:
     from familybook.demo import instructions, load_demo
     from storage.migrate import upgrade
@@ -156,7 +150,9 @@ def parser() -> argparse.ArgumentParser:
     worker.add_argument("--queues", default="checks,ocr,post_ocr,mail")
     worker.add_argument("--metrics-port", type=int, help="serve Prometheus metrics on this port")
     worker.set_defaults(func=_worker)
-    sub.add_parser("migrate", help="bring the schema up to date").set_defaults(func=_migrate)
+    migrate = sub.add_parser("migrate", help="bring the schema up to date")
+    migrate.add_argument("--check", action="store_true", help="exit 1 if not up to date")
+    migrate.set_defaults(func=_migrate)
     _institution_parser(sub)
     inmates = sub.add_parser("inmates").add_subparsers(dest="action", required=True)
     imp = inmates.add_parser("import", help="load a roster CSV")
@@ -171,9 +167,6 @@ def parser() -> argparse.ArgumentParser:
     sadd.set_defaults(func=_staff_add)
     sub.add_parser("demo", help="load demo data and print how to try it").set_defaults(func=_demo)
     ops_cli.add_commands(sub)  # issue 13: operators' commands
-    sub.add_parser(
-        "stuck", help="work stuck in the pipeline, failing emails, dead letters"
-    ).set_defaults(func=_stuck)
     return p
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from core.config_errors import ConfigError
 from familybook.preflight import command_runtime
+from usecases.runtime import Runtime
 
 SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
@@ -102,7 +103,106 @@ def roster_options(imp: argparse.ArgumentParser) -> None:
     imp.set_defaults(func=inmates_import)
 
 
+def _stuck(args: argparse.Namespace) -> None:
+    from usecases import pipeline_actions
+    from usecases.pipeline_health import stuck_report
+
+    with command_runtime(broker=True) as rt:
+        if args.requeue:
+            queue = pipeline_actions.requeue(rt, args.requeue)
+            if rt.settings.embedded:
+                _run_here(rt, queue)  # no worker process can see this process's own broker
+            print(f"{args.requeue}: {queue} sent again")
+            return
+        if args.retry_mail:
+            pipeline_actions.retry_mail(rt, args.retry_mail)
+            print(f"{args.retry_mail}: email will be tried again now")
+            return
+        if args.give_up:
+            pipeline_actions.give_up_mail(rt, args.give_up)
+            print(f"{args.give_up}: email given up")
+            return
+        with rt.db.session() as session:
+            report = stuck_report(rt, session)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    print(stuck_text(report))
+
+
+def _run_here(rt: Runtime, queue: str) -> None:
+    """Embedded mode: the workers live inside the API process, out of this command's reach,
+    so the command runs the work it just queued itself and waits for it."""
+    from workers.runner import WorkerPool
+
+    pool = WorkerPool(rt, threads=1, queues=(queue,), sweeper=False)
+    pool.start()
+    try:
+        # This queue only: what the work wakes next (OCR, email) is the sweeper's to send.
+        pool.broker.join(queue, fail_fast=True)
+        pool.worker.join()
+    finally:
+        pool.stop()
+
+
+def stuck_text(report: dict[str, Any]) -> str:
+    counts = report["counts"]
+    parts = [
+        f"stuck submissions {counts['stuck_submissions']} (over {report['stuck_after_s']} s), "
+        f"failing emails {counts['failing_emails']}, dead letters {counts['dead_letters']}"
+    ]
+    if report["stuck_submissions"]:
+        columns = ["id", "kind", "institution", "status", "attempt", "stuck_s"]
+        parts += [
+            "",
+            "STUCK SUBMISSIONS (--requeue ID)",
+            table(report["stuck_submissions"], columns),
+        ]
+    if report["failing_emails"]:
+        columns = ["id", "to", "tries", "next_try_at", "given_up_at", "last_error"]
+        rows = [{**e, "last_error": (e["last_error"] or "")[:60]} for e in report["failing_emails"]]
+        parts += ["", "FAILING EMAILS (--retry-mail ID, --give-up ID)", table(rows, columns)]
+    dead = report.get("dead_letters") or {}
+    if any(isinstance(q, dict) and q.get("count") for q in dead.values()):
+        parts += ["", "DEAD LETTERS", json.dumps(dead, ensure_ascii=False)]
+    return "\n".join(parts)
+
+
+def _backup(args: argparse.Namespace) -> None:
+    from familybook.backup import backup
+
+    with command_runtime() as rt:
+        manifest = backup(rt, Path(args.dir))
+    rows = sum(manifest["rows"].values())
+    print(f"backed up {rows} rows in {len(manifest['rows'])} tables and {manifest['files']} files")
+
+
+def _restore(args: argparse.Namespace) -> None:
+    from familybook.backup import restore
+
+    with command_runtime() as rt:
+        differs = restore(rt, Path(args.dir))
+    if differs:
+        print(f"restored, but counts differ (expected, found): {differs}", file=sys.stderr)
+        sys.exit(1)
+    print("restored and verified: every table's rows and the files counted as backed up")
+
+
 def add_commands(sub: SubParsers) -> None:
+    stuck = sub.add_parser("stuck", help="work stuck in the pipeline, failing emails, dead letters")
+    stuck.add_argument("--json", action="store_true", help="the whole report as JSON")
+    action = stuck.add_mutually_exclusive_group()
+    action.add_argument("--requeue", metavar="SUBMISSION_ID", help="send its checks or OCR again")
+    action.add_argument("--retry-mail", metavar="EMAIL_ID", help="try an email again now")
+    action.add_argument("--give-up", metavar="EMAIL_ID", help="stop trying an email")
+    stuck.set_defaults(func=_stuck)
+    for name, func, said in (
+        ("backup", _backup, "copy the database and files into a new folder, counted"),
+        ("restore", _restore, "put a backup back (stop the API and workers first), verified"),
+    ):
+        command = sub.add_parser(name, help=said)
+        command.add_argument("dir")
+        command.set_defaults(func=func)
     workers = sub.add_parser("workers", help="worker processes and their last heartbeat")
     workers.add_argument(
         "--check-alive",

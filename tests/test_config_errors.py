@@ -73,3 +73,11 @@ def test_zero_strikes_and_a_file_limit_above_the_total_are_refused(tmp_path):
     args = ("institution", "add", "TTD", "臺東", "--post-max-mb", "10", "--post-max-file-mb", "20")
     line = one_line_exit_2(familybook(tmp_path, *args))
     assert "post_max_file_bytes" in line
+
+
+def test_migrate_check_exits_1_until_the_schema_is_at_head(tmp_path):
+    assert familybook(tmp_path, "migrate", "--check").returncode == 1
+    assert familybook(tmp_path, "migrate").returncode == 0
+    done = familybook(tmp_path, "migrate", "--check")
+    current, head = done.stdout.split("database at ")[1].strip().split(", code at ")
+    assert done.returncode == 0 and current == head
