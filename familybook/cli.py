@@ -11,7 +11,12 @@ from core.config_errors import EXIT_CONFIG, ConfigError, describe_settings_error
 from core.logs import configure_logging
 from core.settings import get_settings
 from familybook import ops_cli
-from familybook.preflight import command_runtime, require_redis, runtime_checked
+from familybook.preflight import (
+    command_runtime,
+    require_redis,
+    require_schema_at_head,
+    runtime_checked,
+)
 from moderation.errors import FamilybookError
 
 #: How long `familybook worker` lets running messages finish after SIGTERM; docker-compose's
@@ -30,7 +35,10 @@ def _serve(args: argparse.Namespace) -> None:
 
     settings = get_settings()
     rt = runtime_checked(settings, broker=True)
-    upgrade(settings.database_url)  # an embedded newcomer should not need a separate step
+    if settings.embedded:
+        upgrade(settings.database_url)  # an embedded newcomer should not need a separate step
+    else:
+        require_schema_at_head(settings)  # replicas never race to migrate: `migrate` does it
     app = create_app(rt, apis=args.apis)
     # Our logging (FAMILYBOOK_LOG_FORMAT) and our access line (route templates, request ids):
     # uvicorn's access log would print raw paths and query strings, which can hold tokens.
@@ -43,6 +51,7 @@ def _worker(args: argparse.Namespace) -> None:
     settings = get_settings()
     require_redis(settings)
     rt = runtime_checked(settings, broker=True)
+    require_schema_at_head(settings)
     pool = WorkerPool(rt, threads=args.threads, queues=args.queues.split(","), heartbeat=True)
     if args.metrics_port:
         from familybook.metrics import serve_worker_metrics

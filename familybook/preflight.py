@@ -61,6 +61,19 @@ def check_database(rt: Runtime) -> None:
         ) from None
 
 
+def require_schema_at_head(settings: Settings) -> None:
+    """Production processes never migrate (several replicas would race): they wait for
+    `familybook migrate` (compose's one-shot `migrate` service) and refuse an old schema."""
+    from storage.migrate import revisions
+
+    current, head = revisions(settings.database_url)
+    if current != head:
+        raise ConfigError(
+            f"the database schema is at {current or '(empty)'}, the code needs {head}: "
+            "run `familybook migrate` first 請先執行 familybook migrate"
+        )
+
+
 def require_redis(settings: Settings) -> None:
     if not settings.redis_url:
         raise ConfigError(

@@ -1,5 +1,6 @@
 """Bring the schema up to date with Alembic (`familybook migrate`)."""
 
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -32,9 +33,12 @@ def revisions(database_url: str) -> tuple[str | None, str | None]:
 
     head = ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
     engine = create_engine(database_url)
+    chatty = logging.getLogger("alembic.runtime.migration")
+    level, chatty.level = chatty.level, logging.WARNING  # "Context impl…": not for a check
     try:
         with engine.connect() as conn:
             current = MigrationContext.configure(conn).get_current_revision()
     finally:
+        chatty.setLevel(level)
         engine.dispose()
     return current, head

@@ -81,3 +81,9 @@ def test_migrate_check_exits_1_until_the_schema_is_at_head(tmp_path):
     done = familybook(tmp_path, "migrate", "--check")
     current, head = done.stdout.split("database at ")[1].strip().split(", code at ")
     assert done.returncode == 0 and current == head
+
+
+def test_a_production_worker_refuses_a_schema_not_migrated_yet(tmp_path):
+    redis = os.environ.get("FAMILYBOOK_TEST_REDIS_URL", "redis://localhost:6379/15")
+    line = one_line_exit_2(familybook(tmp_path, "worker", FAMILYBOOK_REDIS_URL=redis))
+    assert "familybook migrate" in line

@@ -114,3 +114,21 @@ def _get(url: str) -> str | None:
             return r.read().decode()
     except OSError:
         return None
+
+
+@pytest.mark.backend_independent
+def test_every_metric_the_grafana_dashboard_charts_is_exposed(client, rt):
+    import json
+    import re
+
+    from core import metrics
+
+    dashboard = json.loads((ROOT / "deploy" / "grafana-dashboard.json").read_text())
+    exprs = [t["expr"] for p in dashboard["panels"] for t in p["targets"]]
+    suffix = re.compile(r"_(bucket|total|count|sum)$")
+    charted = {suffix.sub("", m) for e in exprs for m in re.findall(r"familybook_[a-z_]+", e)}
+    flow.institution(rt, "TTD")
+    exposed = {suffix.sub("", name) for name in scrape(client.get("/metrics").text)}
+    # Labelled series appear once observed; their declarations are in core.metrics
+    declared = {m._name for m in vars(metrics).values() if hasattr(m, "_name")}
+    assert charted <= exposed | declared, charted - exposed - declared
