@@ -62,7 +62,7 @@ class Settings(BaseSettings):
     outbox_retry_base_s: int = Field(30, ge=1)
     #: A running OCR renews its claim before each document; a claim not renewed for this long
     #: belongs to a dead worker and is taken over (longer than one document's 60 s limit).
-    ocr_claim_stale_after_s: int = Field(150, ge=61)
+    ocr_claim_stale_after_s: int = Field(150, ge=1)
     #: "pool": one libtesseract child per worker, the model loaded once; "cli": pytesseract,
     #: the tesseract command per image (also the fallback when the child cannot start).
     ocr_engine: Literal["pool", "cli"] = "pool"
