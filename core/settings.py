@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import make_url
 
@@ -37,6 +37,9 @@ DEFAULT_MAX_JSON_BYTES = 256 * 1024
 #: issue 12: what production refuses: addresses only this machine reaches, sample passwords.
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0", None)
 SAMPLE_PASSWORDS = ("familybook", "postgres", "password", "changethis", "")
+#: Database URLs we run on (SQLAlchemy dialects); anything else stops at start.
+DATABASE_SCHEMES = ("sqlite://", "postgresql://", "postgresql+psycopg://")
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 class Settings(BaseSettings):
@@ -54,31 +57,58 @@ class Settings(BaseSettings):
     public_url: str = "http://localhost:8000"
     mail_from: str = "家庭聯絡簿 Familybook <no-reply@familybook.localhost>"
 
-    verify_token_minutes: int = DEFAULT_VERIFY_TOKEN_MINUTES
-    session_hours: int = DEFAULT_SESSION_HOURS
-    claim_lease_minutes: int = DEFAULT_CLAIM_LEASE_MINUTES
-    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+    # Durations and counts are range-checked (issue 13): a negative lease or a zero window
+    # would run, silently wrong, instead of stopping at start with one readable line.
+    verify_token_minutes: int = Field(DEFAULT_VERIFY_TOKEN_MINUTES, ge=1)
+    session_hours: int = Field(DEFAULT_SESSION_HOURS, ge=1)
+    claim_lease_minutes: int = Field(DEFAULT_CLAIM_LEASE_MINUTES, ge=1)
+    max_request_bytes: int = Field(DEFAULT_MAX_REQUEST_BYTES, ge=1024)
     #: Failed logins for one email within the window before 429.
-    login_max_failures: int = 5
-    login_failure_window_minutes: int = 15
+    login_max_failures: int = Field(5, ge=1)
+    login_failure_window_minutes: int = Field(15, ge=1)
 
     #: Submissions in received/checking longer than this are sent to the workers again.
-    sweep_stuck_after_s: int = 300
-    sweep_interval_s: int = 30
+    sweep_stuck_after_s: int = Field(300, ge=1)
+    sweep_interval_s: int = Field(30, ge=1)
     #: Email retries back off from this many seconds, doubling.
-    outbox_retry_base_s: int = 30
+    outbox_retry_base_s: int = Field(30, ge=1)
     #: A running OCR renews its claim before each document; a claim not renewed for this long
     #: belongs to a dead worker and is taken over (longer than one document's 60 s limit).
-    ocr_claim_stale_after_s: int = 150
+    ocr_claim_stale_after_s: int = Field(150, ge=1)
     #: "pool": one libtesseract child per worker, the model loaded once; "cli": pytesseract,
     #: the tesseract command per image (also the fallback when the child cannot start).
     ocr_engine: Literal["pool", "cli"] = "pool"
 
-    argon2_time_cost: int = DEFAULT_ARGON2_TIME_COST
-    argon2_memory_kib: int = DEFAULT_ARGON2_MEMORY_KIB
-    argon2_parallelism: int = DEFAULT_ARGON2_PARALLELISM
-    db_pool_size: int = DEFAULT_DB_POOL_SIZE
-    db_max_overflow: int = DEFAULT_DB_MAX_OVERFLOW
+    argon2_time_cost: int = Field(DEFAULT_ARGON2_TIME_COST, ge=1)
+    argon2_memory_kib: int = Field(DEFAULT_ARGON2_MEMORY_KIB, ge=8)
+    argon2_parallelism: int = Field(DEFAULT_ARGON2_PARALLELISM, ge=1)
+    db_pool_size: int = Field(DEFAULT_DB_POOL_SIZE, ge=1)
+    db_max_overflow: int = Field(DEFAULT_DB_MAX_OVERFLOW, ge=0)
+
+    # --- issue 13 (operations) ---
+    #: "text" (human-readable) or "json": one JSON object a line for a log collector.
+    log_format: Literal["text", "json"] = "text"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_is_one(cls, value: str) -> str:
+        if value and not value.startswith(DATABASE_SCHEMES):
+            raise ValueError(f"must start with one of {', '.join(DATABASE_SCHEMES)}")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url_is_one(cls, value: str) -> str:
+        if value and not value.startswith(REDIS_SCHEMES):
+            raise ValueError(f"must start with one of {', '.join(REDIS_SCHEMES)}")
+        return value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url_is_one(cls, value: str) -> str:
+        if value and not value.startswith(("smtp://", "smtps://")):
+            raise ValueError("must start with smtp:// or smtps://")
+        return value
 
     # Issue 10b: printing deliveries, staff tokens
     #: A TrueType font with Traditional Chinese (a .ttc collection or a .ttf) for printed posts;

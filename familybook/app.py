@@ -6,11 +6,12 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 
 from familybook.bootstrap import build_runtime
+from familybook.metrics import CONTENT_TYPE_LATEST, metrics_body
 from ingest.app import create_ingest_app
 from ingest.routes import reset_page, verify_page
 from moderation.errors import ErrorCode
@@ -21,6 +22,7 @@ from web.body_limits import BodyLimits
 from web.deps import docs_urls
 from web.errors import error_body, install
 from web.log_privacy import install_access_log_filter
+from web.observability import RequestObservability
 from web.security_headers import SecurityHeaders
 
 
@@ -87,6 +89,7 @@ def create_app(
     )
     app.state.runtime = rt
     install(app)
+    app.add_middleware(RequestObservability)  # request ids, access log, request metrics
     if apis in ("all", "ingest"):
         app.mount("/api/v1", create_ingest_app(rt))
     if apis in ("all", "review"):
@@ -109,6 +112,11 @@ def create_app(
         )
         body["error"]["parts"] = parts
         return JSONResponse(body, status_code=503)
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        """Prometheus text format (API.md: Operations)."""
+        return Response(metrics_body(rt), media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(verify_page.router)
     app.include_router(reset_page.router)

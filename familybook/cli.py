@@ -1,34 +1,32 @@
 """The `familybook` command (API.md: Command line)."""
 
 import argparse
-import logging
 import signal
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
+from pydantic import ValidationError
+
+from core.config_errors import EXIT_CONFIG, ConfigError, describe_settings_error
+from core.logs import configure_logging
 from core.settings import get_settings
-from familybook.bootstrap import RefusedSettings, build_runtime
+from familybook import ops_cli
+from familybook.bootstrap import RefusedSettings
+from familybook.preflight import (
+    command_runtime,
+    require_redis,
+    require_schema_at_head,
+    runtime_checked,
+)
 from familybook.staff_cli import staff_parser
 from moderation.errors import FamilybookError
-from usecases.runtime import Runtime
 
 #: How long `familybook worker` lets running messages finish after SIGTERM; docker-compose's
 #: stop_grace_period is a little longer, so the process ends on its own before any SIGKILL.
 SHUTDOWN_GRACE_MS = 25_000
 
 
-@contextmanager
-def _runtime(*, broker: bool = False) -> Iterator[Runtime]:
-    """A command's runtime, its database connections closed when the command ends. Commands
-    that only write records need no broker: the sweeper wakes the workers for them."""
-    rt = build_runtime(broker=broker)
-    try:
-        yield rt
-    finally:
-        rt.db.dispose()
+_runtime = command_runtime
 
 
 def _serve(args: argparse.Namespace) -> None:
@@ -38,15 +36,29 @@ def _serve(args: argparse.Namespace) -> None:
     from storage.migrate import upgrade
 
     settings = get_settings()
-    upgrade(settings.database_url)  # an embedded newcomer should not need a separate step
-    app = create_app(build_runtime(settings), apis=args.apis)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    rt = runtime_checked(settings, broker=True)
+    if settings.embedded:
+        upgrade(settings.database_url)  # an embedded newcomer should not need a separate step
+    else:
+        require_schema_at_head(settings)  # replicas never race to migrate: `migrate` does it
+    app = create_app(rt, apis=args.apis)
+    # Our logging (FAMILYBOOK_LOG_FORMAT) and our access line (route templates, request ids):
+    # uvicorn's access log would print raw paths and query strings, which can hold tokens.
+    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
 
 
 def _worker(args: argparse.Namespace) -> None:
     from workers.runner import WorkerPool
 
-    pool = WorkerPool(build_runtime(), threads=args.threads, queues=args.queues.split(","))
+    settings = get_settings()
+    require_redis(settings)
+    rt = runtime_checked(settings, broker=True)
+    require_schema_at_head(settings)
+    pool = WorkerPool(rt, threads=args.threads, queues=args.queues.split(","), heartbeat=True)
+    if args.metrics_port:
+        from familybook.metrics import serve_worker_metrics
+
+        serve_worker_metrics(rt, args.metrics_port)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
@@ -57,22 +69,30 @@ def _worker(args: argparse.Namespace) -> None:
     pool.stop(timeout_ms=SHUTDOWN_GRACE_MS)
 
 
-def _migrate(_: argparse.Namespace) -> None:
-    from storage.migrate import upgrade
+def _migrate(args: argparse.Namespace) -> None:
+    from storage.migrate import revisions, upgrade
 
-    upgrade(get_settings().database_url)
+    with _runtime() as rt:
+        if args.check:  # for deploy scripts: exit 1 until `familybook migrate` has run
+            current, head = revisions(rt.settings.database_url)
+            print(f"database at {current or '(empty)'}, code at {head}")
+            sys.exit(0 if current == head else 1)
+        upgrade(rt.settings.database_url)
     print("database schema up to date 資料庫結構已更新")
 
 
 def _institution_add(args: argparse.Namespace) -> None:
     from moderation.institutions import parse_contact
-    from usecases.administration import add_institution, policy_from_options
+    from usecases.administration import add_institution, policy_from_options, update_institution
 
     options = vars(args).keys() - {"command", "action", "code", "name", "func", "contact"}
     policy = policy_from_options(**{option: getattr(args, option) for option in options})
     contacts = [parse_contact(c) for c in args.contact] if args.contact is not None else None
     with _runtime() as rt:
-        institution = add_institution(rt, args.code, args.name, contacts=contacts, **policy)
+        if args.action == "update":  # one option changed, the name not retyped
+            institution = update_institution(rt, args.code, args.name, contacts=contacts, **policy)
+        else:
+            institution = add_institution(rt, args.code, args.name, contacts=contacts, **policy)
     print(
         f"institution {institution.code} {institution.name}: {institution.policy}"
         f" contacts {institution.contacts}"
@@ -84,6 +104,14 @@ def _institution_parser(sub: argparse._SubParsersAction) -> None:  # type: ignor
     add = inst.add_parser("add", help="add or update an institution and its policy")
     add.add_argument("code")
     add.add_argument("name")
+    _policy_options(add)
+    update = inst.add_parser("update", help="change an institution's options (name optional)")
+    update.add_argument("code")
+    update.add_argument("name", nargs="?")
+    _policy_options(update)
+
+
+def _policy_options(add: argparse.ArgumentParser) -> None:
     opt = add.add_argument
     opt("--max-child-age", type=int, help="the youngest child's age at most (子女年齡上限)")
     opt("--max-relationship-degree", type=int, help="relatives within this degree (親等), 1-6")
@@ -106,24 +134,6 @@ def _institution_parser(sub: argparse._SubParsersAction) -> None:  # type: ignor
     opt("--contact", action="append", help="name|title|phone|extension, repeatable (聯繫窗口)")
     opt("--appeal-days", type=int, help="a strike may be appealed within this many days")
     add.set_defaults(func=_institution_add)
-
-
-def _inmates_import(args: argparse.Namespace) -> None:
-    from usecases.administration import import_inmates
-
-    with _runtime() as rt:
-        count = import_inmates(rt, args.code, Path(args.file))
-    print(f"{count} inmates imported")
-
-
-def _stuck(_: argparse.Namespace) -> None:
-    import json
-
-    from usecases.pipeline_health import stuck_report
-
-    with _runtime(broker=True) as rt, rt.db.session() as session:
-        report = stuck_report(rt, session)
-    print(json.dumps(report, ensure_ascii=False, indent=2))
 
 
 def _demo(_: argparse.Namespace) -> None:
@@ -183,36 +193,44 @@ def parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=_serve)
     worker = sub.add_parser("worker", help="run a worker process for the configured broker")
     worker.add_argument("--threads", type=int, default=2)
-    worker.add_argument("--queues", default="checks,ocr,mail")
+    worker.add_argument("--queues", default="checks,ocr,post_ocr,mail")
+    worker.add_argument("--metrics-port", type=int, help="serve Prometheus metrics on this port")
     worker.set_defaults(func=_worker)
-    sub.add_parser("migrate", help="bring the schema up to date").set_defaults(func=_migrate)
+    migrate = sub.add_parser("migrate", help="bring the schema up to date")
+    migrate.add_argument("--check", action="store_true", help="exit 1 if not up to date")
+    migrate.set_defaults(func=_migrate)
     _institution_parser(sub)
     inmates = sub.add_parser("inmates").add_subparsers(dest="action", required=True)
     imp = inmates.add_parser("import", help="load a roster CSV")
     imp.add_argument("code")
     imp.add_argument("file")
-    imp.set_defaults(func=_inmates_import)
+    ops_cli.roster_options(imp)
     staff_parser(sub)
     sub.add_parser("demo", help="load demo data and print how to try it").set_defaults(func=_demo)
-    sub.add_parser(
-        "stuck", help="work stuck in the pipeline, failing emails, dead letters"
-    ).set_defaults(func=_stuck)
+    ops_cli.add_commands(sub)  # issue 13: operators' commands
     _security_parsers(sub)
     return p
 
 
 def main(argv: list[str] | None = None) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # a page of noise
     args = parser().parse_args(argv)
+    # Bad configuration or refused input: one line on stderr and exit 2, never a traceback.
     try:
+        configure_logging(get_settings().log_format)
         args.func(args)
+    except ValidationError as exc:
+        _stop(describe_settings_error(exc))
+    except ConfigError as exc:
+        _stop(str(exc))
     except FamilybookError as exc:
-        print(f"{exc.message}\n{exc.message_en}", file=sys.stderr)
-        sys.exit(2)
-    except RefusedSettings as exc:  # issue 12: one readable line, no traceback
-        print(f"familybook: refused: {exc}", file=sys.stderr)
-        sys.exit(2)
+        _stop(f"{exc.message} {exc.message_en}")
+    except RefusedSettings as exc:  # issue 12: unsafe production settings
+        _stop(f"refused: {exc}")
+
+
+def _stop(line: str) -> None:
+    print(f"familybook: {line}", file=sys.stderr)
+    sys.exit(EXIT_CONFIG)
 
 
 if __name__ == "__main__":

@@ -97,6 +97,9 @@ class ErrorCode(StrEnum):
     PRINT_UNAVAILABLE = "print_unavailable"
     STAFF_EXISTS = "staff_exists"
     LAST_ADMIN = "last_admin"
+    # --- issue 13 (operations) ---
+    ROSTER_INVALID = "roster_invalid"
+    NOTHING_TO_DO = "nothing_to_do"
 
 
 @dataclass

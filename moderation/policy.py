@@ -24,6 +24,32 @@ class SuspensionMode(StrEnum):
     PROPOSED = "proposed"
 
 
+#: Each number's sound range (issue 13): 0 strikes would suspend on nothing, a 0-byte limit
+#: would refuse every upload. Sizes in bytes: 1 KB up to 1 GB.
+RANGES: dict[str, tuple[int, int]] = {
+    "max_child_age": (0, 99),
+    "max_files_per_category": (1, 20),
+    "max_application_bytes": (1024, 1024 * MB),
+    "needs_fix_hold_days": (1, 3650),
+    "post_interval_days": (0, 366),
+    "post_max_files": (1, 20),
+    "post_max_bytes": (1024, 1024 * MB),
+    "post_max_file_bytes": (1024, 1024 * MB),
+    "post_title_max_chars": (1, 200),
+    "post_body_max_chars": (1, 10_000),
+    "strikes_to_suspend": (1, 100),
+    "suspension_days": (1, 3650),
+    "appeal_days": (0, 365),
+    "min_document_pixels_short_side": (1, 10_000),
+    "min_photo_pixels_short_side": (1, 10_000),
+    "max_image_pixels": (10_000, 500_000_000),
+    "max_pdf_pages": (1, 1000),
+    "pdf_view_dpi": (50, 600),
+    "pdf_ocr_dpi": (100, 600),
+    "pdf_ocr_pages": (1, 50),
+}
+
+
 @dataclass(frozen=True)
 class Policy:
     max_child_age: int = 15
@@ -94,6 +120,21 @@ class Policy:
                 str(category): tuple(types) for category, types in by_category.items()
             }
         return cls(**clean)
+
+    def problems(self) -> dict[str, tuple[str, str]]:
+        """Values that cannot work, {field: (中文, English)}; empty when the policy is sound."""
+        found: dict[str, tuple[str, str]] = {}
+        for name, (low, high) in RANGES.items():
+            value = getattr(self, name)
+            if not low <= value <= high:
+                found[name] = (f"須介於 {low} 與 {high} 之間（現為 {value}）",
+                               f"must be {low} to {high} (is {value})")  # fmt: skip
+        if self.post_max_file_bytes > self.post_max_bytes:
+            found["post_max_file_bytes"] = (
+                "單一附件上限不可大於附件總量上限",
+                "one attachment's limit cannot exceed the attachments' total",
+            )
+        return found
 
     def allowed_types_for(self, category: str) -> tuple[str, ...]:
         """The types a file of `category` may be: its own list if the policy has one."""

@@ -14,6 +14,9 @@ from moderation.errors import Conflict, ErrorCode
 from moderation.statuses import REOPENABLE, Status, ensure_transition
 from storage.models import Attempt, Submission, utcnow
 
+#: Where a session lists the moves it made, (kind, status), for the metrics after commit.
+MOVES_KEY = "familybook_moves"
+
 
 def move(
     session: Session,
@@ -69,4 +72,6 @@ def _set(
         .values(status=target.value)
         .execution_options(synchronize_session=False)
     )
+    # Counted once the transaction commits (usecases.transaction): a rolled-back move is not one.
+    session.info.setdefault(MOVES_KEY, []).append((submission.kind, target.value))
     session.refresh(submission)

@@ -149,7 +149,7 @@ def ocr_workers(workers: "WorkerPool", clean_state: Runtime) -> Iterator["Worker
     from workers.runner import WorkerPool
 
     pool = WorkerPool(
-        clean_state, threads=1, queues=("ocr",), sweeper=False, poll_ms=WORKER_POLL_MS
+        clean_state, threads=1, queues=("ocr", "post_ocr"), sweeper=False, poll_ms=WORKER_POLL_MS
     )
     pool.start()
     yield pool

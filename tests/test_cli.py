@@ -95,3 +95,19 @@ def test_staff_add_with_a_name_shows_it_and_without_one_the_email(rt, capsys):
     with writing(rt) as session:
         names = {e: n for e, n in session.execute(select(Staff.email, Staff.name))}
     assert names == {"lin@ttd.example": "林社工", "chen@ttd.example": "chen@ttd.example"}
+
+
+def test_institution_update_changes_one_option_and_keeps_the_name(rt, capsys):
+    main(["institution", "add", "TTD", "法務部矯正署臺東戒治所", "--max-child-age", "18"])
+    main(["institution", "update", "TTD", "--strikes-to-suspend", "2"])
+    with writing(rt) as session:
+        institution = session.scalar(select(Institution).where(Institution.code == "TTD"))
+        assert institution.name == "法務部矯正署臺東戒治所"
+    assert (_policy(rt).strikes_to_suspend, _policy(rt).max_child_age) == (2, 18)
+
+
+def test_institution_update_of_an_unknown_code_is_refused(rt, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["institution", "update", "XXX", "--strikes-to-suspend", "2"])
+    assert exit_.value.code == 2
+    assert "XXX" in capsys.readouterr().err

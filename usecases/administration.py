@@ -1,31 +1,25 @@
 """Operators' actions behind the command line: institutions, rosters, staff."""
 
-import csv
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderation.errors import ErrorCode, InvalidInput, NotFound
+from moderation.errors import ErrorCode, InvalidInput, NotFound, invalid_fields
 from moderation.file_rules import FileCategory
 from moderation.institutions import Contact
 from moderation.policy import DEFAULT_ALLOWED_TYPES, MB, Policy
 from moderation.relationships import MAX_DECLARED_DEGREE
-from storage.models import Inmate, Institution
+from moderation.roster import COLUMNS, read_roster
+from storage.models import Institution
 from usecases import staff_commands
+from usecases.roster_import import apply_plan, plan_import
 from usecases.runtime import Runtime
 from usecases.transaction import transaction
 
-ROSTER_COLUMNS = (
-    "callsign",
-    "name",
-    "youngest_child_birth_date",
-    "restricted_until",
-    "restriction_reason",
-)
+ROSTER_COLUMNS = COLUMNS
 
 
 def add_institution(
@@ -38,14 +32,31 @@ def add_institution(
         return _add_institution(work.session, code, name, contacts=contacts, **policy)
 
 
+def update_institution(
+    rt: Runtime,
+    code: str,
+    name: str | None,
+    *,
+    contacts: list[Contact] | None = None,
+    **policy: Any,
+) -> Institution:
+    """Change an existing institution's options (and its name if given); the rest stays."""
+    with transaction(rt) as work:
+        _institution(work.session, code)  # NotFound: `institution add` creates one
+        return _add_institution(work.session, code, name, contacts=contacts, **policy)
+
+
 def _add_institution(
-    session: Session, code: str, name: str, *, contacts: list[Contact] | None, **policy: Any
+    session: Session, code: str, name: str | None, *, contacts: list[Contact] | None, **policy: Any
 ) -> Institution:
     institution = session.scalar(select(Institution).where(Institution.code == code))
     if institution is None:
-        institution = Institution(code=code, name=name, policy=Policy().to_json(), contacts=[])
+        institution = Institution(
+            code=code, name=name or code, policy=Policy().to_json(), contacts=[]
+        )
         session.add(institution)
-    institution.name = name
+    if name:
+        institution.name = name
     if contacts is not None:
         institution.contacts = [c.to_json() for c in contacts]
     current = Policy.from_json(institution.policy)
@@ -54,7 +65,14 @@ def _add_institution(
         by_category = dict(current.allowed_types_by_category)
         by_category[FileCategory.ATTACHMENT] = tuple(changes.pop("post_types"))
         changes["allowed_types_by_category"] = by_category
-    institution.policy = replace(current, **changes).to_json()
+    total, per_file = changes.get("post_max_bytes"), changes.get("post_max_file_bytes")
+    if total is not None and per_file is None and current.post_max_file_bytes > total:
+        changes["post_max_file_bytes"] = total  # a lower total lowers one file's ceiling too
+    updated = replace(current, **changes)
+    problems = updated.problems()
+    if problems:
+        raise invalid_fields(problems)
+    institution.policy = updated.to_json()
     session.flush()
     return institution
 
@@ -74,6 +92,11 @@ def _codes(raw: str | None, known: tuple[str, ...], option: str) -> tuple[str, .
     return codes
 
 
+def _bytes(megabytes: int | None) -> int | None:
+    """Megabytes as bytes; 0 and negatives pass through to be refused by the policy's ranges."""
+    return megabytes * MB if megabytes is not None else None
+
+
 def policy_from_options(
     *,
     allowed_types: str | None = None,
@@ -85,7 +108,7 @@ def policy_from_options(
 ) -> dict[str, Any]:
     """The command line's options as policy values, checked: relationship codes from API.md,
     file types the checks can make a safe copy of, megabytes as bytes."""
-    per_file_mb = post_max_file_mb or post_max_mb
+    per_file_mb = post_max_file_mb if post_max_file_mb is not None else post_max_mb
     degree = plain.get("max_relationship_degree")
     if degree is not None and not 0 <= degree <= MAX_DECLARED_DEGREE:
         raise InvalidInput(
@@ -97,9 +120,9 @@ def policy_from_options(
         **plain,
         "allowed_types": _codes(allowed_types, DEFAULT_ALLOWED_TYPES, "--allowed-types"),
         "post_types": _codes(post_types, DEFAULT_ALLOWED_TYPES, "--post-types"),
-        "max_application_bytes": max_application_mb * MB if max_application_mb else None,
-        "post_max_bytes": post_max_mb * MB if post_max_mb else None,
-        "post_max_file_bytes": per_file_mb * MB if per_file_mb else None,
+        "max_application_bytes": _bytes(max_application_mb),
+        "post_max_bytes": _bytes(post_max_mb),
+        "post_max_file_bytes": _bytes(per_file_mb),
     }
 
 
@@ -114,51 +137,12 @@ def _institution(session: Session, code: str) -> Institution:
     return institution
 
 
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value.strip()) if value and value.strip() else None
-
-
-def import_inmates(rt: Runtime, code: str, csv_path: Path) -> int:
-    """Insert or update every row of the roster; returns how many rows were read."""
-    with transaction(rt) as work:
-        return _import_inmates(work.session, code, csv_path)
-
-
-def _import_inmates(session: Session, code: str, csv_path: Path) -> int:
-    institution = _institution(session, code)
-    count = 0
-    with open(csv_path, newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
-        missing = set(ROSTER_COLUMNS[:2]) - set(reader.fieldnames or ())
-        if missing:
-            raise InvalidInput(
-                code=ErrorCode.ROSTER_COLUMNS,
-                message=f"名冊缺少欄位：{missing}",
-                message_en=f"The roster lacks columns {sorted(missing)}.",
-            )
-        for line, row in enumerate(reader, start=2):
-            callsign = (row.get("callsign") or "").strip()
-            if not (callsign.isdigit() and len(callsign) in (4, 6)):
-                raise InvalidInput(
-                    code=ErrorCode.ROSTER_CALLSIGN,
-                    message=f"第 {line} 行呼號需為 4 或 6 位數字。",
-                    message_en=f"Line {line}: a callsign has 4 or 6 digits.",
-                )
-            inmate = session.scalar(
-                select(Inmate).where(
-                    Inmate.institution_id == institution.id, Inmate.callsign == callsign
-                )
-            )
-            if inmate is None:
-                inmate = Inmate(institution_id=institution.id, callsign=callsign, name="")
-                session.add(inmate)
-            inmate.name = (row.get("name") or "").strip()
-            inmate.youngest_child_birth_date = _date(row.get("youngest_child_birth_date"))
-            inmate.restricted_until = _date(row.get("restricted_until"))
-            inmate.restriction_reason = (row.get("restriction_reason") or "").strip() or None
-            count += 1
-    session.flush()
-    return count
+def import_inmates(rt: Runtime, code: str, csv_path: Path, *, encoding: str = "auto") -> int:
+    """Insert or update every row of the roster (all checked first); returns how many rows
+    were read. `usecases.roster_import` has the steps, for the command line's options."""
+    roster = read_roster(csv_path.read_bytes(), encoding)
+    apply_plan(rt, plan_import(rt, code, roster))
+    return len(roster.rows)
 
 
 def add_staff(

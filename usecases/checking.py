@@ -5,6 +5,7 @@ An attempt that passes is in the review queue at once; its OCR pre-fill is woken
 
 import logging
 import tempfile
+import time
 from contextlib import ExitStack
 from datetime import timedelta
 from pathlib import Path
@@ -12,6 +13,8 @@ from pathlib import Path
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from core.logs import bind
+from core.metrics import CHECK_STAGE_SECONDS
 from moderation import emails
 from moderation.checks.base import CheckContext, CheckReport, FileFacts, FileUnderCheck
 from moderation.checks.isolation import run_checks_isolated
@@ -104,6 +107,7 @@ def check_attempt(
         if found is None:
             return None
         _, submission = found
+        bind(submission_id=submission.id)
         institution = session.get(Institution, submission.institution_id)
         assert institution is not None
         policy = Policy.from_json(institution.policy)
@@ -124,10 +128,22 @@ def check_attempt(
         ]
         # Decoding and rendering run in a child process under time and memory limits: a
         # hostile file ends as a verdict, never as a dead worker or a lost message.
+        started = time.perf_counter()
         report = run_checks_isolated(
             to_check, CheckContext(policy, rules, Path(work)), total_timeout_s=CHECK_TOTAL_TIMEOUT_S
         )
-        return _save(rt, attempt_id, report)
+        _observe(report, time.perf_counter() - started)
+        outcome = _save(rt, attempt_id, report)
+        log.info("checks done: %s", outcome, extra={"outcome": str(outcome)})
+        return outcome
+
+
+def _observe(report: CheckReport, total_s: float) -> None:
+    """Stage times measured in the check child, recorded in this (the worker's) process."""
+    CHECK_STAGE_SECONDS.labels("attempt").observe(total_s)
+    for facts in report.facts.values():
+        for stage, seconds in facts.stage_seconds.items():
+            CHECK_STAGE_SECONDS.labels(stage).observe(seconds)
 
 
 def _save(rt: Runtime, attempt_id: str, report: CheckReport) -> Status | None:
@@ -148,7 +164,7 @@ def _save(rt: Runtime, attempt_id: str, report: CheckReport) -> Status | None:
             outcome = _verdict(attempt, report)
             transitions.move(work.session, submission, outcome)
             if outcome == Status.AWAITING_REVIEW:
-                work.wake_ocr(attempt_id)
+                work.wake_ocr(attempt_id, post=submission.kind == SubmissionKind.POST)
             else:
                 work.wake_email(_needs_fix_email(work.session, submission, attempt))
     except Conflict:

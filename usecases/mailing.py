@@ -14,6 +14,7 @@ from email.utils import format_datetime
 
 from sqlalchemy import or_, update
 
+from core.metrics import OUTBOX_SEND_FAILURES
 from moderation.privacy import mask_emails_in
 from storage.models import OutboxEmail, utcnow
 from usecases.runtime import Runtime
@@ -119,7 +120,9 @@ def _failed(rt: Runtime, row: OutboxEmail, exc: Exception) -> None:
                 last_error=masked[:500],
             )
         )
+    OUTBOX_SEND_FAILURES.inc()
+    # The error's type only: an SMTP refusal's text names the recipient's address.
     if give_up:
-        log.error("email %s given up after %d tries: %s", row.id, row.tries, masked)
+        log.error("email %s given up after %d tries: %s", row.id, row.tries, type(exc).__name__)
     else:
-        log.warning("email %s not sent (try %d): %s", row.id, row.tries, masked)
+        log.warning("email %s not sent (try %d): %s", row.id, row.tries, type(exc).__name__)

@@ -7,6 +7,7 @@ import time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.metrics import OCR_STAGE_SECONDS
 from moderation.flags import FlagCode, flag, text_flags, without
 from moderation.ocr.photo_text import text_in_photo
 from storage.models import Attempt, StoredFile, utcnow
@@ -36,12 +37,15 @@ def photo_flags(
         left = min(per_photo_s, deadline - time.monotonic())
         if left <= 0:
             break
+        started = time.perf_counter()
         try:
             with rt.files.working_copy(key) as path:
                 text = text_in_photo(path, timeout_s=left)
         except Exception:  # an aid only: a failure leaves no flag, never a stuck post
             log.exception("photo OCR failed on file %s", file_id)
             continue
+        finally:
+            OCR_STAGE_SECONDS.labels("photo_text").observe(time.perf_counter() - started)
         if text:
             found.append(text)
     with transaction(rt) as work:

@@ -18,6 +18,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from core.logs import bind
+from core.metrics import OCR_STAGE_SECONDS
 from moderation.file_rules import FileCategory
 from moderation.flags import FlagCode, flag, without
 from moderation.kinds import SubmissionKind
@@ -217,6 +219,7 @@ def run_ocr(rt: Runtime, attempt_id: str) -> int:
         submission = session.get(Submission, attempt.submission_id) if attempt else None
         if attempt is None or submission is None:
             return 0
+        bind(submission_id=submission.id)
         is_post = submission.kind == SubmissionKind.POST
         if is_post:
             keys = photo_keys(session, attempt_id)
@@ -248,8 +251,11 @@ def _read(kind: str, source: OcrSource, declared: Declared, deadline: float) -> 
     left = min(OCR_FILE_TIMEOUT_S, deadline - time.monotonic())
     if left <= 0:  # the budget is spent: the reviewer sees every field as not found
         return not_found_fields(kind, declared)
+    started = time.perf_counter()
     try:
         return _READ[kind]([source], declared, timeout_s=left)
     except Exception:  # OCR is an aid: a crash must not hold anything back
         log.exception("OCR failed on %s", source.path)
         return not_found_fields(kind, declared)
+    finally:
+        OCR_STAGE_SECONDS.labels(kind).observe(time.perf_counter() - started)

@@ -20,7 +20,10 @@ class Queues(Protocol):
     these answer False instead of raising."""
 
     def wake_check(self, attempt_id: str) -> bool: ...
-    def wake_ocr(self, attempt_id: str) -> bool: ...
+    def wake_ocr(self, attempt_id: str, *, post: bool = False) -> bool:
+        """A post's photo-text OCR goes to its own queue: never behind applications' OCR."""
+        ...
+
     def wake_email(self, outbox_id: str) -> bool: ...
     def ping(self) -> str:
         """ "ok" or why not (for readiness)."""
@@ -47,7 +50,7 @@ class NoQueues:
     def wake_check(self, attempt_id: str) -> bool:
         return False
 
-    def wake_ocr(self, attempt_id: str) -> bool:
+    def wake_ocr(self, attempt_id: str, *, post: bool = False) -> bool:
         return False
 
     def wake_email(self, outbox_id: str) -> bool:

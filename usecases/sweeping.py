@@ -1,8 +1,10 @@
 """The database is the record; broker messages are only wake-ups. The sweeper rebuilds them.
 
 Every `sweep_interval_s` it re-sends work for submissions stuck in received/checking, gives
-expired claim leases back to the queue, and wakes the mailer for emails that are due. Running it
-in several worker processes at once is harmless: every actor is idempotent.
+expired claim leases back to the queue, and wakes the mailer for emails that are due. Every
+worker process runs a sweeper thread, but one sweeps at a time: the sweep's transaction takes a
+PostgreSQL advisory lock, and a sweeper that finds it taken skips its turn (N workers would
+otherwise re-send the same work N times; every actor is idempotent, so that was only waste).
 """
 
 import logging
@@ -14,9 +16,11 @@ from sqlalchemy.orm import Session
 
 from moderation.audit import AuditAction
 from moderation.errors import Conflict
+from moderation.kinds import SubmissionKind
 from moderation.statuses import IN_QUEUE, Status
 from storage import transitions
 from storage.audit import record
+from storage.locks import SWEEPER_LOCK, try_transaction_lock
 from storage.models import Attempt, OutboxEmail, Submission, utcnow
 from storage.queries import is_current_attempt
 from usecases import retention
@@ -35,6 +39,8 @@ class SweepResult:
     emails_due: int = 0
     resent_ocr: int = 0
     erased_files: int = 0
+    #: Another process was sweeping: this one did nothing.
+    skipped: bool = False
 
 
 def sweep(rt: Runtime, *, stuck_after: timedelta | None = None) -> SweepResult:
@@ -43,6 +49,8 @@ def sweep(rt: Runtime, *, stuck_after: timedelta | None = None) -> SweepResult:
         stuck_after = timedelta(seconds=rt.settings.sweep_stuck_after_s)
     with transaction(rt) as work:
         session = work.session
+        if not try_transaction_lock(session, SWEEPER_LOCK):
+            return SweepResult(skipped=True)
         stuck = _stuck_checks(session, now - stuck_after)
         expired = _expire_leases(session, now)
         ocr_missing = _ocr_missing(rt, session, now, now - stuck_after)
@@ -51,8 +59,8 @@ def sweep(rt: Runtime, *, stuck_after: timedelta | None = None) -> SweepResult:
             work.wake_check(attempt_id)
         for email_id in due:
             work.wake_email(email_id)
-        for attempt_id in ocr_missing:
-            work.wake_ocr(attempt_id)
+        for attempt_id, kind in ocr_missing:
+            work.wake_ocr(attempt_id, post=kind == SubmissionKind.POST)
     erased = len(retention.purge(rt, now))
     result = SweepResult(len(stuck), expired, len(due), len(ocr_missing), erased)
     if stuck or expired or due or ocr_missing or erased:
@@ -74,12 +82,14 @@ def _stuck_checks(session: Session, before: datetime) -> list[str]:
     )
 
 
-def _ocr_missing(rt: Runtime, session: Session, now: datetime, before: datetime) -> list[str]:
+def _ocr_missing(
+    rt: Runtime, session: Session, now: datetime, before: datetime
+) -> list[tuple[str, str]]:
     """Items in the queue whose OCR nobody runs (posts too: their photos' text flags are OCR as
-    well, and lost the same way)."""
+    well, and lost the same way), with their kind."""
     return list(
-        session.scalars(
-            select(Attempt.id)
+        session.execute(
+            select(Attempt.id, Submission.kind)
             .join(Submission, is_current_attempt())
             .where(
                 Submission.status.in_(list(IN_QUEUE)),

@@ -5,6 +5,8 @@ from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
 
+from core.metrics import SUBMISSIONS
+from storage.transitions import MOVES_KEY
 from usecases.runtime import Runtime
 
 
@@ -20,8 +22,8 @@ class UnitOfWork:
     def wake_check(self, attempt_id: str) -> None:
         self._after_commit.append(lambda: self.rt.queues.wake_check(attempt_id))
 
-    def wake_ocr(self, attempt_id: str) -> None:
-        self._after_commit.append(lambda: self.rt.queues.wake_ocr(attempt_id))
+    def wake_ocr(self, attempt_id: str, *, post: bool = False) -> None:
+        self._after_commit.append(lambda: self.rt.queues.wake_ocr(attempt_id, post=post))
 
     def wake_email(self, outbox_id: str | None) -> None:
         if outbox_id is not None:
@@ -29,12 +31,15 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+        for kind, outcome in self.session.info.pop(MOVES_KEY, []):
+            SUBMISSIONS.labels(kind, outcome).inc()
         pending, self._after_commit = self._after_commit, []
         for wake in pending:
             wake()
 
     def rollback(self) -> None:
         self.session.rollback()
+        self.session.info.pop(MOVES_KEY, None)
         self._after_commit.clear()
 
 

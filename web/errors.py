@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 from starlette.routing import Match
 
+from core.logs import current
 from moderation import errors
 from moderation.checks.base import CheckCode
 from moderation.errors import ErrorCode
@@ -166,13 +167,19 @@ def _client_gone(request: Request, _: Exception) -> JSONResponse:
 
 def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error", exc_info=exc)
-    return JSONResponse(
-        error_body(
-            ErrorCode.INTERNAL_ERROR,
-            "系統發生錯誤，請稍後再試。",
-            "Something went wrong on our side; please try again later.",
-        ),
-        500,
+    return JSONResponse(internal_error_body(current("request_id")), 500)
+
+
+def internal_error_body(request_id: str | None) -> dict[str, Any]:
+    """The 500 body. It names the request id the log lines carry: a family or reviewer who
+    reports it leads an operator straight to them."""
+    said = f"（錯誤編號 {request_id}）" if request_id else ""
+    said_en = f" (error id {request_id})" if request_id else ""
+    return error_body(
+        ErrorCode.INTERNAL_ERROR,
+        f"系統發生錯誤，請稍後再試。{said}",
+        f"Something went wrong on our side; please try again later.{said_en}",
+        **({"request_id": request_id} if request_id else {}),
     )
 
 
@@ -189,6 +196,7 @@ ERROR_SCHEMA: dict[str, Any] = {
                 "message": {"type": "string"},
                 "message_en": {"type": "string"},
                 "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                "request_id": {"type": "string", "description": "500: the X-Request-ID"},
             },
         }
     },

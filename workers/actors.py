@@ -9,6 +9,7 @@ from functools import partial
 
 import dramatiq
 
+from core.logs import log_context
 from moderation.errors import Refused
 from usecases import checking, mailing, ocr_prefill
 from usecases.runtime import Runtime
@@ -31,20 +32,29 @@ class Actors:
     check_attempt: dramatiq.Actor  # type: ignore[type-arg]
     prefill_attempt: dramatiq.Actor  # type: ignore[type-arg]
     send_email: dramatiq.Actor  # type: ignore[type-arg]
+    post_ocr: dramatiq.Actor  # type: ignore[type-arg]
 
 
 def declare_actors(broker: dramatiq.Broker, rt: Runtime) -> Actors:
     def check_attempt(attempt_id: str) -> None:
         # A check under way is left alone until it looks abandoned (the sweeper's threshold).
         busy_for = timedelta(seconds=rt.settings.sweep_stuck_after_s)
-        checking.check_attempt(rt, attempt_id, take_over_after=busy_for)
+        with log_context(actor="check_attempt", attempt_id=attempt_id):
+            checking.check_attempt(rt, attempt_id, take_over_after=busy_for)
 
     def prefill_attempt(attempt_id: str) -> None:
         # The item is already in the review queue: OCR only adds the pre-filled comparison.
-        ocr_prefill.run_ocr(rt, attempt_id)
+        with log_context(actor="prefill_attempt", attempt_id=attempt_id):
+            ocr_prefill.run_ocr(rt, attempt_id)
+
+    def post_photo_text(attempt_id: str) -> None:
+        # The same use case: it reads a post's photos for text instead of documents.
+        with log_context(actor="post_photo_text", attempt_id=attempt_id):
+            ocr_prefill.run_ocr(rt, attempt_id)
 
     def send_email(outbox_id: str) -> None:
-        mailing.send_outbox_email(rt, outbox_id, partial(deliver, rt.settings))
+        with log_context(actor="send_email", outbox_id=outbox_id):
+            mailing.send_outbox_email(rt, outbox_id, partial(deliver, rt.settings))
 
     actor = partial(dramatiq.actor, broker=broker, throws=NEVER_RETRIED)
     return Actors(
@@ -53,4 +63,11 @@ def declare_actors(broker: dramatiq.Broker, rt: Runtime) -> Actors:
             prefill_attempt, queue_name="ocr", time_limit=OCR_TIME_LIMIT_MS, max_retries=2
         ),
         send_email=actor(send_email, queue_name="mail", time_limit=MAIL_TIME_LIMIT_MS),
+        post_ocr=actor(
+            post_photo_text,
+            actor_name="post_photo_text",
+            queue_name="post_ocr",
+            time_limit=OCR_TIME_LIMIT_MS,
+            max_retries=2,
+        ),
     )

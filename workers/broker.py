@@ -50,7 +50,9 @@ REDIS_CONNECT_TIMEOUT_S = 2
 #: No command of ours blocks on the server (dramatiq polls with Lua scripts).
 REDIS_SOCKET_TIMEOUT_S = 10
 
-QUEUES = ("checks", "ocr", "mail")
+#: `post_ocr`: a post's photo-text OCR (about a second), apart from applications' document OCR
+#: (seconds a file) so that a backlog of applications never holds posts back (issue 13).
+QUEUES = ("checks", "ocr", "post_ocr", "mail")
 
 
 def _middleware() -> list[dramatiq.Middleware]:

@@ -5,6 +5,7 @@ import logging
 from typing import Any
 
 import dramatiq
+from dramatiq.common import dq_name
 
 from workers.actors import Actors
 from workers.dead_letters import dead_letters
@@ -20,8 +21,8 @@ class BrokerQueues:
     def wake_check(self, attempt_id: str) -> bool:
         return self._wake(self.actors.check_attempt, attempt_id)
 
-    def wake_ocr(self, attempt_id: str) -> bool:
-        return self._wake(self.actors.prefill_attempt, attempt_id)
+    def wake_ocr(self, attempt_id: str, *, post: bool = False) -> bool:
+        return self._wake(self.actors.post_ocr if post else self.actors.prefill_attempt, attempt_id)
 
     def wake_email(self, outbox_id: str) -> bool:
         return self._wake(self.actors.send_email, outbox_id)
@@ -38,6 +39,24 @@ class BrokerQueues:
 
     def dead_letters(self) -> dict[str, Any] | None:
         return dead_letters(self.broker)
+
+    def depths(self) -> dict[str, int]:
+        """Messages waiting per queue, delayed retries included (GET /metrics). Raises when
+        the broker is down: the scrape then shows no depth rather than a wrong one."""
+        depths = {}
+        for name in self.broker.get_declared_queues():
+            if name.endswith(".DQ") or name.endswith(".XQ"):
+                continue
+            depths[name] = sum(self._waiting(q) for q in (name, dq_name(name)))
+        return depths
+
+    def _waiting(self, queue_name: str) -> int:
+        client = getattr(self.broker, "client", None)
+        if client is None:  # the in-process broker: a Python queue per name
+            queue = getattr(self.broker, "queues", {}).get(queue_name)
+            return queue.qsize() if queue is not None else 0
+        namespace = getattr(self.broker, "namespace", "dramatiq")
+        return int(client.llen(f"{namespace}:{queue_name}"))
 
     def _wake(self, actor: dramatiq.Actor, record_id: str) -> bool:  # type: ignore[type-arg]
         """Send a wake-up after the commit. If the broker is down the work is not lost: the

@@ -9,6 +9,7 @@ from dramatiq.brokers.stub import StubBroker
 from moderation.ocr.engine import use_engine
 from usecases.runtime import Runtime
 from workers.broker import QUEUES
+from workers.heartbeat import HeartbeatThread
 from workers.queues import BrokerQueues
 from workers.sweeper import SweeperThread
 
@@ -28,8 +29,10 @@ class WorkerPool:
         queues: Iterable[str] = QUEUES,
         sweeper: bool = True,
         poll_ms: int = DEFAULT_POLL_MS,
+        heartbeat: bool = False,
     ) -> None:
         assert isinstance(rt.queues, BrokerQueues), "the runtime has no broker attached"
+        queues = tuple(queues)
         self.rt = rt
         self.broker = rt.queues.broker
         self.worker = Worker(
@@ -40,17 +43,23 @@ class WorkerPool:
         # lapse (PITFALLS.md). The attribute is read when consumers start.
         self.worker.queue_prefetch = threads
         self.sweeper = SweeperThread(rt) if sweeper else None
+        # A separate worker process reports that it lives (`familybook workers`).
+        self.heartbeat = HeartbeatThread(rt, self.worker, ",".join(queues)) if heartbeat else None
 
     def start(self) -> None:
         use_engine(self.rt.settings.ocr_engine)
         self.worker.start()
         if self.sweeper is not None:
             self.sweeper.start()
+        if self.heartbeat is not None:
+            self.heartbeat.start()
         log.info("workers started on %s", type(self.broker).__name__)
 
     def stop(self, timeout_ms: int = 10_000) -> None:
         if self.sweeper is not None:
             self.sweeper.stop()
+        if self.heartbeat is not None:
+            self.heartbeat.stop()
         self.worker.stop(timeout=timeout_ms)
         # dramatiq never removes a stopped worker's middleware from the broker; a later pool in
         # the same process (tests, restarts) would otherwise run beside a ghost.

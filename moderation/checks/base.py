@@ -130,6 +130,8 @@ class FileFacts:
     #: Perceptual hash of the picture (a PDF's first page), to find the same document sent
     #: by another family (`moderation.document_hash`).
     phash: str | None = None
+    #: Seconds each stage took on this file, by stage name (the workers' metrics).
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

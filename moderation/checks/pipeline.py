@@ -6,6 +6,7 @@ limits; tests and the benchmark may call either.
 """
 
 import logging
+import time
 from collections.abc import Callable
 
 from moderation.checks.base import (
@@ -66,6 +67,7 @@ def check_file(file: FileUnderCheck, ctx: CheckContext) -> tuple[list[CheckOutco
     facts = FileFacts()
     outcomes: list[CheckOutcome] = []
     for stage in FILE_STAGES:
+        started = time.perf_counter()
         try:
             result = stage(file, facts, ctx)
         except MemoryError:
@@ -75,6 +77,7 @@ def check_file(file: FileUnderCheck, ctx: CheckContext) -> tuple[list[CheckOutco
             # and still give the family a verdict rather than lose the submission.
             log.exception("check stage %s failed on file %s", stage.__name__, file.file_id)
             result = [check_error(file)]
+        facts.stage_seconds[stage.__name__] = time.perf_counter() - started
         outcomes.extend(result)
         if any(not o.ok for o in result):
             break

@@ -5,6 +5,7 @@ is importable from here, as `storage.models.Account`.
 """
 
 from storage.models.base import Base, UTCDateTime, new_id, utcnow
+from storage.models.operations import WorkerHeartbeat
 from storage.models.people import (
     Account,
     AuthToken,
@@ -69,6 +70,7 @@ __all__ = [
     "Submission",
     "Suspension",
     "UTCDateTime",
+    "WorkerHeartbeat",
     "new_id",
     "utcnow",
 ]

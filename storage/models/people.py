@@ -36,6 +36,8 @@ class Inmate(Base):
     youngest_child_birth_date: Mapped[date | None] = mapped_column(Date)
     restricted_until: Mapped[date | None] = mapped_column(Date)
     restriction_reason: Mapped[str | None] = mapped_column(String(200))
+    #: Missing from a full roster import (`--mark-missing-released`); cleared if listed again.
+    released_at: Mapped[datetime | None]
 
 
 class Account(Base):

@@ -1,0 +1,340 @@
+"""Load benchmark on PostgreSQL + Redis with real processes (issue 13), one table printed.
+
+    .venv/bin/python bench/bench_load.py --database-url postgresql+psycopg://postgres@localhost/DB \
+        [--families 50] [--seconds 30] [--apps 4] [--roster-lines 100000]
+
+WARNING: WIPES the database given (every table dropped, schema rebuilt). Everything stays on
+127.0.0.1: a PRIVATE redis-server on a free port, an SMTP sink, `familybook serve` and two
+`familybook worker` processes, files in a temporary data dir. Bounded in count and time.
+
+1. Families: N families with an approved service (written straight into the database) log in
+   once, then until the time is up read /me, their applications and posts, look up an inmate,
+   then think for `--think` seconds; each posts one ~2 MB photo, once (the policy's pace: one
+   post per interval). p50/p95/p99 per operation, errors (anything but the expected status).
+2. Pipeline: `--apps` applications (ID-card photo + register PDF) queued with the workers
+   stopped, then drained through checks and OCR by 1 worker process, then another batch by 2:
+   applications per minute each way.
+3. Roster: `familybook inmates import` of `--roster-lines` lines (a real process) while a
+   reviewer claims, reads and releases or decides queue items: import time, reviewer p99.
+Password hashing runs at the tests' low argon2 cost (logins are not what is measured).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+warnings.filterwarnings("ignore", message=".*httpx2.*")  # tests.support imports TestClient
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CODE = "BNC"
+PASSWORD = "a long bench secret"
+Samples = dict[str, list[float]]
+
+
+def _environment(args: argparse.Namespace, data_dir: Path, redis_port: int, smtp: int) -> None:
+    os.environ.update(
+        FAMILYBOOK_DATA_DIR=str(data_dir),
+        FAMILYBOOK_DATABASE_URL=args.database_url,
+        FAMILYBOOK_REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
+        FAMILYBOOK_SMTP_URL=f"smtp://127.0.0.1:{smtp}",
+        FAMILYBOOK_ARGON2_TIME_COST="1",
+        FAMILYBOOK_ARGON2_MEMORY_KIB="8",
+        FAMILYBOOK_ARGON2_PARALLELISM="1",
+        FAMILYBOOK_LOGIN_MAX_FAILURES="1000",
+        OMP_THREAD_LIMIT="1",
+    )
+
+
+def _fresh_schema(rt: Any) -> None:
+    from sqlalchemy import MetaData, text
+
+    from storage.migrate import upgrade
+
+    with rt.db.engine.begin() as conn:
+        meta = MetaData()
+        meta.reflect(conn)
+        meta.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade(rt.settings.database_url)
+
+
+def _photo_2mb() -> bytes:
+    """A noisy 2-megapixel JPEG of about 2 MB: what a phone sends."""
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.random.default_rng(7).integers(0, 255, (1200, 1600, 3), dtype=np.uint8)
+    out = io.BytesIO()
+    Image.fromarray(pixels).save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def seed(rt: Any, families: int, apps: int) -> list[dict[str, str]]:
+    """The institution, its roster, N served families and 2×apps applicants (accounts only)."""
+    import csv
+
+    from storage.models import Account, utcnow
+    from tests.support import flow
+    from usecases import administration as admin
+
+    admin.add_institution(
+        rt, CODE, "負載測試機關", max_child_age=99, post_max_files=1, strikes_to_suspend=99
+    )
+    roster = Path(os.environ["FAMILYBOOK_DATA_DIR"]) / "roster.csv"
+    people = families + 2 * apps
+    with open(roster, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(admin.ROSTER_COLUMNS)
+        w.writerows([f"{100000 + i}", f"受刑人{i}", "2016-04-01", "", ""] for i in range(people))
+    admin.import_inmates(rt, CODE, roster)
+    hashed = rt.passwords.hash(PASSWORD)
+    accounts = []
+    with rt.db.session() as session:
+        for i in range(people):
+            email = f"fam{i}@bench.example"
+            session.add(
+                Account(
+                    name="王小明",
+                    national_id=flow.national_id(i + 1),
+                    email=email,
+                    email_key=email,
+                    birth_date=flow.days_from_today(-12000),
+                    mobile="0912345678",
+                    password_hash=hashed,
+                    consent_version="2024-01",
+                    consented_at=utcnow(),
+                    verified_at=utcnow(),
+                )
+            )
+            accounts.append({"email": email, "callsign": f"{100000 + i}"})
+        session.commit()
+    for account in accounts[:families]:
+        account["service"] = flow.approved_service(
+            rt, account["email"], callsign=account["callsign"], code=CODE
+        )
+    return accounts
+
+
+async def family_loop(http: Any, fam: dict[str, str], until: float, think: float,
+                      photo: bytes, samples: Samples, errors: dict[str, int]) -> None:  # fmt: skip
+    async def call(op: str, method: str, url: str, expect: int = 200, **kw: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            r = await http.request(method, url, **kw)
+            ok = r.status_code == expect
+        except Exception:
+            r, ok = None, False
+        samples[op].append(time.perf_counter() - started)
+        if not ok:
+            errors[op] += 1
+        return r
+
+    login = {"email": fam["email"], "password": PASSWORD}
+    r = await call("login", "POST", "/api/v1/sessions", 201, json=login)
+    if r is None or r.status_code != 201:
+        return
+    headers = {"authorization": f"Bearer {r.json()['token']}"}
+    post_at = time.monotonic() + random.uniform(0, (until - time.monotonic()) / 2)
+    posted = False
+    while time.monotonic() < until:
+        await call("GET /me", "GET", "/api/v1/me", headers=headers)
+        await call("GET /applications", "GET", "/api/v1/applications", headers=headers)
+        await call("GET /posts", "GET", "/api/v1/posts", headers=headers)
+        await call("GET inmate", "GET", f"/api/v1/institutions/{CODE}/inmates/{fam['callsign']}",
+                   headers=headers)  # fmt: skip
+        if not posted and time.monotonic() >= post_at:
+            posted = True
+            data = {"application_id": fam["service"], "title": "近況", "body": "爸爸，我們都很好。"}
+            files = [("attachments", ("photo.jpg", photo, "image/jpeg"))]
+            await call("POST /posts 2MB", "POST", "/api/v1/posts", 202, headers=headers,
+                       data=data, files=files)  # fmt: skip
+        await asyncio.sleep(think * random.uniform(0.5, 1.5))
+
+
+async def load_phase(url: str, fams: list[dict[str, str]], seconds: float, think: float,
+                     samples: Samples, errors: dict[str, int]) -> None:  # fmt: skip
+    import httpx
+
+    photo = _photo_2mb()
+    until = time.monotonic() + seconds
+    limits = httpx.Limits(max_connections=len(fams) + 10)
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
+        await asyncio.gather(
+            *(family_loop(http, f, until, think, photo, samples, errors) for f in fams)
+        )
+
+
+def pipeline(procs: Any, url: str, rt: Any, fams: list[dict[str, str]], workers: int) -> float:
+    """Applications per minute through checks and OCR with `workers` worker processes."""
+    import httpx
+    from sqlalchemy import func, select
+
+    from storage.models import Attempt
+    from tests.support import flow
+
+    with httpx.Client(base_url=url, timeout=120) as http:
+        for fam in fams:
+            r = http.post("/api/v1/sessions", json={"email": fam["email"], "password": PASSWORD})
+            headers = {"authorization": f"Bearer {r.json()['token']}"}
+            r = http.post("/api/v1/applications", headers=headers,
+                          data={"institution": CODE, "callsign": fam["callsign"],
+                                "relationship": "spouse"},
+                          files=flow.application_files(register_pdf=True))  # fmt: skip
+            assert r.status_code == 202, r.text
+    with rt.db.session() as session:
+        before = session.scalar(select(func.count()).where(Attempt.ocr_done_at.is_not(None)))
+    started = time.monotonic()
+    running = [procs.worker(threads=2, queues="checks,ocr,post_ocr,mail") for _ in range(workers)]
+
+    def done() -> bool:
+        with rt.db.session() as session:
+            n = session.scalar(select(func.count()).where(Attempt.ocr_done_at.is_not(None)))
+        return (n or 0) - (before or 0) >= len(fams)
+
+    from tests.faults.procs import wait_until
+
+    wait_until(done, 600, "the pipeline", poll=0.2)
+    elapsed = time.monotonic() - started
+    for proc in running:
+        procs.stop(proc)
+    return len(fams) / elapsed * 60
+
+
+def roster_phase(url: str, rt: Any, lines: int, reviewer: dict[str, str]) -> tuple[float, Samples]:
+    import httpx
+
+    path = Path(os.environ["FAMILYBOOK_DATA_DIR"]) / "big-roster.csv"
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("callsign,name,youngest_child_birth_date,restricted_until,restriction_reason\n")
+        fh.writelines(f"{200000 + i},姓名{i},105/04/01,,\n" for i in range(lines))
+    samples: Samples = defaultdict(list)
+    stop = threading.Event()
+
+    def review() -> None:
+        with httpx.Client(base_url=url, timeout=60, headers=reviewer) as http:
+            decided = 0
+            while not stop.is_set():
+                t = time.perf_counter()
+                queue = http.get("/review/v1/queue").json()
+                samples["reviewer GET /queue"].append(time.perf_counter() - t)
+                free = [i for i in queue if i.get("status") == "awaiting_review"]
+                if not free:
+                    continue
+                item = free[0]["id"]
+                for op, method, path, kw in (
+                    ("claim", "POST", f"/review/v1/items/{item}/claim", {}),
+                    ("GET item", "GET", f"/review/v1/items/{item}", {}),
+                ):
+                    t = time.perf_counter()
+                    http.request(method, path, **kw)
+                    samples[f"reviewer {op}"].append(time.perf_counter() - t)
+                t = time.perf_counter()
+                if decided < 2:  # a few decisions; then claims are released for the next round
+                    http.post(f"/review/v1/items/{item}/decision", json={"decision": "approve"},
+                              headers={"Idempotency-Key": f"bench-{item}"})  # fmt: skip
+                    samples["reviewer decide"].append(time.perf_counter() - t)
+                    decided += 1
+                else:
+                    http.delete(f"/review/v1/items/{item}/claim")
+                    samples["reviewer release"].append(time.perf_counter() - t)
+
+    thread = threading.Thread(target=review)
+    thread.start()
+    started = time.monotonic()
+    cmd = [str(Path(sys.executable).with_name("familybook")), "inmates", "import", CODE, str(path)]
+    subprocess.run(cmd, check=True, capture_output=True, env=os.environ)
+    elapsed = time.monotonic() - started
+    stop.set()
+    thread.join()
+    return elapsed, samples
+
+
+def _row(op: str, values: list[float], errors: int) -> str:
+    if not values:
+        return f"{op:<26}{0:>7}{'-':>9}{'-':>9}{'-':>9}{errors:>8}"
+    qs = statistics.quantiles(values, n=100, method="inclusive") if len(values) > 1 else values * 99
+    ms = [1000 * q for q in (qs[49], qs[94], qs[98])]
+    return f"{op:<26}{len(values):>7}{ms[0]:>9.1f}{ms[1]:>9.1f}{ms[2]:>9.1f}{errors:>8}"
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"), required=False)
+    p.add_argument("--families", type=int, default=50)
+    p.add_argument("--seconds", type=float, default=30)
+    p.add_argument("--think", type=float, default=1.0, help="seconds between a family's rounds")
+    p.add_argument("--apps", type=int, default=4, help="applications per pipeline run")
+    p.add_argument("--roster-lines", type=int, default=100_000)
+    args = p.parse_args()
+    if not args.database_url:
+        p.error("--database-url (or BENCH_DATABASE_URL): a PostgreSQL database it may wipe")
+    from tests.faults.procs import Processes, free_port
+    from tests.support.mail import MailSink
+
+    data = Path(tempfile.mkdtemp(prefix="familybook-bench-"))
+    mail, redis_port = MailSink(), free_port()
+    _environment(args, data, redis_port, mail.port)
+    from familybook.bootstrap import build_runtime
+    from tests.support import flow
+
+    procs = Processes(data)
+    try:
+        procs.redis(redis_port)
+        rt = build_runtime(broker=False)
+        _fresh_schema(rt)
+        accounts = seed(rt, args.families, args.apps)
+        reviewer = flow.staff(rt, "r@bench.example", [CODE])
+        _, url = procs.api()
+        load_workers = [procs.worker(threads=2, queues="checks,ocr,post_ocr,mail") for _ in (1, 2)]
+        samples: Samples = defaultdict(list)
+        errors: dict[str, int] = defaultdict(int)
+        asyncio.run(load_phase(url, accounts[: args.families], args.seconds, args.think,
+                               samples, errors))  # fmt: skip
+        for proc in load_workers:
+            procs.stop(proc)
+        applicants = accounts[args.families :]
+        one = pipeline(procs, url, rt, applicants[: args.apps], workers=1)
+        two = pipeline(procs, url, rt, applicants[args.apps :], workers=2)
+        import_s, review = roster_phase(url, rt, args.roster_lines, reviewer)
+    finally:
+        procs.stop_all()
+        mail.stop()
+    load = os.getloadavg()
+    print(
+        f"\nbench_load: {os.cpu_count()} cores (load average {load[0]:.1f} at the end, shared "
+        "machine), PostgreSQL + private Redis on loopback, API 1 process, 2 worker processes "
+        f"x 2 threads; {args.families} families for {args.seconds:.0f} s, think {args.think} s"
+    )
+    print(f"{'operation':<26}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    for op in sorted(samples):
+        print(_row(op, samples[op], errors.get(op, 0)))
+    for op in sorted(review):
+        print(_row(op + " (import)", review[op], 0))
+    print(
+        f"pipeline: {one:.1f} applications/min with 1 worker process, {two:.1f} with 2 "
+        f"({two / one:.2f}x; {args.apps} applications each, checks + OCR)"
+    )
+    print(
+        f"roster: {args.roster_lines} lines imported in {import_s:.1f} s "
+        f"({args.roster_lines / import_s:.0f} lines/s) while the reviewer worked"
+    )
+    return 1 if any(errors.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

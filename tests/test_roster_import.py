@@ -1,0 +1,95 @@
+"""`familybook inmates import` (API.md: Operations): a roster checked whole before anything
+is written, Big5 and ROC dates read, a dry run, released inmates, and writes in short batches
+that leave the API answering."""
+
+import statistics
+import threading
+import time
+
+import pytest
+from sqlalchemy import select
+
+from familybook.cli import main
+from moderation.roster import read_roster
+from storage.models import Inmate
+from tests.support import flow
+from tests.support.db import writing
+from usecases.roster_import import apply_plan, plan_import
+
+HEADER = "callsign,name,youngest_child_birth_date,restricted_until,restriction_reason\n"
+
+
+def _inmates(rt) -> dict[str, Inmate]:
+    with writing(rt) as session:
+        return {i.callsign: i for i in session.scalars(select(Inmate))}
+
+
+def _import(tmp_path, data: bytes, *options: str) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(data)
+    main(["inmates", "import", "TTD", str(roster), *options])
+
+
+def test_every_bad_line_is_reported_with_its_column_and_nothing_is_written(rt, tmp_path, capsys):
+    main(["institution", "add", "TTD", "臺東戒治所"])
+    bad = HEADER + "7375,王大明,105/04/01,,\n12,陳志強,,,\n7376,,2016-13-01,,\n7375,林,,,\n"
+    with pytest.raises(SystemExit) as exit_:
+        _import(tmp_path, bad.encode())
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    for said in ("line 3, callsign", "line 4, name", "line 4, youngest_child_birth_date",
+                 "line 5, callsign: 呼號與第 2 行重複"):  # fmt: skip
+        assert said in err, err
+    assert _inmates(rt) == {}
+
+
+def test_a_big5_roster_with_roc_dates_is_read_by_encoding_auto(rt, tmp_path, capsys):
+    main(["institution", "add", "TTD", "臺東戒治所"])
+    data = (HEADER + "7375,王大明,105/04/01,115.12.31,禁止接見通信\n").encode("cp950")
+    _import(tmp_path, data)
+    inmate = _inmates(rt)["7375"]
+    assert inmate.name == "王大明" and inmate.restriction_reason == "禁止接見通信"
+    assert str(inmate.youngest_child_birth_date) == "2016-04-01"
+    assert str(inmate.restricted_until) == "2026-12-31"
+    assert "cp950" in capsys.readouterr().out
+
+
+def test_a_dry_run_prints_what_would_change_and_writes_nothing(rt, tmp_path, capsys):
+    flow.institution(rt, "TTD")  # 7375, 7376, 7377, 7378 on record
+    changed = HEADER + "7375,王大明,2016-04-01,,\n7376,陳志強,2010-01-01,,\n9999,新人,,,\n"
+    _import(tmp_path, changed.encode(), "--dry-run")
+    out = capsys.readouterr().out
+    assert "added 1, updated 1, unchanged 1, removed 2" in out and "nothing written" in out
+    assert "9999" not in _inmates(rt)
+
+
+def test_mark_missing_released_marks_only_inmates_a_full_roster_leaves_out(rt, tmp_path, capsys):
+    flow.institution(rt, "TTD")
+    full = HEADER + "7375,王大明,2016-04-01,,\n7376,陳志強,2016-04-01,,\n"
+    _import(tmp_path, full.encode(), "--mark-missing-released")
+    inmates = _inmates(rt)
+    assert {c for c, i in inmates.items() if i.released_at is not None} == {"7377", "7378"}
+    assert "released 2" in capsys.readouterr().out
+    # Listed again later: no longer released
+    _import(tmp_path, (HEADER + "7377,林建國,2016-04-01,,\n").encode())
+    assert _inmates(rt)["7377"].released_at is None
+
+
+def test_a_reviewer_is_answered_promptly_during_a_10000_line_import(client, rt):
+    flow.institution(rt, "TTD")
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    lines = "".join(f"{100000 + n},姓名{n},2016-04-01,,\n" for n in range(10_000))
+    plan = plan_import(rt, "TTD", read_roster((HEADER + lines).encode()))
+    importing = threading.Thread(target=apply_plan, args=(rt, plan))
+    waits: list[float] = []
+    importing.start()
+    while importing.is_alive():
+        started = time.perf_counter()
+        assert client.get("/review/v1/queue", headers=reviewer).status_code == 200
+        waits.append(time.perf_counter() - started)
+    importing.join()
+    assert len(_inmates(rt)) == 10_004
+    # One transaction would hold SQLite's lock for the whole import: one answer, at its end.
+    # (The import runs in the test's own process: its thread competes for the GIL too.)
+    assert len(waits) >= 3, f"the reviewer was answered {len(waits)} time(s) during the import"
+    assert statistics.median(waits) < 0.5 and max(waits) < 3.0, waits
