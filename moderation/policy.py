@@ -38,7 +38,11 @@ RANGES: dict[str, tuple[int, int]] = {
     "post_title_max_chars": (1, 200),
     "post_body_max_chars": (1, 10_000),
     "strikes_to_suspend": (1, 100),
-    "suspension_days": (1, 3650),
+    # A suspension is calendar months plus days (issue 15): 1 month and 0 days by default.
+    "suspension_months": (0, 120),
+    "suspension_days": (0, 3650),
+    "max_relationship_degree": (0, 6),
+    "document_retention_days": (1, 3650),
     "appeal_days": (0, 365),
     "min_document_pixels_short_side": (1, 10_000),
     "min_photo_pixels_short_side": (1, 10_000),
