@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from PIL import Image
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
@@ -24,6 +25,10 @@ MARGIN = 56  # points: about 2 cm, inside every printer's unprintable border
 TITLE_SIZE, TEXT_SIZE, SMALL_SIZE = 18, 13, 10
 LEADING = 1.45
 PHOTO_GAP = 10
+#: The longer side of a printed photo, in pixels (A4's width at about 200 dpi).
+MAX_PHOTO_PX = 1600
+#: What the checks' sanitized copies and previews are.
+PHOTO_FORMATS = ("JPEG", "PNG")
 
 
 @lru_cache(maxsize=4)
@@ -77,6 +82,15 @@ def _photos(canvas: Canvas, images: list[ImageReader], top: float) -> None:
         y -= share + PHOTO_GAP
 
 
+def _image(path: Path) -> ImageReader:
+    """The sanitized photo scaled to what an A4 page prints at about 200 dpi: a phone's 12
+    megapixels would make a batch of pages tens of megabytes for no visible gain."""
+    with Image.open(path, formats=PHOTO_FORMATS) as opened:
+        picture = opened.convert("RGB")
+    picture.thumbnail((MAX_PHOTO_PX, MAX_PHOTO_PX))
+    return ImageReader(picture)
+
+
 def _page(canvas: Canvas, sheet: DeliverySheet, images: list[ImageReader]) -> None:
     width = A4[0] - 2 * MARGIN
     y = A4[1] - MARGIN
@@ -104,7 +118,7 @@ def render(
     canvas = Canvas(out, pagesize=A4, pageCompression=1, invariant=True)
     canvas.setTitle("家庭聯絡簿 交付收容人")
     for sheet in sheets:
-        _page(canvas, sheet, [ImageReader(str(photo_path(key))) for key in sheet.photo_keys])
+        _page(canvas, sheet, [_image(photo_path(key)) for key in sheet.photo_keys])
         canvas.showPage()
     canvas.save()
     return out.getvalue()
