@@ -5,8 +5,10 @@ import tempfile
 from pathlib import Path
 
 from familybook.demo_files import write_demo_files
+from moderation.errors import Conflict, ErrorCode
 from moderation.taiwan_time import taiwan_date
 from usecases import administration as admin
+from usecases import staff_commands
 from usecases.runtime import Runtime
 
 MB = 1024 * 1024
@@ -36,9 +38,20 @@ def load_demo(rt: Runtime) -> dict[str, str]:
             writer.writerow(admin.ROSTER_COLUMNS)
             writer.writerows(DEMO_ROSTER)
         admin.import_inmates(rt, "TTD", roster)
-    reviewer = admin.add_staff(rt, "reviewer@ttd.example", ["TTD"], "reviewer")
-    administrator = admin.add_staff(rt, "admin@ttd.example", ["TTD", "HLD"], "admin")
+    reviewer = _demo_staff(rt, "reviewer@ttd.example", ["TTD"], "reviewer")
+    administrator = _demo_staff(rt, "admin@ttd.example", ["TTD", "HLD"], "admin")
     return {"reviewer": reviewer, "admin": administrator}
+
+
+def _demo_staff(rt: Runtime, email: str, codes: list[str], role: str) -> str:
+    """A demo staff member's token; loading the demo again issues them a new one (`staff add`
+    refuses an existing email, so a rerun rotates, explicitly)."""
+    try:
+        return admin.add_staff(rt, email, codes, role, actor="operator:demo")
+    except Conflict as exc:
+        if exc.code != ErrorCode.STAFF_EXISTS:
+            raise
+        return staff_commands.rotate(rt, email, actor="operator:demo").token
 
 
 def instructions(rt: Runtime, tokens: dict[str, str]) -> str:

@@ -76,6 +76,11 @@ class ErrorCode(StrEnum):
     INTERNAL_ERROR = "internal_error"
     # issue 10 (review triage)
     NOT_REOPENABLE = "not_reopenable"
+    # Issue 10b: deliveries, staff management, audit and reports
+    NOT_APPROVED = "not_approved"
+    PRINT_UNAVAILABLE = "print_unavailable"
+    STAFF_EXISTS = "staff_exists"
+    LAST_ADMIN = "last_admin"
 
 
 @dataclass

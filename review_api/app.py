@@ -2,7 +2,9 @@
 
 from fastapi import FastAPI
 
+from review_api.error_table import ERRORS
 from review_api.routes import (
+    audit,
     deliveries,
     families,
     institution_posts,
@@ -10,15 +12,24 @@ from review_api.routes import (
     notes,
     queue,
     reference,
+    reports,
+    staff,
 )
 from usecases.runtime import Runtime
+from web.docs_pages import serve_docs
+from web.error_docs import document_operation_errors
 from web.errors import install
 
 
 def create_review_app(rt: Runtime) -> FastAPI:
-    app = FastAPI(title="Familybook review API 家庭聯絡簿（審核）", version="1")
+    app = FastAPI(
+        title="Familybook review API 家庭聯絡簿（審核）", version="1", docs_url=None, redoc_url=None
+    )
     app.state.runtime = rt
     install(app)
-    for module in (queue, items, notes, deliveries, families, institution_posts, reference):
+    serve_docs(app)
+    modules = (queue, items, notes, deliveries, families, institution_posts, reference)
+    for module in (*modules, staff, audit, reports):
         app.include_router(module.router)
+    document_operation_errors(app, ERRORS)
     return app

@@ -24,3 +24,15 @@ def test_the_demos_sample_documents_pass_the_checks_into_the_review_queue(client
     flow.wait_status(client, fam, app_id, {"awaiting_review"})
     reviewer = flow.bearer(tokens["reviewer"])
     assert [i["id"] for i in client.get("/review/v1/queue", headers=reviewer).json()] == [app_id]
+
+
+def test_loading_the_demo_again_issues_new_working_tokens(client, rt):
+    # Given the demo loaded once
+    first = load_demo(rt)
+    # When it is loaded again (staff add refuses an existing email; the demo rotates)
+    again = load_demo(rt)
+    # Then the new tokens work and the old ones stopped
+    for role in ("reviewer", "admin"):
+        assert again[role] != first[role]
+        assert client.get("/review/v1/queue", headers=flow.bearer(again[role])).status_code == 200
+        assert client.get("/review/v1/queue", headers=flow.bearer(first[role])).status_code == 401

@@ -190,6 +190,9 @@ def decide_appeal(
     ):
         raise not_found("這筆紀錄", "No such strike.")
     lock_account(session, strike.account_id)
+    session.refresh(strike)  # as a decision committed while we waited for the lock left it
+    if strike.appeal_outcome == outcome and strike.appeal_strike_count is not None:
+        return AppealDecided(strike.id, outcome, strike.appeal_strike_count)  # a repeat
     if strike.appealed_at is None or strike.appeal_outcome is not None:
         raise Conflict(
             code=ErrorCode.NO_OPEN_APPEAL,
@@ -211,6 +214,7 @@ def decide_appeal(
     )
     session.flush()
     count = active_strikes(session, strike.account_id)
+    strike.appeal_strike_count = count
     work.commit()
     return AppealDecided(strike.id, outcome, count)
 
@@ -218,25 +222,37 @@ def decide_appeal(
 def lift_suspension(work: UnitOfWork, admin: StaffMember, account_id: str) -> int:
     """An administrator ends the family's running suspensions their institutions caused."""
     session = work.session
-    _ensure_serves_family(session, admin, account_id)
+    serving = _ensure_serves_family(session, admin, account_id)
     lifted = lift_early(
         session, account_id, institution_ids=admin.institution_ids, by=admin.actor, now=utcnow()
     )
-    record(session, admin.actor, AuditAction.LIFT_SUSPENSION, account_id=account_id, lifted=lifted)
+    for institution_id in sorted(serving):  # filed where the institutions' admins look
+        record(
+            session,
+            admin.actor,
+            AuditAction.LIFT_SUSPENSION,
+            institution_id=institution_id,
+            account_id=account_id,
+            lifted=lifted,
+        )
     work.commit()
     return lifted
 
 
-def _ensure_serves_family(session: Session, staff: StaffMember, account_id: str) -> None:
-    # A family none of the administrator's institutions serves is not visible to them: 404.
-    # Which of its suspensions they may lift is decided apart (403 for another's).
-    serves = session.scalar(
-        select(Submission.id)
-        .where(
-            Submission.account_id == account_id,
-            Submission.institution_id.in_(staff.institution_ids),
+def _ensure_serves_family(session: Session, staff: StaffMember, account_id: str) -> set[str]:
+    """The staff member's institutions that serve the family. A family none of them serves is
+    not visible to them: 404. Which of its suspensions they may lift is decided apart (403 for
+    another's)."""
+    serving = set(
+        session.scalars(
+            select(Submission.institution_id)
+            .where(
+                Submission.account_id == account_id,
+                Submission.institution_id.in_(staff.institution_ids),
+            )
+            .distinct()
         )
-        .limit(1)
     )
-    if serves is None:
+    if not serving:
         raise not_found("這個帳號", "No such account.")
+    return serving
