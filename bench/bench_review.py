@@ -95,8 +95,10 @@ FILL = [
        SELECT b, ('x' || substr(f.phash, 61 - 4 * b, 4))::bit(16)::int, f.id
        FROM files f CROSS JOIN generate_series(0, 15) b""",
     # reviewers 1..10 serve institution 1 (20,000 items); reviewer 0 the small one
-    """INSERT INTO staff (id, email, name, role, token_hash, created_at)
-       SELECT bid(6, r), 'r' || r || '@b.example', '審核員' || r, 'reviewer', 'h' || r, now()
+    """INSERT INTO staff (id, email, name, role, token_hash, created_at, token_issued_at,
+         token_expires_at)
+       SELECT bid(6, r), 'r' || r || '@b.example', '審核員' || r, 'reviewer', 'h' || r, now(),
+         now(), now() + interval '90 days'
        FROM generate_series(0, :reviewers) r""",
     """INSERT INTO staff_institutions (staff_id, institution_id)
        SELECT bid(6, r), bid(1, CASE WHEN r = 0 THEN :inst + 1 ELSE 1 END)
