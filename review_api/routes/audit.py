@@ -77,7 +77,7 @@ def audit(
         query = query.where(AuditEntry.at >= start)
     if (end := parse_moment(to, "to")) is not None:
         query = query.where(AuditEntry.at < end)
-    after = page.after(AUDIT_ORDER)
+    after = page.after(AUDIT_ORDER, int)
     if after is not None:
         if not isinstance(after.key, int):
             raise bad_cursor()
