@@ -1,7 +1,11 @@
 """A day of triage as reviewers work it (issue 10's "done when"): two reviewers clear a queue
 of 30 items with claim-next and one decision each, write notes, answer a family's phone call
-by searching, and hand the approved posts on; the queue ends empty, nothing decided twice."""
+by searching, and print the approved posts to hand on; the queue ends empty, nothing is decided
+twice."""
 
+import io
+
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from storage.models import Decision
@@ -73,3 +77,8 @@ def test_two_reviewers_clear_a_thirty_item_queue_two_calls_per_decision(client, 
     waiting = client.get("/review/v1/deliveries", headers=reviewers[0]).json()
     assert {d["id"] for d in waiting} == approved_posts
     assert {d["inmate"]["callsign"] for d in waiting} == {"7375"}
+    # …printed in one go, one A4 page per post, to hand over
+    ids = ",".join(d["id"] for d in waiting)
+    printed = client.get(f"/review/v1/deliveries/print?ids={ids}", headers=reviewers[1])
+    assert printed.status_code == 200 and printed.headers["content-type"] == "application/pdf"
+    assert len(PdfReader(io.BytesIO(printed.content)).pages) == len(approved_posts)
