@@ -20,6 +20,7 @@ from review_api.console import console_redirect, create_console_app
 from usecases.runtime import Runtime
 from web.body_limits import BodyLimits
 from web.deps import docs_urls
+from web.docs_pages import serve_docs
 from web.errors import error_body, install
 from web.log_privacy import install_access_log_filter
 from web.observability import RequestObservability
@@ -89,6 +90,8 @@ def create_app(
     )
     app.state.runtime = rt
     install(app)
+    if rt.settings.docs_enabled:
+        serve_docs(app)
     app.add_middleware(RequestObservability)  # request ids, access log, request metrics
     if apis in ("all", "ingest"):
         app.mount("/api/v1", create_ingest_app(rt))

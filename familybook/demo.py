@@ -6,9 +6,11 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from familybook.demo_files import write_demo_files
+from moderation.errors import Conflict, ErrorCode
 from moderation.institutions import Contact
 from moderation.taiwan_time import taiwan_date
 from usecases import administration as admin
+from usecases import staff_commands
 from usecases.runtime import Runtime
 
 MB = 1024 * 1024
@@ -50,8 +52,8 @@ def load_demo(rt: Runtime) -> dict[str, str]:
             writer.writerow(admin.ROSTER_COLUMNS)
             writer.writerows(DEMO_ROSTER)
         admin.import_inmates(rt, "TTD", roster)
-    reviewer = admin.add_staff(rt, "reviewer@ttd.example", ["TTD"], "reviewer")
-    administrator = admin.add_staff(rt, "admin@ttd.example", ["TTD", "HLD"], "admin")
+    reviewer = _demo_staff(rt, "reviewer@ttd.example", ["TTD"], "reviewer")
+    administrator = _demo_staff(rt, "admin@ttd.example", ["TTD", "HLD"], "admin")
     return {"reviewer": reviewer, "admin": administrator}
 
 
@@ -62,6 +64,17 @@ def _without_password(url: str) -> str:
     netloc = parts.netloc.rpartition("@")[2]
     user = parts.username or ""
     return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
+
+
+def _demo_staff(rt: Runtime, email: str, codes: list[str], role: str) -> str:
+    """A demo staff member's token; loading the demo again issues them a new one (`staff add`
+    refuses an existing email, so a rerun rotates, explicitly)."""
+    try:
+        return admin.add_staff(rt, email, codes, role, actor="operator:demo")
+    except Conflict as exc:
+        if exc.code != ErrorCode.STAFF_EXISTS:
+            raise
+        return staff_commands.rotate(rt, email, actor="operator:demo").token
 
 
 def instructions(rt: Runtime, tokens: dict[str, str]) -> str:

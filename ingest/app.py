@@ -2,6 +2,7 @@
 
 from fastapi import FastAPI
 
+from ingest.error_table import ERRORS
 from ingest.routes import (
     account_security,
     accounts,
@@ -18,6 +19,8 @@ from ingest.views import application_view, post_view
 from moderation.kinds import SubmissionKind
 from usecases.runtime import Runtime
 from web.deps import docs_urls
+from web.docs_pages import serve_docs
+from web.error_docs import document_operation_errors
 from web.errors import install
 from web.schemas import PostStatus
 
@@ -28,6 +31,8 @@ def create_ingest_app(rt: Runtime) -> FastAPI:
     )
     app.state.runtime = rt
     install(app)
+    if rt.settings.docs_enabled:
+        serve_docs(app)
     app.include_router(accounts.router)
     app.include_router(account_security.router)
     app.include_router(notices.router)
@@ -56,4 +61,5 @@ def create_ingest_app(rt: Runtime) -> FastAPI:
     app.include_router(services.router)
     app.include_router(strikes.router)
     app.include_router(institution_posts.router)
+    document_operation_errors(app, ERRORS)
     return app

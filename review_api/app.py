@@ -2,6 +2,7 @@
 
 from fastapi import FastAPI
 
+from review_api.error_table import ERRORS
 from review_api.routes import (
     audit,
     corrections,
@@ -19,6 +20,8 @@ from review_api.routes import (
 )
 from usecases.runtime import Runtime
 from web.deps import docs_urls
+from web.docs_pages import serve_docs
+from web.error_docs import document_operation_errors
 from web.errors import install
 
 
@@ -28,7 +31,10 @@ def create_review_app(rt: Runtime) -> FastAPI:
     )
     app.state.runtime = rt
     install(app)
+    if rt.settings.docs_enabled:
+        serve_docs(app)
     modules = (queue, items, notes, deliveries, families, institution_posts, reference)
     for module in (*modules, staff, audit, reports, services, suspensions, corrections):
         app.include_router(module.router)
+    document_operation_errors(app, ERRORS)
     return app

@@ -40,7 +40,7 @@ from familybook.app import create_app
 from ingest.app import create_ingest_app
 from review_api.app import create_review_app
 from review_api.stats_schemas import DeadMessage, StuckReport
-from storage.models import Account, utcnow
+from storage.models import Account, Staff, utcnow
 from tests.conftest import RUNTIME
 from tests.support import flow, seed
 from tests.support.db import writing
@@ -138,8 +138,10 @@ def ingest_ids(seeded) -> dict[str, Iterator[str]]:
 
 
 @pytest.fixture
-def review_ids(seeded) -> dict[str, Iterator[str]]:
-    return _cycles(item_id=seeded.reviewable, account_id=[seeded.account_id])
+def review_ids(rt, seeded) -> dict[str, Iterator[str]]:
+    with writing(rt) as session:
+        reviewer = session.scalar(select(Staff.id).where(Staff.email.startswith("seed-")))
+    return _cycles(item_id=seeded.reviewable, account_id=[seeded.account_id], staff_id=[reviewer])
 
 
 def _cycles(**ids: Iterable[str]) -> dict[str, Iterator[str]]:

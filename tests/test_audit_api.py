@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from storage.models import utcnow
 from tests.support import flow
+from tests.support.posting import admin_of, lift, me, rejected_post, served_family
 from usecases.staff_commands import update
 
 AUDIT = "/review/v1/audit"
@@ -84,3 +85,17 @@ def test_audit_is_paged_newest_first_and_refuses_an_unknown_action(client, rt, m
     ids = [e["id"] for e in first.json() + rest.json()]
     assert ids == sorted(ids, reverse=True) and len(ids) == 3
     assert client.get(f"{AUDIT}?action=peek", headers=admin).status_code == 422
+
+
+def test_lifting_a_suspension_is_found_in_the_audit_of_the_familys_institution(client, rt, mail):
+    # Given a family of TTD whose suspension an administrator lifted
+    reviewer, fam, app_id = served_family(client, rt, mail, strikes_to_suspend=1)
+    rejected_post(client, reviewer, fam, app_id)
+    admin = admin_of(rt)
+    assert lift(client, admin, fam).status_code == 204
+    # When the administrator reads the audit for that family
+    account_id = me(client, fam)["id"]
+    r = client.get(f"{AUDIT}?account_id={account_id}&action=lift_suspension", headers=admin)
+    # Then the lift is there, filed under TTD
+    [entry] = r.json()
+    assert entry["institution"] == "TTD" and entry["detail"]["lifted"] == 1

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from moderation.audit import AuditAction
 from storage.models import AuditEntry
-from tests.support import flow
+from tests.support import files, flow
 from tests.support.db import writing
 from tests.support.posting import served_family
 
@@ -165,3 +165,30 @@ def test_every_printed_post_is_audited(client, rt, mail):
             select(AuditEntry).where(AuditEntry.action == AuditAction.PRINT_DELIVERY)
         )
     assert entry is not None and entry.submission_id == post_id
+
+
+def test_the_deliveries_list_is_paged_oldest_approval_first(client, rt, mail):
+    # Given two approved posts, approved one after the other
+    reviewer, fam, app_id = served_family(client, rt, mail)
+    first = _approved_post(client, reviewer, fam, app_id)
+    _, second = _second_family(client, mail, reviewer)
+    # When staff read one per page
+    page = client.get("/review/v1/deliveries?limit=1", headers=reviewer)
+    link = page.headers["link"]
+    rest = client.get(link[1 : link.index(">")], headers=reviewer)
+    # Then the oldest approval comes first, and the second page is the last
+    assert [p["id"] for p in page.json() + rest.json()] == [first, second]
+    assert "link" not in rest.headers
+
+
+def test_a_large_photo_is_printed_scaled_to_the_page(client, rt, mail):
+    # Given an approved post whose photo is 2400 px wide
+    reviewer, fam, app_id = served_family(client, rt, mail)
+    post_id = flow.post(client, fam, app_id, photo=files.png_photo((2400, 1800))).json()["id"]
+    flow.wait_post(client, fam, post_id, {"awaiting_review"})
+    assert flow.claim_and_decide(client, reviewer, post_id).json() == {"status": "approved"}
+    # When it is printed
+    r = client.get(f"/review/v1/deliveries/print?ids={post_id}", headers=reviewer)
+    # Then the page carries it at print resolution, not at the phone's
+    [image] = pypdf.PdfReader(io.BytesIO(r.content)).pages[0].images
+    assert image.image.size == (1600, 1200)

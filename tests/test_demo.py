@@ -57,3 +57,15 @@ def test_a_pdf_attached_to_a_taitung_post_is_sent_back_to_be_fixed(client, rt, m
     post = flow.wait_post(client, fam, r.json()["id"], {"needs_fix", "awaiting_review"})
     assert post["status"] == "needs_fix"
     assert post["reasons"][0]["code"] == "file_type"
+
+
+def test_loading_the_demo_again_issues_new_working_tokens(client, rt):
+    # Given the demo loaded once
+    first = load_demo(rt)
+    # When it is loaded again (staff add refuses an existing email; the demo rotates)
+    again = load_demo(rt)
+    # Then the new tokens work and the old ones stopped
+    for role in ("reviewer", "admin"):
+        assert again[role] != first[role]
+        assert client.get("/review/v1/queue", headers=flow.bearer(again[role])).status_code == 200
+        assert client.get("/review/v1/queue", headers=flow.bearer(first[role])).status_code == 401

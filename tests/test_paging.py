@@ -113,3 +113,30 @@ def test_every_route_of_both_apis_refuses_unknown_query_parameters(rt):
             if isinstance(route, APIRoute):
                 calls = [d.call for d in route.dependant.dependencies]
                 assert reject_unknown_query in calls, route.path
+
+
+def test_a_forged_cursor_with_a_key_of_another_type_is_422(client, rt):
+    import base64
+    import json
+
+    flow.institution(rt)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    for key, kind in ((5, "int"), ("x", "str"), ("2026-01-01T00:00:00", "dt")):
+        raw = json.dumps({"o": "queue.oldest", "t": kind, "k": key, "i": "x"})
+        cursor = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+        r = client.get(f"/review/v1/queue?cursor={cursor}", headers=reviewer)
+        assert r.status_code == 422, (key, r.text)
+
+
+def test_the_staff_and_audit_lists_follow_their_next_links(client, rt):
+    # Their sort keys are not timestamps (an email, an entry number): the cursor says so
+    flow.institution(rt)
+    admin = flow.staff(rt, "admin@ttd.example", ["TTD"], role="admin")
+    for n in range(2):
+        flow.staff(rt, f"r{n}@ttd.example", ["TTD"])
+    item = fill_queue(rt, 1)[0]
+    for _ in range(3):
+        client.get(f"/review/v1/items/{item.id}", headers=admin)
+    for path, count in (("/review/v1/staff?limit=2", 3), ("/review/v1/audit?limit=2", 3)):
+        pages = _walk(client, path, admin)
+        assert len(pages) >= 2 and sum(len(p) for p in pages) >= count, path

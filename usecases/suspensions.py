@@ -136,7 +136,7 @@ def lift_suspension(work: UnitOfWork, admin: StaffMember, account_id: str) -> in
     404 `not_suspended` when none runs, 403 when only another institution's do. The strike
     count starts again (the lifted suspension keeps its strikes)."""
     session = work.session
-    ensure_serves_family(session, admin, account_id)
+    serving = ensure_serves_family(session, admin, account_id)
     lock_account(session, account_id)  # not while a rejection is suspending the family anew
     now = utcnow()
     running = session.scalars(select(Suspension).where(*_running(account_id, now))).all()
@@ -148,30 +148,36 @@ def lift_suspension(work: UnitOfWork, admin: StaffMember, account_id: str) -> in
             work.wake_email(
                 lift(session, suspension, by=admin.actor, reason="lifted_by_admin", now=now)
             )
-    record(
-        session,
-        admin.actor,
-        AuditAction.LIFT_SUSPENSION,
-        account_id=account_id,
-        lifted=len(allowed),
-    )
+    for institution_id in sorted(serving):  # filed where the institutions' admins look
+        record(
+            session,
+            admin.actor,
+            AuditAction.LIFT_SUSPENSION,
+            institution_id=institution_id,
+            account_id=account_id,
+            lifted=len(allowed),
+        )
     work.commit()
     return len(allowed)
 
 
-def ensure_serves_family(session: Session, staff: StaffMember, account_id: str) -> None:
-    # A family none of the administrator's institutions serves is not visible to them: 404.
-    # Which of its suspensions they may lift is decided apart (403 for another's).
-    serves = session.scalar(
-        select(Submission.id)
-        .where(
-            Submission.account_id == account_id,
-            Submission.institution_id.in_(staff.institution_ids),
+def ensure_serves_family(session: Session, staff: StaffMember, account_id: str) -> set[str]:
+    """The staff member's institutions that serve the family. A family none of them serves is
+    not visible to them: 404. Which of its suspensions they may lift is decided apart (403 for
+    another's)."""
+    serving = set(
+        session.scalars(
+            select(Submission.institution_id)
+            .where(
+                Submission.account_id == account_id,
+                Submission.institution_id.in_(staff.institution_ids),
+            )
+            .distinct()
         )
-        .limit(1)
     )
-    if serves is None:
+    if not serving:
         raise not_found("這個帳號", "No such account.")
+    return serving
 
 
 def _proposed(session: Session, admin: StaffMember, suspension_id: str) -> Suspension:

@@ -12,7 +12,7 @@ from moderation.audit import AuditAction
 from review_api.deps import CurrentAdmin, SessionDep
 from storage.models import AuditEntry, Institution, Staff
 from storage.paging import Keyset, cut
-from web.paging import PageDep, bad_cursor, link_next
+from web.paging import PageDep, link_next
 from web.query_dates import MOMENT_PATTERN, parse_moment
 from web.submission_views import iso
 
@@ -77,10 +77,8 @@ def audit(
         query = query.where(AuditEntry.at >= start)
     if (end := parse_moment(to, "to")) is not None:
         query = query.where(AuditEntry.at < end)
-    after = page.after(AUDIT_ORDER)
+    after = page.after(AUDIT_ORDER, int)
     if after is not None:
-        if not isinstance(after.key, int):
-            raise bad_cursor()
         query = query.where(AuditEntry.id < after.key)
     rows = session.scalars(query.order_by(AuditEntry.id.desc()).limit(page.limit + 1)).all()
     cut_page = cut(rows, page.limit, lambda e: Keyset(e.id, str(e.id)))

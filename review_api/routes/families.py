@@ -45,6 +45,7 @@ def appeals(
         .where(
             Strike.appealed_at.is_not(None),
             Strike.appeal_outcome.is_(None),
+            Strike.withdrawn_at.is_(None),  # its rejection was reversed: nothing to decide
             Submission.institution_id.in_(admin.institution_ids),
         )
     )

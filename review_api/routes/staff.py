@@ -62,7 +62,9 @@ def staff_list(
     )
     query = select(Staff).where(Staff.id.in_(mine))
     rows = session.scalars(
-        keyset_query(query, Staff.email, Staff.id, after=page.after(STAFF_ORDER), limit=page.limit)
+        keyset_query(
+            query, Staff.email, Staff.id, after=page.after(STAFF_ORDER, str), limit=page.limit
+        )
     ).all()
     cut_page = cut(rows, page.limit, lambda s: Keyset(s.email, s.id))
     link_next(request, response, STAFF_ORDER, cut_page)
