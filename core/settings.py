@@ -23,6 +23,11 @@ DEFAULT_ARGON2_PARALLELISM = 4
 #: Database connections one process keeps open (PostgreSQL), and how many more it may open briefly.
 DEFAULT_DB_POOL_SIZE = 10
 DEFAULT_DB_MAX_OVERFLOW = 10
+#: Debian's fonts-arphic-uming: TrueType outlines, which PDF libraries embed (the Noto CJK
+#: collections are CFF, which reportlab cannot embed).
+DEFAULT_PRINT_FONT = "/usr/share/fonts/truetype/arphic/uming.ttc"
+#: Staff tokens are rotated at least this often (API.md 1.1: FAMILYBOOK_STAFF_TOKEN_DAYS).
+DEFAULT_STAFF_TOKEN_DAYS = 90
 
 
 class Settings(BaseSettings):
@@ -67,6 +72,15 @@ class Settings(BaseSettings):
     argon2_parallelism: int = DEFAULT_ARGON2_PARALLELISM
     db_pool_size: int = DEFAULT_DB_POOL_SIZE
     db_max_overflow: int = DEFAULT_DB_MAX_OVERFLOW
+
+    # Issue 10b: printing deliveries, staff tokens
+    #: A TrueType font with Traditional Chinese (a .ttc collection or a .ttf) for printed posts;
+    #: scripts/setup.sh installs this one (fonts-arphic-uming).
+    print_font: Path = Path(DEFAULT_PRINT_FONT)
+    #: Which font of a .ttc collection to use.
+    print_font_index: int = 0
+    #: A staff token stops working this many days after it was issued (API.md 1.1).
+    staff_token_days: int = DEFAULT_STAFF_TOKEN_DAYS
 
     @model_validator(mode="after")
     def _fill_database_url(self) -> "Settings":

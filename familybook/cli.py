@@ -11,6 +11,7 @@ from pathlib import Path
 
 from core.settings import get_settings
 from familybook.bootstrap import build_runtime
+from familybook.staff_cli import staff_parser
 from moderation.errors import FamilybookError
 from usecases.runtime import Runtime
 
@@ -115,14 +116,6 @@ def _inmates_import(args: argparse.Namespace) -> None:
     print(f"{count} inmates imported")
 
 
-def _staff_add(args: argparse.Namespace) -> None:
-    from usecases.administration import add_staff
-
-    with _runtime() as rt:
-        token = add_staff(rt, args.email, args.institution, args.role, name=args.name)
-    print(f"staff {args.email} ({args.role}) token, shown once 憑證只顯示一次:\n{token}")
-
-
 def _stuck(_: argparse.Namespace) -> None:
     import json
 
@@ -166,13 +159,7 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("code")
     imp.add_argument("file")
     imp.set_defaults(func=_inmates_import)
-    staff = sub.add_parser("staff").add_subparsers(dest="action", required=True)
-    sadd = staff.add_parser("add", help="create staff and print their token once")
-    sadd.add_argument("email")
-    sadd.add_argument("--institution", action="append", required=True)
-    sadd.add_argument("--role", choices=("reviewer", "admin"), default="reviewer")
-    sadd.add_argument("--name", help="shown to other staff (default: the email)")
-    sadd.set_defaults(func=_staff_add)
+    staff_parser(sub)
     sub.add_parser("demo", help="load demo data and print how to try it").set_defaults(func=_demo)
     sub.add_parser(
         "stuck", help="work stuck in the pipeline, failing emails, dead letters"

@@ -28,3 +28,10 @@ class AuditAction(StrEnum):
     NOTE = "note"
     #: An administrator sent a decided item back to the queue (its decision reversed).
     REOPEN = "reopen"
+    # Issue 10b: printing for the inmate, staff management
+    #: A post printed for the inmate (its photos leave the system on paper).
+    PRINT_DELIVERY = "print_delivery"
+    STAFF_ADDED = "staff_added"
+    STAFF_CHANGED = "staff_changed"
+    STAFF_TOKEN_ROTATED = "staff_token_rotated"
+    STAFF_DISABLED = "staff_disabled"

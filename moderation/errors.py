@@ -84,6 +84,11 @@ class ErrorCode(StrEnum):
     SUSPENSION_NOT_PROPOSED = "suspension_not_proposed"
     # issue 10 (review triage)
     NOT_REOPENABLE = "not_reopenable"
+    # Issue 10b: deliveries, staff management, audit and reports
+    NOT_APPROVED = "not_approved"
+    PRINT_UNAVAILABLE = "print_unavailable"
+    STAFF_EXISTS = "staff_exists"
+    LAST_ADMIN = "last_admin"
 
 
 @dataclass

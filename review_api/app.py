@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from review_api.routes import (
+    audit,
     corrections,
     deliveries,
     families,
@@ -11,7 +12,9 @@ from review_api.routes import (
     notes,
     queue,
     reference,
+    reports,
     services,
+    staff,
     suspensions,
 )
 from usecases.runtime import Runtime
@@ -22,17 +25,7 @@ def create_review_app(rt: Runtime) -> FastAPI:
     app = FastAPI(title="Familybook review API 家庭聯絡簿（審核）", version="1")
     app.state.runtime = rt
     install(app)
-    for module in (
-        queue,
-        items,
-        notes,
-        deliveries,
-        families,
-        institution_posts,
-        reference,
-        services,
-        suspensions,
-        corrections,
-    ):
+    modules = (queue, items, notes, deliveries, families, institution_posts, reference)
+    for module in (*modules, staff, audit, reports, services, suspensions, corrections):
         app.include_router(module.router)
     return app

@@ -75,7 +75,10 @@ class OpenAppeal(BaseModel):
 
     strike_id: str
     account_id: str
+    family_name: str = Field(description="家屬姓名")
     post_id: str
+    title: str | None = Field(description="被退件的那一次送件的標題 the appealed attempt's title")
+    body: str | None = Field(description="被退件的那一次送件的內文")
     reason_code: str
     appeal_text: str | None
     appealed_at: str | None

@@ -9,14 +9,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.security import new_token, token_hash
 from moderation.errors import ErrorCode, InvalidInput, NotFound
 from moderation.file_rules import FileCategory
 from moderation.institutions import Contact
 from moderation.policy import DEFAULT_ALLOWED_TYPES, MB, Policy
 from moderation.relationships import MAX_DECLARED_DEGREE
-from moderation.staff import StaffRole
-from storage.models import Inmate, Institution, Staff, StaffInstitution
+from storage.models import Inmate, Institution
+from usecases import staff_commands
 from usecases.runtime import Runtime
 from usecases.transaction import transaction
 
@@ -162,51 +161,16 @@ def _import_inmates(session: Session, code: str, csv_path: Path) -> int:
     return count
 
 
-#: The longest staff name kept (the column's width).
-STAFF_NAME_MAX = 100
-
-
 def add_staff(
-    rt: Runtime, email: str, institution_codes: list[str], role: str, *, name: str | None = None
-) -> str:
-    """Create (or re-key) a staff member; returns the API token, which is shown only once.
-    Without a name a new staff member is shown by their email; a re-keyed one keeps theirs."""
-    if role not in tuple(StaffRole):
-        raise InvalidInput(
-            code=ErrorCode.INVALID_ROLE,
-            message="角色必須是 reviewer 或 admin。",
-            message_en="Role must be reviewer or admin.",
-        )
-    if name is not None and len(name.strip()) > STAFF_NAME_MAX:
-        raise InvalidInput(
-            code=ErrorCode.INVALID_OPTION,
-            message=f"姓名最多 {STAFF_NAME_MAX} 個字。",
-            message_en=f"A name has at most {STAFF_NAME_MAX} characters.",
-        )
-    with transaction(rt) as work:
-        return _add_staff(work.session, email, institution_codes, StaffRole(role), name)
-
-
-def _add_staff(
-    session: Session,
+    rt: Runtime,
     email: str,
     institution_codes: list[str],
-    role: StaffRole,
+    role: str,
+    *,
     name: str | None = None,
+    actor: str = "operator",
 ) -> str:
-    token = new_token("fbs_")
-    staff = session.scalar(select(Staff).where(Staff.email == email.lower()))
-    if staff is None:
-        staff = Staff(email=email.lower(), role=role, token_hash=token_hash(token))
-        staff.name = email.lower()
-        session.add(staff)
-    staff.role, staff.token_hash = role, token_hash(token)
-    if name and name.strip():
-        staff.name = name.strip()
-    session.flush()
-    for code in institution_codes:
-        institution = _institution(session, code)
-        if session.get(StaffInstitution, (staff.id, institution.id)) is None:
-            session.add(StaffInstitution(staff_id=staff.id, institution_id=institution.id))
-    session.flush()
-    return token
+    """Create a staff member; returns the API token, shown only once. Without a name they are
+    shown by their email. An existing email is refused (`usecases.staff_commands` re-keys,
+    promotes and re-binds, each by its own command)."""
+    return staff_commands.add(rt, email, institution_codes, role, name=name, actor=actor).token

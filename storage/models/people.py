@@ -98,6 +98,11 @@ class Staff(Base):
     role: Mapped[str] = mapped_column(String(20))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The current token's life (FAMILYBOOK_STAFF_TOKEN_DAYS): rotated, it starts again.
+    token_issued_at: Mapped[datetime | None]
+    token_expires_at: Mapped[datetime | None]
+    #: Disabled staff are refused at once, whatever token they hold.
+    disabled_at: Mapped[datetime | None]
 
 
 class StaffInstitution(Base):

@@ -78,6 +78,9 @@ class Strike(Base):
     appeal_decided_at: Mapped[datetime | None]
     #: Set when the rejection behind it was reversed (reopen): it no longer counts or shows.
     withdrawn_at: Mapped[datetime | None]
+    #: The family's counting strikes right after the appeal was decided: a repeated decision
+    #: answers exactly what the first did.
+    appeal_strike_count: Mapped[int | None]
 
 
 class Suspension(Base):
@@ -102,6 +105,9 @@ class InstitutionPost(Base):
     """An entry the institution publishes back to a family (查看機關聯絡簿)."""
 
     __tablename__ = "institution_posts"
+    __table_args__ = (
+        UniqueConstraint("staff_id", "idempotency_key", name="uq_institution_posts_staff_key"),
+    )
     id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
     institution_id: Mapped[str] = mapped_column(ForeignKey("institutions.id"))
     application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), index=True)
@@ -110,6 +116,8 @@ class InstitutionPost(Base):
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The staff member's Idempotency-Key: a retried publish answers this entry again.
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
 
 
 class InstitutionPostFile(Base):

@@ -2,7 +2,7 @@
 and proposed ones, institution contacts
 
 Revision ID: 0008_seed_rules
-Revises: 0006_review_triage
+Revises: 0007_staff_audit_reports
 Create Date: 2026-12-01 18:00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_seed_rules"
-down_revision: str | None = "0006_review_triage"
+down_revision: str | None = "0007_staff_audit_reports"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
