@@ -148,3 +148,23 @@ def test_the_family_is_emailed_the_outcome_of_its_appeal(client, rt, mail):
     assert decide_appeal(client, admin_of(rt), strike_id, "uphold").status_code == 200
     content = mail.wait_for_subject(fam.email, "appeal decided").get_content()
     assert "申訴未成立" in content and "「小明的畫」" in content
+
+
+def test_the_suspensions_list_is_paged_through_the_link_header(client, rt, mail):
+    from datetime import timedelta
+
+    from storage.models import Institution, utcnow
+    from tests.test_paging import _walk
+
+    _, fam, _ = served_family(client, rt, mail)
+    account_id = me(client, fam)["id"]
+    with writing(rt) as session:
+        ttd = session.scalar(select(Institution.id).where(Institution.code == "TTD"))
+        for hours in (3, 2, 1):
+            at = utcnow() - timedelta(hours=hours)
+            session.add(
+                Suspension(account_id=account_id, institution_id=ttd, state="proposed",
+                           starts_at=at, until=add_months_taiwan(at, 1))
+            )  # fmt: skip
+    pages = _walk(client, "/review/v1/suspensions?state=proposed&limit=2", admin_of(rt))
+    assert [len(p) for p in pages] == [2, 1]

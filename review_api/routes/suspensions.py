@@ -2,14 +2,16 @@
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from moderation.strikes import SuspensionState
 from review_api.deps import CurrentAdmin, SessionDep, WorkDep
 from storage.models import Account, Institution, Strike, Suspension
+from storage.paging import Keyset, cut, keyset_query
 from usecases import suspensions
+from web.paging import PageDep, link_next
 from web.submission_views import iso
 
 router = APIRouter(tags=["families"])
@@ -52,17 +54,26 @@ def _view(session: Any, suspension: Suspension) -> dict[str, Any]:
 
 @router.get("/suspensions", response_model=list[SuspensionOut])
 def list_suspensions(
-    session: SessionDep, admin: CurrentAdmin, state: SuspensionState = SuspensionState.PROPOSED
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    admin: CurrentAdmin,
+    page: PageDep,
+    state: SuspensionState = SuspensionState.PROPOSED,
 ) -> list[dict[str, Any]]:
+    """Suspensions of the administrator's institutions in `state`, oldest first (paged)."""
+    query = select(Suspension).where(
+        Suspension.institution_id.in_(admin.institution_ids), Suspension.state == state
+    )
+    ordering = f"suspensions.{state.value}"
     rows = session.scalars(
-        select(Suspension)
-        .where(
-            Suspension.institution_id.in_(admin.institution_ids),
-            Suspension.state == state,
+        keyset_query(
+            query, Suspension.starts_at, Suspension.id, after=page.after(ordering), limit=page.limit
         )
-        .order_by(Suspension.starts_at)
     ).all()
-    return [_view(session, s) for s in rows]
+    found = cut(rows, page.limit, lambda s: Keyset(s.starts_at, s.id))
+    link_next(request, response, ordering, found)
+    return [_view(session, s) for s in found.rows]
 
 
 @router.post("/suspensions/{suspension_id}/confirm", response_model=SuspensionOut)

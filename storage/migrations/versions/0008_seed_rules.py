@@ -2,7 +2,7 @@
 and proposed ones, institution contacts
 
 Revision ID: 0008_seed_rules
-Revises: 0006_review_triage
+Revises: 0007_staff_audit_reports
 Create Date: 2026-12-01 18:00:00
 """
 
