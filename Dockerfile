@@ -9,12 +9,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     FAMILYBOOK_DATA_DIR=/data
 
 # OCR (libtesseract through ctypes, Traditional Chinese + English data) and libmagic for
-# python-magic. tesseract-ocr pulls libtesseract5 and tesseract-ocr-eng.
+# python-magic; a TrueType Chinese font for printed deliveries. tesseract-ocr pulls
+# libtesseract5 and tesseract-ocr-eng.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         tesseract-ocr \
         tesseract-ocr-chi-tra \
         libmagic1 \
+        fonts-arphic-uming \
     && rm -rf /var/lib/apt/lists/*
 
 # A fixed, unprivileged uid so the named data volume is writable by api and workers alike.

@@ -26,6 +26,11 @@ DEFAULT_DB_MAX_OVERFLOW = 10
 #: Database URLs we run on (SQLAlchemy dialects); anything else stops at start.
 DATABASE_SCHEMES = ("sqlite://", "postgresql://", "postgresql+psycopg://")
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+#: Debian's fonts-arphic-uming: TrueType outlines, which PDF libraries embed (the Noto CJK
+#: collections are CFF, which reportlab cannot embed).
+DEFAULT_PRINT_FONT = "/usr/share/fonts/truetype/arphic/uming.ttc"
+#: Staff tokens are rotated at least this often (API.md 1.1: FAMILYBOOK_STAFF_TOKEN_DAYS).
+DEFAULT_STAFF_TOKEN_DAYS = 90
 
 
 class Settings(BaseSettings):
@@ -97,6 +102,15 @@ class Settings(BaseSettings):
         if value and not value.startswith(("smtp://", "smtps://")):
             raise ValueError("must start with smtp:// or smtps://")
         return value
+
+    # Issue 10b: printing deliveries, staff tokens
+    #: A TrueType font with Traditional Chinese (a .ttc collection or a .ttf) for printed posts;
+    #: scripts/setup.sh installs this one (fonts-arphic-uming).
+    print_font: Path = Path(DEFAULT_PRINT_FONT)
+    #: Which font of a .ttc collection to use.
+    print_font_index: int = 0
+    #: A staff token stops working this many days after it was issued (API.md 1.1).
+    staff_token_days: int = DEFAULT_STAFF_TOKEN_DAYS
 
     @model_validator(mode="after")
     def _fill_database_url(self) -> "Settings":

@@ -16,6 +16,7 @@ from ingest.app import create_ingest_app
 from ingest.routes import verify_page
 from moderation.errors import ErrorCode
 from review_api.app import create_review_app
+from review_api.console import console_redirect, create_console_app
 from usecases.runtime import Runtime
 from web.errors import error_body, install
 from web.observability import RequestObservability
@@ -87,6 +88,9 @@ def create_app(
         app.mount("/api/v1", create_ingest_app(rt))
     if apis in ("all", "review"):
         app.mount("/review/v1", create_review_app(rt))
+        # The reviewer console, after the API so /review/v1 keeps its own routes.
+        app.add_route("/review", console_redirect, include_in_schema=False)
+        app.mount("/review", create_console_app())
 
     @app.get("/healthz", response_model=Health)
     def healthz() -> dict[str, str]:

@@ -17,6 +17,7 @@ from familybook.preflight import (
     require_schema_at_head,
     runtime_checked,
 )
+from familybook.staff_cli import staff_parser
 from moderation.errors import FamilybookError
 
 #: How long `familybook worker` lets running messages finish after SIGTERM; docker-compose's
@@ -124,14 +125,6 @@ def _policy_options(add: argparse.ArgumentParser) -> None:
     add.set_defaults(func=_institution_add)
 
 
-def _staff_add(args: argparse.Namespace) -> None:
-    from usecases.administration import add_staff
-
-    with _runtime() as rt:
-        token = add_staff(rt, args.email, args.institution, args.role)
-    print(f"staff {args.email} ({args.role}) token, shown once 憑證只顯示一次:\n{token}")
-
-
 def _demo(_: argparse.Namespace) -> None:
     from familybook.demo import instructions, load_demo
     from storage.migrate import upgrade
@@ -168,12 +161,7 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("code")
     imp.add_argument("file")
     ops_cli.roster_options(imp)
-    staff = sub.add_parser("staff").add_subparsers(dest="action", required=True)
-    sadd = staff.add_parser("add", help="create staff and print their token once")
-    sadd.add_argument("email")
-    sadd.add_argument("--institution", action="append", required=True)
-    sadd.add_argument("--role", choices=("reviewer", "admin"), default="reviewer")
-    sadd.set_defaults(func=_staff_add)
+    staff_parser(sub)
     sub.add_parser("demo", help="load demo data and print how to try it").set_defaults(func=_demo)
     ops_cli.add_commands(sub)  # issue 13: operators' commands
     return p

@@ -44,6 +44,10 @@ FAMILY_LABELS: dict[Status, tuple[str, str]] = {
 #: The family may send a new attempt only from these.
 RESUBMITTABLE = frozenset({Status.NEEDS_FIX, Status.REJECTED})
 DECIDED = frozenset({Status.APPROVED, Status.REJECTED, Status.DELIVERED})
+#: An administrator may send these back to the queue (a delivered post is in the inmate's
+#: hands: nothing to reopen). Not a move of TRANSITIONS: only the explicit reopen makes it
+#: (`storage.transitions.reopen`), so no late or repeated message can undo a decision.
+REOPENABLE = frozenset({Status.APPROVED, Status.REJECTED})
 #: Waiting for a reviewer, claimed or not: the queue.
 IN_QUEUE = frozenset({Status.AWAITING_REVIEW, Status.IN_REVIEW})
 #: Not yet through the automated checks of its current attempt (or sent back by them).

@@ -2,7 +2,18 @@
 
 from fastapi import FastAPI
 
-from review_api.routes import deliveries, families, institution_posts, items, reference
+from review_api.routes import (
+    audit,
+    deliveries,
+    families,
+    institution_posts,
+    items,
+    notes,
+    queue,
+    reference,
+    reports,
+    staff,
+)
 from usecases.runtime import Runtime
 from web.errors import install
 
@@ -11,6 +22,7 @@ def create_review_app(rt: Runtime) -> FastAPI:
     app = FastAPI(title="Familybook review API 家庭聯絡簿（審核）", version="1")
     app.state.runtime = rt
     install(app)
-    for module in (items, deliveries, families, institution_posts, reference):
+    modules = (queue, items, notes, deliveries, families, institution_posts, reference)
+    for module in (*modules, staff, audit, reports):
         app.include_router(module.router)
     return app

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from core.security import token_hash
 from moderation.errors import ErrorCode, Forbidden, Unauthenticated
-from moderation.staff import StaffMember, StaffRole
-from storage.models import Staff, StaffInstitution
+from moderation.staff import StaffMember, StaffRole, token_usable
+from storage.models import Staff, StaffInstitution, utcnow
 from web.deps import BearerToken, RuntimeDep, SessionDep, WorkDep
 
 __all__ = [
@@ -29,11 +29,17 @@ def current_staff(session: SessionDep, token: BearerToken) -> StaffMember:
 
 def _staff_for(session: Session, token: str) -> StaffMember:
     staff = session.scalar(select(Staff).where(Staff.token_hash == token_hash(token)))
-    if staff is None:
+    if staff is None or staff.disabled_at is not None:
         raise Unauthenticated(
             code=ErrorCode.UNAUTHENTICATED,
             message="工作人員憑證無效。",
             message_en="Invalid staff token.",
+        )
+    if not token_usable(staff.token_expires_at, staff.disabled_at, utcnow()):
+        raise Unauthenticated(
+            code=ErrorCode.SESSION_EXPIRED,
+            message="工作人員憑證已過期，請管理者重新核發。",
+            message_en="This staff token has expired; ask an administrator to rotate it.",
         )
     ids = session.scalars(
         select(StaffInstitution.institution_id).where(StaffInstitution.staff_id == staff.id)

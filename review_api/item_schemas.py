@@ -8,9 +8,19 @@ from moderation.flags import FlagCode
 from moderation.kinds import SubmissionKind
 from moderation.relationships import Relationship
 from moderation.statuses import Status
+from moderation.strikes import AppealOutcome
+from moderation.triage import OcrState
+from storage.duplicates import Match
 from web.schemas import Reason
 
 # --- the item detail ---
+
+
+class StaffRef(BaseModel):
+    """A staff member as other staff see them (who claimed, decided or wrote a note)."""
+
+    id: str
+    name: str
 
 
 class Flag(BaseModel):
@@ -19,6 +29,25 @@ class Flag(BaseModel):
     code: FlagCode
     message: str
     message_en: str
+
+
+class AppealSeen(BaseModel):
+    """The family's appeal of a strike and what became of it."""
+
+    text: str | None
+    at: str | None
+    outcome: AppealOutcome | None = Field(description="upheld, overruled；null 尚待決定")
+    decided_at: str | None
+
+
+class StrikeSeen(BaseModel):
+    """A human rejection of one of the family's posts that counts as a strike."""
+
+    id: str
+    at: str | None
+    reason_code: str
+    item_id: str = Field(description="被退件的聯絡簿 id")
+    appeal: AppealSeen | None
 
 
 class ItemFamily(BaseModel):
@@ -31,6 +60,7 @@ class ItemFamily(BaseModel):
     rejection_count: int = Field(description="歷來被退件次數")
     strike_count: int = Field(description="目前計入的違規次數")
     suspended_until: str | None
+    strikes: list[StrikeSeen] = Field(description="違規紀錄（已撤銷者不列）與申訴")
 
 
 class CheckOutcome(BaseModel):
@@ -57,6 +87,7 @@ class FileFacts(BaseModel):
     pages: int | None
     sanitized: bool = Field(description="有無安全處理後的版本")
     preview: bool
+    url: str = Field(description="下載路徑（每次下載都記錄在稽核紀錄）the download path")
 
 
 class PrefillValue(BaseModel):
@@ -82,6 +113,10 @@ class HistoryEntry(BaseModel):
     advice: str | None
     reasons: list[Reason]
     decided_at: str | None
+    title: str | None
+    body: str | None
+    files: list[FileFacts]
+    decided_by: StaffRef | None = Field(description="做出決定的審核人員")
 
 
 class EarlierPost(BaseModel):
@@ -99,6 +134,44 @@ class InmateNamed(BaseModel):
 
     callsign: str
     name: str
+
+
+class InmateDetail(InmateNamed):
+    """The inmate, with what decides eligibility (the roster's data)."""
+
+    youngest_child_birth_date: str | None = Field(description="最小子女出生日期 YYYY-MM-DD")
+    restricted_until: str | None = Field(description="禁止接見通信至 YYYY-MM-DD")
+
+
+class Institution(BaseModel):
+    code: str
+    name: str
+
+
+class OcrProgress(BaseModel):
+    """Where the OCR of the current attempt stands: its flags may still change until done."""
+
+    state: OcrState
+    done_at: str | None
+
+
+class DuplicateSeen(BaseModel):
+    """The same document in another family's submission (a borrowed ID card?)."""
+
+    file_id: str = Field(description="本項目的檔案 this item's file")
+    item_id: str = Field(description="另一家屬的項目 the other family's item")
+    account_id: str
+    match: Match = Field(description="exact：同一檔案 same bytes；similar：重拍的同一文件")
+    other_file_id: str
+
+
+class Note(BaseModel):
+    """A note between staff about the item: never shown to the family."""
+
+    id: str
+    at: str
+    text: str
+    by: StaffRef | None
 
 
 class ItemBase(BaseModel):
@@ -119,13 +192,18 @@ class ItemBase(BaseModel):
     prefill: list[PrefillValue]
     flags: list[Flag]
     history: list[HistoryEntry]
+    claimed_by_staff: StaffRef | None = Field(description="認領的審核人員")
+    institution: Institution
+    ocr: OcrProgress
+    duplicates: list[DuplicateSeen]
+    notes: list[Note]
 
 
 class ApplicationItem(ItemBase):
     """A service application to decide."""
 
     kind: Literal[SubmissionKind.APPLICATION]
-    inmate: InmateNamed
+    inmate: InmateDetail
     relationship: Relationship
     relationship_label: str
 
@@ -137,7 +215,7 @@ class PostItem(ItemBase):
     application_id: str
     delivered_at: str | None
     earlier_posts: list[EarlierPost]
-    inmate: InmateNamed
+    inmate: InmateDetail
     relationship: Relationship
     relationship_label: str
 

@@ -1,5 +1,6 @@
 """Everything a reviewer needs to decide one item (GET /review/v1/items/{id})."""
 
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -7,6 +8,15 @@ from sqlalchemy.orm import Session
 
 from moderation.relationships import LABELS, Relationship
 from moderation.verdicts import Verdict
+from review_api.item_case import (
+    duplicates_view,
+    file_view,
+    history,
+    notes_view,
+    ocr_view,
+    staff_ref,
+    strikes_of,
+)
 from storage.models import (
     Account,
     Application,
@@ -14,12 +24,13 @@ from storage.models import (
     CheckResult,
     Decision,
     Inmate,
+    Institution,
     Post,
     PrefillField,
     StoredFile,
     Submission,
 )
-from storage.queries import attempts_of, current_attempt, is_current_attempt
+from storage.queries import current_attempt, is_current_attempt
 from storage.strike_counts import active_strikes
 from web.submission_views import iso
 
@@ -30,47 +41,14 @@ def rejection_count(session: Session, account_id: str) -> int:
             select(func.count())
             .select_from(Decision)
             .join(Submission, Submission.id == Decision.submission_id)
-            .where(Submission.account_id == account_id, Decision.decision == Verdict.REJECT)
+            .where(
+                Submission.account_id == account_id,
+                Decision.decision == Verdict.REJECT,
+                Decision.reversed_at.is_(None),  # a reopened item's rejection was taken back
+            )
         )
         or 0
     )
-
-
-def file_view(f: StoredFile) -> dict[str, Any]:
-    return {
-        "id": f.id,
-        "category": f.category,
-        "original_name": f.original_name,
-        "declared_type": f.declared_type,
-        "detected_type": f.detected_type,
-        "size": f.size,
-        "width": f.width,
-        "height": f.height,
-        "pages": f.pages,
-        "sanitized": f.sanitized_key is not None,
-        "preview": f.preview_key is not None,
-    }
-
-
-def _history(session: Session, submission: Submission) -> list[dict[str, Any]]:
-    out = []
-    for a in attempts_of(session, submission.id):
-        if a.number == submission.attempt:
-            continue
-        d = session.scalar(select(Decision).where(Decision.attempt_id == a.id))
-        out.append(
-            {
-                "attempt": a.number,
-                "status": a.status,
-                "submitted_at": iso(a.submitted_at),
-                "decision": d.decision if d else None,
-                "reason_code": d.reason_code if d else None,
-                "advice": d.advice if d else None,
-                "reasons": a.reasons or [],
-                "decided_at": iso(a.decided_at),
-            }
-        )
-    return out
 
 
 def _earlier_posts(session: Session, post: Post) -> list[dict[str, Any]]:
@@ -93,10 +71,15 @@ def _earlier_posts(session: Session, post: Post) -> list[dict[str, Any]]:
     ]
 
 
-def item_view(session: Session, submission: Submission) -> dict[str, Any]:
+def item_view(
+    session: Session, submission: Submission, *, stale_before: datetime
+) -> dict[str, Any]:
+    """`stale_before`: an OCR claim older than this is nobody's (the OCR is pending)."""
     account = session.get(Account, submission.account_id)
-    assert account is not None
+    institution = session.get(Institution, submission.institution_id)
+    assert account is not None and institution is not None
     attempt = current_attempt(session, submission)
+    files = list(session.scalars(select(StoredFile).where(StoredFile.attempt_id == attempt.id)))
     view: dict[str, Any] = {
         "id": submission.id,
         "kind": submission.kind,
@@ -108,9 +91,14 @@ def item_view(session: Session, submission: Submission) -> dict[str, Any]:
         "family": _family(session, account),
         "title": attempt.title,
         "body": attempt.body,
-        **_what_the_machines_found(session, attempt),
+        **_what_the_machines_found(session, submission.id, attempt, files),
         "flags": attempt.flags or [],
-        "history": _history(session, submission),
+        "history": history(session, submission),
+        "claimed_by_staff": staff_ref(session, submission.claimed_by),
+        "institution": {"code": institution.code, "name": institution.name},
+        "ocr": ocr_view(attempt, stale_before),
+        "duplicates": duplicates_view(session, files, account.id),
+        "notes": notes_view(session, submission.id),
     }
     post = session.get(Post, submission.id)
     application = session.get(Application, post.application_id if post else submission.id)
@@ -121,7 +109,12 @@ def item_view(session: Session, submission: Submission) -> dict[str, Any]:
     if application is not None:
         inmate = session.get(Inmate, application.inmate_id)
         assert inmate is not None
-        view["inmate"] = {"callsign": inmate.callsign, "name": inmate.name}
+        view["inmate"] = {
+            "callsign": inmate.callsign,
+            "name": inmate.name,
+            "youngest_child_birth_date": iso_date(inmate.youngest_child_birth_date),
+            "restricted_until": iso_date(inmate.restricted_until),
+        }
         view["relationship"] = application.relationship
         view["relationship_label"] = LABELS[Relationship(application.relationship)][0]
     return view
@@ -136,12 +129,14 @@ def _family(session: Session, account: Account) -> dict[str, Any]:
         "rejection_count": rejection_count(session, account.id),
         "strike_count": active_strikes(session, account.id),
         "suspended_until": iso(account.suspended_until),
+        "strikes": strikes_of(session, account.id),
     }
 
 
-def _what_the_machines_found(session: Session, attempt: Attempt) -> dict[str, Any]:
+def _what_the_machines_found(
+    session: Session, item_id: str, attempt: Attempt, files: list[StoredFile]
+) -> dict[str, Any]:
     """The checks' outcomes, the files' facts and the OCR pre-fill of the current attempt."""
-    files = session.scalars(select(StoredFile).where(StoredFile.attempt_id == attempt.id)).all()
     checks = session.scalars(
         select(CheckResult).where(CheckResult.attempt_id == attempt.id).order_by(CheckResult.id)
     ).all()
@@ -159,7 +154,7 @@ def _what_the_machines_found(session: Session, attempt: Attempt) -> dict[str, An
             }
             for c in checks
         ],
-        "files": [file_view(f) for f in files],
+        "files": [file_view(item_id, f) for f in files],
         "prefill": [
             {
                 "file_id": p.file_id,
@@ -181,3 +176,7 @@ def application_inmate(session: Session, application_id: str) -> Inmate:
     inmate = session.get(Inmate, application.inmate_id)
     assert inmate is not None
     return inmate
+
+
+def iso_date(day: date | None) -> str | None:
+    return day.isoformat() if day else None

@@ -10,14 +10,15 @@ from pydantic import BaseModel, Field
 from moderation.kinds import SubmissionKind
 from moderation.statuses import Status
 from moderation.strikes import AppealOutcome
-from review_api.item_schemas import Flag, InmateNamed
+from moderation.triage import OcrState
+from review_api.item_schemas import Flag, InmateNamed, StaffRef
 from web.schemas import PostStatus
 
 # --- the queue, claims and decisions ---
 
 
 class QueueEntry(BaseModel):
-    """An item awaiting review, oldest first."""
+    """An item awaiting review, oldest first, with what a reviewer scans the queue for."""
 
     id: str
     kind: SubmissionKind
@@ -28,6 +29,17 @@ class QueueEntry(BaseModel):
     waiting_s: int = Field(description="已等待秒數")
     claimed_by: str | None = Field(description="認領的審核人員 id")
     flags: list[Flag]
+    claimed_by_staff: StaffRef | None = Field(description="認領的審核人員 who holds it")
+    family_name: str = Field(description="申請人（家屬）姓名")
+    inmate: InmateNamed
+    title: str | None = Field(description="聯絡簿標題；申請為 null")
+    ocr_state: OcrState = Field(description="文字辨識進度 pending, running, done, gave_up")
+
+
+class ItemListEntry(QueueEntry):
+    """Any item of the reviewer's institutions, decided or not (GET /items)."""
+
+    decided_at: str | None
 
 
 class Claim(BaseModel):
@@ -63,7 +75,10 @@ class OpenAppeal(BaseModel):
 
     strike_id: str
     account_id: str
+    family_name: str = Field(description="家屬姓名")
     post_id: str
+    title: str | None = Field(description="被退件的那一次送件的標題 the appealed attempt's title")
+    body: str | None = Field(description="被退件的那一次送件的內文")
     reason_code: str
     appeal_text: str | None
     appealed_at: str | None

@@ -8,8 +8,9 @@ SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 
 # tesseract with the Traditional Chinese model (OCR), libmagic (real file types), a CJK font
-# (the tests draw Chinese documents), and Python's venv.
-PACKAGES=(tesseract-ocr tesseract-ocr-chi-tra libmagic1 fonts-noto-cjk fonts-noto-cjk-extra fonts-arphic-uming fonts-cwtex-ming python3-venv python3-pip)
+# (the tests draw Chinese documents), and Python's venv; chromium for the reviewer console's
+# browser tests (Playwright drives Debian's browser: its own download needs the internet).
+PACKAGES=(tesseract-ocr tesseract-ocr-chi-tra libmagic1 fonts-noto-cjk fonts-noto-cjk-extra fonts-arphic-uming fonts-cwtex-ming python3-venv python3-pip chromium)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

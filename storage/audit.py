@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from moderation.audit import AuditAction
-from storage.models import AuditEntry
+from storage.models import AuditEntry, Submission
 
 
 def record(
@@ -15,14 +15,25 @@ def record(
     *,
     submission_id: str | None = None,
     file_id: str | None = None,
+    institution_id: str | None = None,
+    account_id: str | None = None,
     **detail: Any,
 ) -> None:
+    """Append an entry. One about a submission is filed under its institution and family
+    (the submission is already in the session almost always: no extra read)."""
+    if submission_id is not None and (institution_id is None or account_id is None):
+        submission = session.get(Submission, submission_id)
+        if submission is not None:
+            institution_id = institution_id or submission.institution_id
+            account_id = account_id or submission.account_id
     session.add(
         AuditEntry(
             actor=actor,
             action=action.value,
             submission_id=submission_id,
             file_id=file_id,
+            institution_id=institution_id,
+            account_id=account_id,
             detail=detail,
         )
     )

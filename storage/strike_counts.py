@@ -8,10 +8,12 @@ from storage.models import Strike
 
 
 def counting(account_id: str) -> tuple[ColumnElement[bool], ...]:
-    """Strikes that count towards the next suspension: not yet used by one, not overruled."""
+    """Strikes that count towards the next suspension: not yet used by one, not overruled,
+    not withdrawn (their rejection reversed on reopen)."""
     return (
         Strike.account_id == account_id,
         Strike.suspension_id.is_(None),
+        Strike.withdrawn_at.is_(None),
         or_(Strike.appeal_outcome.is_(None), Strike.appeal_outcome != AppealOutcome.OVERRULED),
     )
 

@@ -11,7 +11,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from moderation.errors import Conflict, ErrorCode
-from moderation.statuses import Status, ensure_transition
+from moderation.statuses import REOPENABLE, Status, ensure_transition
 from storage.models import Attempt, Submission, utcnow
 
 #: Where a session lists the moves it made, (kind, status), for the metrics after commit.
@@ -26,9 +26,25 @@ def move(
     now: datetime | None = None,
     **values: Any,
 ) -> None:
+    ensure_transition(Status(submission.status), target)
+    _set(session, submission, target, now=now or utcnow(), **values)
+
+
+def reopen(session: Session, submission: Submission, *, now: datetime, **values: Any) -> None:
+    """An administrator's reopen: a decided item back to the queue, guarded the same way."""
+    if Status(submission.status) not in REOPENABLE:
+        raise Conflict(
+            code=ErrorCode.NOT_REOPENABLE,
+            message="只有已通過或未通過（尚未送達）的項目可以重新開啟。",
+            message_en="Only an approved (not yet delivered) or rejected item can be reopened.",
+        )
+    _set(session, submission, Status.AWAITING_REVIEW, now=now, **values)
+
+
+def _set(
+    session: Session, submission: Submission, target: Status, *, now: datetime, **values: Any
+) -> None:
     current = Status(submission.status)
-    ensure_transition(current, target)
-    now = now or utcnow()
     result = session.execute(
         update(Submission)
         .where(

@@ -205,7 +205,7 @@ def _reads(seeded: seed.Seeded) -> list[tuple[Any, str, str, dict[str, str]]]:
     out += [(ingest, "/api/v1", "/applications/{application_id}", {"application_id": a})
             for a in seeded.applications]  # fmt: skip
     out += [(ingest, "/api/v1", "/posts/{post_id}", {"post_id": p}) for p in seeded.posts]
-    out += [(review, "/review/v1", path, {}) for path in ("/queue", "/reasons", "/stats")]
+    out += [(review, "/review/v1", path, {}) for path in ("/queue", "/items", "/reasons", "/stats")]
     out += [(review, "/review/v1", "/items/{item_id}", {"item_id": i}) for i in seeded.reviewable]
     return out
 

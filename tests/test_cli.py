@@ -75,3 +75,16 @@ def test_institution_update_of_an_unknown_code_is_refused(rt, capsys):
         main(["institution", "update", "XXX", "--strikes-to-suspend", "2"])
     assert exit_.value.code == 2
     assert "XXX" in capsys.readouterr().err
+
+
+def test_staff_add_with_a_name_shows_it_and_without_one_the_email(rt, capsys):
+    from storage.models import Staff
+
+    main(["institution", "add", "TTD", "臺東戒治所"])
+    main(["staff", "add", "Lin@ttd.example", "--institution", "TTD", "--name", "林社工"])
+    main(["staff", "add", "chen@ttd.example", "--institution", "TTD"])
+    # Re-keying keeps the name given before
+    main(["staff", "rotate", "lin@ttd.example"])
+    with writing(rt) as session:
+        names = {e: n for e, n in session.execute(select(Staff.email, Staff.name))}
+    assert names == {"lin@ttd.example": "林社工", "chen@ttd.example": "chen@ttd.example"}

@@ -7,14 +7,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.security import new_token, token_hash
 from moderation.errors import ErrorCode, InvalidInput, NotFound, invalid_fields
 from moderation.file_rules import FileCategory
 from moderation.policy import DEFAULT_ALLOWED_TYPES, MB, Policy
 from moderation.relationships import Relationship
 from moderation.roster import COLUMNS, read_roster
-from moderation.staff import StaffRole
-from storage.models import Institution, Staff, StaffInstitution
+from storage.models import Institution
+from usecases import staff_commands
 from usecases.roster_import import apply_plan, plan_import
 from usecases.runtime import Runtime
 from usecases.transaction import transaction
@@ -125,29 +124,16 @@ def import_inmates(rt: Runtime, code: str, csv_path: Path, *, encoding: str = "a
     return len(roster.rows)
 
 
-def add_staff(rt: Runtime, email: str, institution_codes: list[str], role: str) -> str:
-    """Create (or re-key) a staff member; returns the API token, which is shown only once."""
-    if role not in tuple(StaffRole):
-        raise InvalidInput(
-            code=ErrorCode.INVALID_ROLE,
-            message="角色必須是 reviewer 或 admin。",
-            message_en="Role must be reviewer or admin.",
-        )
-    with transaction(rt) as work:
-        return _add_staff(work.session, email, institution_codes, StaffRole(role))
-
-
-def _add_staff(session: Session, email: str, institution_codes: list[str], role: StaffRole) -> str:
-    token = new_token("fbs_")
-    staff = session.scalar(select(Staff).where(Staff.email == email.lower()))
-    if staff is None:
-        staff = Staff(email=email.lower(), role=role, token_hash=token_hash(token))
-        session.add(staff)
-    staff.role, staff.token_hash = role, token_hash(token)
-    session.flush()
-    for code in institution_codes:
-        institution = _institution(session, code)
-        if session.get(StaffInstitution, (staff.id, institution.id)) is None:
-            session.add(StaffInstitution(staff_id=staff.id, institution_id=institution.id))
-    session.flush()
-    return token
+def add_staff(
+    rt: Runtime,
+    email: str,
+    institution_codes: list[str],
+    role: str,
+    *,
+    name: str | None = None,
+    actor: str = "operator",
+) -> str:
+    """Create a staff member; returns the API token, shown only once. Without a name they are
+    shown by their email. An existing email is refused (`usecases.staff_commands` re-keys,
+    promotes and re-binds, each by its own command)."""
+    return staff_commands.add(rt, email, institution_codes, role, name=name, actor=actor).token

@@ -22,6 +22,7 @@ from moderation.kinds import SubmissionKind
 from moderation.policy import Policy
 from moderation.statuses import Status
 from storage import transitions
+from storage.duplicates import remember_phash
 from storage.models import Attempt, CheckResult, Institution, StoredFile, Submission, utcnow
 from usecases.runtime import Runtime
 from usecases.transaction import transaction
@@ -146,6 +147,7 @@ def _save(rt: Runtime, attempt_id: str, report: CheckReport) -> Status | None:
                 row = work.session.get(StoredFile, file_id)
                 assert row is not None
                 replaced += _record_facts(rt, row, facts, report.passed, stored)
+                remember_phash(work.session, row, facts.phash)
             outcome = _verdict(attempt, report)
             transitions.move(work.session, submission, outcome)
             if outcome == Status.AWAITING_REVIEW:

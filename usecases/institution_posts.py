@@ -12,13 +12,15 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from moderation import emails
 from moderation.audit import AuditAction
 from moderation.checks.base import CheckCode, CheckContext, FileUnderCheck, display_name
 from moderation.checks.isolation import run_checks_isolated
-from moderation.errors import ErrorCode, InvalidInput, NotFound, invalid_fields
+from moderation.errors import Conflict, ErrorCode, InvalidInput, NotFound, invalid_fields
 from moderation.file_rules import FileCategory, institution_post_rules
 from moderation.kinds import SubmissionKind
 from moderation.policy import Policy
@@ -71,18 +73,61 @@ class CleanCopy:
     sanitized_type: str
 
 
-def publish(rt: Runtime, staff: StaffMember, upload: Upload) -> InstitutionPost:
+@dataclass(frozen=True)
+class Published:
+    entry: InstitutionPost
+    #: True when the Idempotency-Key named an entry published before: nothing new was made
+    #: (the upload of this request is the caller's to discard).
+    replayed: bool
+
+
+def publish(
+    rt: Runtime, staff: StaffMember, upload: Upload, idempotency_key: str | None = None
+) -> Published:
     # The read transaction ends before the checks, which may take a minute: on SQLite every
     # transaction holds the database's write lock from its BEGIN (storage/db.py).
     with rt.db.session() as session:
+        earlier = _earlier(session, staff, idempotency_key, upload)
+        if earlier is not None:
+            return Published(earlier, replayed=True)
         draft = _draft(session, staff, upload)
     copies = check_files(rt.files, upload, draft.policy)
     try:
-        return _save(rt, staff, draft, copies)
+        return Published(_save(rt, staff, draft, copies, idempotency_key), replayed=False)
+    except IntegrityError:
+        # The same key won a race meanwhile: answer its entry; ours leaves no trace.
+        for copy in copies:
+            rt.files.delete(copy.sanitized.key)
+        with rt.db.session() as session:
+            earlier = _earlier(session, staff, idempotency_key, upload)
+        if earlier is None:
+            raise
+        return Published(earlier, replayed=True)
     except BaseException:
         for copy in copies:
             rt.files.delete(copy.sanitized.key)
         raise
+
+
+def _earlier(
+    session: Session, staff: StaffMember, key: str | None, upload: Upload
+) -> InstitutionPost | None:
+    """The entry this staff member published with this Idempotency-Key, if any. A key reused
+    for another family's entry is refused: answering the first would hide a mistake."""
+    if key is None:
+        return None
+    entry = session.scalar(
+        select(InstitutionPost).where(
+            InstitutionPost.staff_id == staff.id, InstitutionPost.idempotency_key == key
+        )
+    )
+    if entry is not None and entry.application_id != upload.text("application_id"):
+        raise Conflict(
+            code=ErrorCode.IDEMPOTENCY_KEY_REUSED,
+            message="這個請求編號已用於另一則機關聯絡簿。",
+            message_en="This Idempotency-Key was used for another entry.",
+        )
+    return entry
 
 
 def _approved_application(session: Session, staff: StaffMember, application_id: str) -> Submission:
@@ -189,7 +234,11 @@ def _no_clean_copy(f: UploadedFile) -> InvalidInput:
 
 
 def _save(
-    rt: Runtime, staff: StaffMember, draft: Draft, copies: list[CleanCopy]
+    rt: Runtime,
+    staff: StaffMember,
+    draft: Draft,
+    copies: list[CleanCopy],
+    idempotency_key: str | None,
 ) -> InstitutionPost:
     with transaction(rt) as work:
         session = work.session
@@ -201,6 +250,7 @@ def _save(
             staff_id=staff.id,
             title=draft.title,
             body=draft.body,
+            idempotency_key=idempotency_key,
         )
         session.add(entry)
         session.flush()

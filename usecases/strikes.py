@@ -190,6 +190,9 @@ def decide_appeal(
     ):
         raise not_found("這筆紀錄", "No such strike.")
     lock_account(session, strike.account_id)
+    session.refresh(strike)  # as a decision committed while we waited for the lock left it
+    if strike.appeal_outcome == outcome and strike.appeal_strike_count is not None:
+        return AppealDecided(strike.id, outcome, strike.appeal_strike_count)  # a repeat
     if strike.appealed_at is None or strike.appeal_outcome is not None:
         raise Conflict(
             code=ErrorCode.NO_OPEN_APPEAL,
@@ -211,6 +214,7 @@ def decide_appeal(
     )
     session.flush()
     count = active_strikes(session, strike.account_id)
+    strike.appeal_strike_count = count
     work.commit()
     return AppealDecided(strike.id, outcome, count)
 

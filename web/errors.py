@@ -16,6 +16,7 @@ from moderation.checks.base import CheckCode
 from moderation.errors import ErrorCode
 from moderation.text import TextCode
 from storage.db import database_unavailable
+from web.strict_query import forbid_unknown_query
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +198,9 @@ def document_errors(app: FastAPI) -> None:
 
 
 def install(app: FastAPI) -> None:
+    """Call before including any router: the strict query check is added to each route then."""
     document_errors(app)
+    forbid_unknown_query(app)
     app.add_exception_handler(errors.FamilybookError, _familybook_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)

@@ -35,7 +35,10 @@ def _view(s: Strike) -> dict[str, Any]:
 @router.get("/strikes", response_model=list[StrikeRecord])
 def list_strikes(account: CurrentFamily, session: SessionDep) -> list[dict[str, Any]]:
     rows = session.scalars(
-        select(Strike).where(Strike.account_id == account.id).order_by(Strike.created_at)
+        # A withdrawn strike's rejection was reversed: it is as if it had never been.
+        select(Strike)
+        .where(Strike.account_id == account.id, Strike.withdrawn_at.is_(None))
+        .order_by(Strike.created_at)
     )
     return [_view(s) for s in rows]
 

@@ -129,6 +129,9 @@ class FileFacts:
     stripped_bytes: int = 0
     #: Seconds each stage took on this file, by stage name (the workers' metrics).
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    #: Perceptual hash of the picture (a PDF's first page), to find the same document sent
+    #: by another family (`moderation.document_hash`).
+    phash: str | None = None
 
 
 @dataclass(frozen=True)

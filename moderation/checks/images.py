@@ -24,6 +24,7 @@ from moderation.checks.base import (
     ok,
     work_path,
 )
+from moderation.document_hash import perceptual_hash
 
 IMAGE_TYPES = {"image/png": "PNG", "image/jpeg": "JPEG"}
 #: What a broken file raises inside Pillow's JPEG and PNG plugins (SyntaxError: bad chunks).
@@ -147,4 +148,5 @@ def _write_outputs(
     facts.sanitized_path = target
     facts.preview_path = work_path(ctx, file, "preview")
     imaging.save_preview(clean, facts.preview_path)
+    facts.phash = perceptual_hash(clean)
     facts.ocr_images.append((target, dpi))

@@ -29,6 +29,7 @@ from moderation.checks.base import (
     work_path,
 )
 from moderation.checks.pdfs import encrypted, too_many_pages, unreadable
+from moderation.document_hash import perceptual_hash
 
 log = logging.getLogger(__name__)
 
@@ -125,3 +126,4 @@ def _write_sanitized(
     facts.sanitized_path, facts.sanitized_type = target, "application/pdf"
     facts.preview_path = work_path(ctx, file, "preview")
     imaging.save_preview(clean[0], facts.preview_path)
+    facts.phash = perceptual_hash(clean[0])

@@ -1,14 +1,17 @@
 """POST /institution-posts: staff publish an entry to a family's book."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Header, Request, status
 from fastapi.concurrency import run_in_threadpool
 
 from review_api.deps import RuntimeDep, UploadingStaff
 from review_api.schemas import PublishedEntry
 from usecases import institution_posts
 from web.uploads import receive_upload
+
+#: The longest Idempotency-Key kept (as for decisions).
+MAX_IDEMPOTENCY_KEY = 200
 
 router = APIRouter(tags=["institution posts"])
 
@@ -39,7 +42,19 @@ UPLOAD_DOC = {
     openapi_extra=UPLOAD_DOC,
     response_model=PublishedEntry,
 )
-async def publish(request: Request, staff: UploadingStaff, rt: RuntimeDep) -> dict[str, Any]:
+async def publish(
+    request: Request,
+    staff: UploadingStaff,
+    rt: RuntimeDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            min_length=1,
+            max_length=MAX_IDEMPOTENCY_KEY,
+            description="重送時帶同一個值：只會發佈一次、寄一封信 a retry publishes once",
+        ),
+    ] = None,
+) -> dict[str, Any]:
     upload = await receive_upload(
         request,
         rt.files,
@@ -47,10 +62,15 @@ async def publish(request: Request, staff: UploadingStaff, rt: RuntimeDep) -> di
         max_bytes=rt.settings.max_request_bytes,
     )
     try:
-        entry = await run_in_threadpool(institution_posts.publish, rt, staff, upload)
+        published = await run_in_threadpool(
+            institution_posts.publish, rt, staff, upload, idempotency_key
+        )
     except BaseException:
         upload.discard()
         raise
+    if published.replayed:
+        upload.discard()  # the first request's files are the entry's
+    entry = published.entry
     return {
         "id": entry.id,
         "application_id": entry.application_id,

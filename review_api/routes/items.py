@@ -5,20 +5,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Response, status
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
-from sqlalchemy import select
 
 from moderation.errors import invalid_fields
-from moderation.kinds import SubmissionKind
-from moderation.statuses import IN_QUEUE
+from moderation.triage import stale_before
 from moderation.verdicts import Verdict
-from review_api.deps import CurrentStaff, SessionDep, WorkDep
+from review_api.deps import CurrentStaff, WorkDep
 from review_api.item_schemas import ReviewItem
 from review_api.item_view import item_view
-from review_api.schemas import Claim, DecisionResult, QueueEntry
-from storage.models import Attempt, Institution, Submission, utcnow
-from storage.queries import is_current_attempt
+from review_api.schemas import Claim, DecisionResult
+from storage.models import utcnow
 from usecases.review import claims, decisions, viewing
-from usecases.review.access import institutions_in_scope, visible_item
+from usecases.review.access import visible_item
 from usecases.review.viewing import FileVariant
 
 router = APIRouter(tags=["review"])
@@ -31,40 +28,6 @@ class DecisionBody(BaseModel):
     decision: Verdict
     reason_code: str | None = None
     advice: str | None = None
-
-
-@router.get("/queue", response_model=list[QueueEntry])
-def queue(
-    session: SessionDep,
-    staff: CurrentStaff,
-    kind: SubmissionKind | None = None,
-    institution: str | None = None,
-) -> list[dict[str, Any]]:
-    ids = institutions_in_scope(session, staff, institution)
-    query = (
-        select(Submission, Institution.code, Attempt.flags)
-        .join(Institution, Institution.id == Submission.institution_id)
-        .join(Attempt, is_current_attempt())
-        .where(Submission.institution_id.in_(ids), Submission.status.in_(list(IN_QUEUE)))
-        .order_by(Attempt.submitted_at)
-    )
-    if kind is not None:
-        query = query.where(Submission.kind == kind)
-    now = utcnow()
-    return [
-        {
-            "id": s.id,
-            "kind": s.kind,
-            "institution": code,
-            "status": s.status,
-            "attempt": s.attempt,
-            "submitted_at": s.submitted_at.isoformat(),
-            "waiting_s": int((now - s.submitted_at).total_seconds()),
-            "claimed_by": s.claimed_by,
-            "flags": flags or [],
-        }
-        for s, code, flags in session.execute(query)
-    ]
 
 
 @router.post("/items/{item_id}/claim", response_model=Claim)
@@ -82,7 +45,8 @@ def release(item_id: str, staff: CurrentStaff, work: WorkDep) -> Response:
 @router.get("/items/{item_id}", response_model=ReviewItem)
 def item(item_id: str, staff: CurrentStaff, work: WorkDep) -> dict[str, Any]:
     viewing.open_item(work, staff, item_id)
-    return item_view(work.session, visible_item(work.session, staff, item_id))
+    stale = stale_before(utcnow(), work.rt.settings.ocr_claim_stale_after_s)
+    return item_view(work.session, visible_item(work.session, staff, item_id), stale_before=stale)
 
 
 @router.get("/items/{item_id}/files/{file_id}", response_class=FileResponse)

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import (
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     UniqueConstraint,
@@ -39,9 +40,14 @@ class Inmate(Base):
 
 class Account(Base):
     __tablename__ = "accounts"
+    __table_args__ = (
+        # Reviewers search by name prefix (王小…): on PostgreSQL a pattern index serves LIKE
+        # 'prefix%' whatever the database's collation.
+        Index("ix_accounts_name_prefix", "name", postgresql_ops={"name": "varchar_pattern_ops"}),
+    )
     id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(50))
-    national_id: Mapped[str] = mapped_column(String(10))
+    national_id: Mapped[str] = mapped_column(String(10), index=True)
     email: Mapped[str] = mapped_column(String(254))
     #: Lower-cased email: the login, unique regardless of case.
     email_key: Mapped[str] = mapped_column(String(254), unique=True)
@@ -87,9 +93,16 @@ class Staff(Base):
     __tablename__ = "staff"
     id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    #: Shown to other staff wherever an item says who claimed or decided it.
+    name: Mapped[str] = mapped_column(String(100), default="", server_default="")
     role: Mapped[str] = mapped_column(String(20))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The current token's life (FAMILYBOOK_STAFF_TOKEN_DAYS): rotated, it starts again.
+    token_issued_at: Mapped[datetime | None]
+    token_expires_at: Mapped[datetime | None]
+    #: Disabled staff are refused at once, whatever token they hold.
+    disabled_at: Mapped[datetime | None]
 
 
 class StaffInstitution(Base):

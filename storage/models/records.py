@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    Index,
     Integer,
     String,
     Text,
@@ -35,10 +36,19 @@ class AuditEntry(Base):
     """Append-only: every view of a family's file and every reviewer action."""
 
     __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_institution", "institution_id", "id"),
+        Index("ix_audit_log_account", "account_id", "id"),
+        Index("ix_audit_log_actor", "actor", "id"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     actor: Mapped[str] = mapped_column(String(60))
     action: Mapped[str] = mapped_column(String(40))
     submission_id: Mapped[str | None] = mapped_column(String(36), index=True)
     file_id: Mapped[str | None] = mapped_column(String(36))
+    #: Whose records the entry concerns, so an administrator finds "who opened this family's
+    #: ID card" among their own institutions' entries.
+    institution_id: Mapped[str | None] = mapped_column(String(36))
+    account_id: Mapped[str | None] = mapped_column(String(36))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)

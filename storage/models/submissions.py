@@ -24,7 +24,20 @@ class Submission(Base):
     """A review item: a service application or a post. Its status is the guarded state."""
 
     __tablename__ = "submissions"
-    __table_args__ = (Index("ix_submissions_queue", "institution_id", "status", "submitted_at"),)
+    __table_args__ = (
+        Index("ix_submissions_queue", "institution_id", "status", "submitted_at"),
+        # Keyset pages of the queue (oldest or newest first), one range scan per institution.
+        Index(
+            "ix_submissions_in_queue",
+            "institution_id",
+            "submitted_at",
+            "id",
+            sqlite_where=text("status IN ('awaiting_review', 'in_review')"),
+            postgresql_where=text("status IN ('awaiting_review', 'in_review')"),
+        ),
+        # Keyset pages of every item, decided or not (GET /items).
+        Index("ix_submissions_all_items", "institution_id", "submitted_at", "id"),
+    )
     id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
     kind: Mapped[str] = mapped_column(String(20))
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
@@ -54,7 +67,7 @@ class Application(Base):
         ),
     )
     id: Mapped[str] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
-    inmate_id: Mapped[str] = mapped_column(ForeignKey("inmates.id"))
+    inmate_id: Mapped[str] = mapped_column(ForeignKey("inmates.id"), index=True)
     relationship: Mapped[str] = mapped_column(String(20))
     holds_inmate: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -102,7 +115,8 @@ class StoredFile(Base):
     original_name: Mapped[str] = mapped_column(String(255))
     declared_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(BigInteger)
-    sha256: Mapped[str] = mapped_column(String(64))
+    #: Of the original bytes: the same document sent by another family is found by it.
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
     storage_key: Mapped[str] = mapped_column(String(100))
     detected_type: Mapped[str | None] = mapped_column(String(100))
     width: Mapped[int | None] = mapped_column(Integer)
@@ -111,6 +125,22 @@ class StoredFile(Base):
     sanitized_key: Mapped[str | None] = mapped_column(String(100))
     sanitized_type: Mapped[str | None] = mapped_column(String(100))
     preview_key: Mapped[str | None] = mapped_column(String(100))
+    #: Perceptual hash of an image (hex), set by the checks: a re-photographed copy of the
+    #: same document is near it in Hamming distance (see `PhashBand`).
+    phash: Mapped[str | None] = mapped_column(String(64))
+
+
+class PhashBand(Base):
+    """One slice of a file's perceptual hash. Two hashes within the near-duplicate distance
+    share at least one whole slice (pigeonhole), so finding candidates is an index lookup on
+    (band, value); the exact distance is then computed on the few candidates."""
+
+    __tablename__ = "phash_bands"
+    band: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_id: Mapped[str] = mapped_column(
+        ForeignKey("files.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class CheckResult(Base):

@@ -62,3 +62,45 @@ def tiny_png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (40, 30), "white").save(out, "PNG")
     return out.getvalue()
+
+
+def id_card_with_portrait(
+    seed: int, name: str = "王小明", national_id: str = "A123456789"
+) -> bytes:
+    """An ID card with a portrait (shapes and colours drawn from `seed`): two people's cards
+    share the layout but not the picture, as real cards do."""
+    import random
+
+    img = document_image(
+        [
+            "中華民國國民身分證",
+            f"姓名 {name}",
+            "出生年月日 民國74年2月3日",
+            f"統一編號 {national_id}",
+        ],
+        size=(1280, 812),
+    ).convert("RGB")
+    draw, rnd = ImageDraw.Draw(img), random.Random(seed)
+    x, y = 900, 250
+    draw.rectangle((x, y, x + 300, y + 400), fill=(rnd.randint(150, 230),) * 3)
+    for _ in range(8):
+        cx, cy, r = x + rnd.randint(30, 270), y + rnd.randint(30, 370), rnd.randint(20, 90)
+        colour = (rnd.randint(0, 255), rnd.randint(0, 255), rnd.randint(0, 255))
+        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=colour)
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def rephotographed(jpeg: bytes) -> bytes:
+    """The same card photographed again: a little shifted and cropped, smaller, blurred, and
+    saved at a lower JPEG quality."""
+    from PIL import ImageFilter
+
+    img = Image.open(io.BytesIO(jpeg)).convert("RGB")
+    w, h = img.size
+    img = img.crop((12, 8, w - 6, h - 10)).resize((int(w * 0.8), int(h * 0.8)))
+    img = img.filter(ImageFilter.GaussianBlur(1))
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=60)
+    return out.getvalue()

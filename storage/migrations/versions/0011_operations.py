@@ -1,7 +1,7 @@
 """operations: worker heartbeats, inmates released by a roster import (issue 13)
 
 Revision ID: 0011_operations
-Revises: 0005
+Revises: 0007_staff_audit_reports
 Create Date: 2026-12-01 17:50:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from storage.models.base import UTCDateTime
 
 revision: str = "0011_operations"
-down_revision: str | None = "0005"
+down_revision: str | None = "0007_staff_audit_reports"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

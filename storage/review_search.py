@@ -1,0 +1,202 @@
+"""The reviewers' lists: the queue and every item, filtered, searched and paged by keyset.
+
+One query shape for both lists: the item with its current attempt, institution, family, inmate
+and the staff member holding it, a page at a time in (submitted_at, id) order over the
+`ix_submissions_in_queue` / `ix_submissions_all_items` indexes. Searches are exact or prefix
+matches on indexes (`moderation.triage.search_term`), so none scans the items.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, cast, exists, func, literal, or_, select, union
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ColumnElement
+
+from moderation.flags import FlagCode
+from moderation.kinds import SubmissionKind
+from moderation.statuses import IN_QUEUE, NOT_CHECKED, Status
+from moderation.triage import Claimed, OcrState, SearchKind, SearchTerm
+from storage.models import (
+    Account,
+    Application,
+    Attempt,
+    Decision,
+    Inmate,
+    Institution,
+    Post,
+    Staff,
+    Submission,
+)
+from storage.paging import Keyset, Page, cut, keyset_query
+from storage.queries import is_current_attempt
+
+
+@dataclass(frozen=True)
+class ItemQuery:
+    """What a reviewer asked to see; `None` or empty means "any"."""
+
+    institution_ids: frozenset[str]
+    staff_id: str
+    now: datetime
+    #: OCR claims older than this are nobody's (pending, not running).
+    stale_before: datetime
+    #: The queue (awaiting review or claimed) rather than every item that reached review.
+    in_queue: bool = True
+    kind: SubmissionKind | None = None
+    status: Status | None = None
+    flags: tuple[FlagCode, ...] = field(default_factory=tuple)
+    claimed: Claimed | None = None
+    min_attempt: int | None = None
+    submitted_before: datetime | None = None
+    submitted_from: datetime | None = None
+    ocr: OcrState | None = None
+    search: SearchTerm | None = None
+    decided_by_me: bool = False
+    newest_first: bool = False
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    submission: Submission
+    institution_code: str
+    attempt: Attempt
+    family_name: str
+    callsign: str
+    inmate_name: str
+    holder_name: str | None
+
+
+def item_page(session: Session, q: ItemQuery, *, after: Keyset | None, limit: int) -> Page[ItemRow]:
+    dialect = session.get_bind().dialect.name
+    query = keyset_query(
+        _filtered(_rows(q), q, dialect),
+        Submission.submitted_at,
+        Submission.id,
+        after=after,
+        limit=limit,
+        descending=q.newest_first,
+    )
+    rows = [ItemRow(*row) for row in session.execute(query)]
+    return cut(rows, limit, lambda r: Keyset(r.submission.submitted_at, r.submission.id))
+
+
+def _rows(q: ItemQuery) -> Select[Any]:
+    holder = aliased(Staff)
+    post = aliased(Post)
+    # A post's inmate is its service application's; an application's is its own.
+    application_id = func.coalesce(post.application_id, Submission.id)
+    return (
+        select(
+            Submission,
+            Institution.code,
+            Attempt,
+            Account.name,
+            Inmate.callsign,
+            Inmate.name,
+            holder.name,
+        )
+        .join(Institution, Institution.id == Submission.institution_id)
+        .join(Attempt, is_current_attempt())
+        .join(Account, Account.id == Submission.account_id)
+        .outerjoin(post, post.id == Submission.id)
+        .join(Application, Application.id == application_id)
+        .join(Inmate, Inmate.id == Application.inmate_id)
+        .outerjoin(holder, holder.id == Submission.claimed_by)
+        .where(Submission.institution_id.in_(sorted(q.institution_ids)))
+    )
+
+
+def _filtered(query: Select[Any], q: ItemQuery, dialect: str) -> Select[Any]:
+    if q.in_queue:
+        query = query.where(Submission.status.in_(sorted(IN_QUEUE)))
+    else:  # what reached review at least once (a first attempt the checks sent back never did)
+        query = query.where(
+            or_(Submission.attempt > 1, Submission.status.not_in(sorted(NOT_CHECKED)))
+        )
+    conditions: list[ColumnElement[bool]] = []
+    if q.kind is not None:
+        conditions.append(Submission.kind == q.kind)
+    if q.status is not None:
+        conditions.append(Submission.status == q.status)
+    if q.flags:
+        conditions.append(or_(*(has_flag(dialect, code) for code in q.flags)))
+    if q.claimed is not None:
+        conditions.append(_claimed(q.claimed, q.staff_id, q.now))
+    if q.min_attempt is not None:
+        conditions.append(Submission.attempt >= q.min_attempt)
+    if q.submitted_before is not None:
+        conditions.append(Submission.submitted_at <= q.submitted_before)
+    if q.submitted_from is not None:
+        conditions.append(Submission.submitted_at >= q.submitted_from)
+    if q.ocr is not None:
+        conditions.append(ocr_state_is(dialect, q.ocr, q.stale_before))
+    if q.search is not None:
+        conditions.append(matches(q.search, q.institution_ids))
+    if q.decided_by_me:
+        conditions.append(
+            Submission.id.in_(
+                select(Decision.submission_id).where(
+                    Decision.staff_id == q.staff_id, Decision.reversed_at.is_(None)
+                )
+            )
+        )
+    return query.where(*conditions)
+
+
+def _claimed(claimed: Claimed, staff_id: str, now: datetime) -> ColumnElement[bool]:
+    held = and_(Submission.claimed_by.is_not(None), Submission.lease_expires_at > now)
+    if claimed == Claimed.MINE:
+        return and_(held, Submission.claimed_by == staff_id)
+    if claimed == Claimed.OTHERS:
+        return and_(held, Submission.claimed_by != staff_id)
+    # A lapsed lease is anyone's again (a claim takes it over), even before the sweeper runs.
+    return or_(Submission.claimed_by.is_(None), Submission.lease_expires_at <= now)
+
+
+def has_flag(dialect: str, code: FlagCode) -> ColumnElement[bool]:
+    """The current attempt carries a flag of this code (flags are a JSON list of objects)."""
+    if dialect == "postgresql":
+        return cast(Attempt.flags, JSONB).contains([{"code": code.value}])
+    each = func.json_each(Attempt.flags).table_valued("value").alias("flag")
+    return exists(
+        select(literal(1))
+        .select_from(each)
+        .where(func.json_extract(each.c.value, "$.code") == code.value)
+    )
+
+
+def ocr_state_is(dialect: str, state: OcrState, stale_before: datetime) -> ColumnElement[bool]:
+    """SQL for `moderation.triage.ocr_state(...) == state`."""
+    done, started = Attempt.ocr_done_at, Attempt.ocr_started_at
+    gave_up = has_flag(dialect, FlagCode.OCR_GAVE_UP)
+    return {
+        OcrState.DONE: and_(done.is_not(None), ~gave_up),
+        OcrState.GAVE_UP: and_(done.is_not(None), gave_up),
+        OcrState.RUNNING: and_(done.is_(None), started >= stale_before),
+        OcrState.PENDING: and_(done.is_(None), or_(started.is_(None), started < stale_before)),
+    }[state]
+
+
+def matches(term: SearchTerm, institution_ids: frozenset[str]) -> ColumnElement[bool]:
+    """Items found by a search term, each kind through its own index."""
+    if term.kind == SearchKind.ITEM_ID:
+        return Submission.id == term.value
+    if term.kind == SearchKind.NATIONAL_ID:
+        return Submission.account_id.in_(
+            select(Account.id).where(Account.national_id == term.value)
+        )
+    if term.kind == SearchKind.FAMILY_NAME:
+        return Submission.account_id.in_(
+            select(Account.id).where(Account.name.startswith(term.value, autoescape=True))
+        )
+    # The inmate's applications, and the posts under them (ix_applications_inmate_id,
+    # ix_posts_application_id), within the reviewer's institutions' rosters.
+    inmates = select(Inmate.id).where(
+        Inmate.callsign == term.value, Inmate.institution_id.in_(sorted(institution_ids))
+    )
+    applications = select(Application.id).where(Application.inmate_id.in_(inmates))
+    posts = select(Post.id).where(Post.application_id.in_(applications))
+    return Submission.id.in_(union(applications, posts))

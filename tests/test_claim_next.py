@@ -1,0 +1,69 @@
+"""Claim-next (POST /review/v1/queue/next): the oldest unclaimed item, claimed and shown in one
+call, and never the same item to two reviewers, however many ask at once."""
+
+import concurrent.futures
+
+from tests.support import flow
+from tests.support.queue import fill_queue
+
+
+def _next(client, reviewer, query: str = ""):
+    return client.post(f"/review/v1/queue/next{query}", headers=reviewer)
+
+
+def test_claim_next_answers_the_oldest_unclaimed_items_whole_detail(client, rt):
+    flow.institution(rt)
+    me = flow.staff(rt, "me@ttd.example", ["TTD"])
+    other = flow.staff(rt, "other@ttd.example", ["TTD"])
+    items = fill_queue(rt, 3)
+    client.post(f"/review/v1/items/{items[0].id}/claim", headers=other)
+    r = _next(client, me)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["id"] == items[1].id
+    assert body["status"] == "in_review"
+    assert body["family"]["name"] == items[1].family_name and body["files"]
+    # It is mine now: a claim by another reviewer is refused
+    taken = client.post(f"/review/v1/items/{items[1].id}/claim", headers=other)
+    assert taken.json()["error"]["code"] == "claimed_by_other"
+    assert _next(client, me).json()["id"] == items[2].id
+
+
+def test_claim_next_is_204_when_nothing_is_left(client, rt):
+    flow.institution(rt)
+    me = flow.staff(rt, "me@ttd.example", ["TTD"])
+    fill_queue(rt, 1)
+    assert _next(client, me).status_code == 200
+    r = _next(client, me)
+    assert r.status_code == 204 and r.content == b""
+
+
+def test_claim_next_keeps_to_the_kind_and_institution_asked(client, rt):
+    flow.institution(rt)
+    flow.institution(rt, "HLD")
+    me = flow.staff(rt, "me@ttd.example", ["TTD", "HLD"])
+    fill_queue(rt, 1)
+    hld = fill_queue(rt, 1, code="HLD", first=10, hours_ago=1)
+    assert _next(client, me, "?kind=post").status_code == 204
+    assert _next(client, me, "?institution=HLD").json()["id"] == hld[0].id
+    assert _next(client, me, "?institution=XYZ").status_code == 404
+    assert _next(client, me, "?kind=letter").status_code == 422
+
+
+def test_ten_reviewers_at_once_never_get_the_same_item(client, rt):
+    flow.institution(rt)
+    reviewers = [flow.staff(rt, f"r{n}@ttd.example", ["TTD"]) for n in range(10)]
+    items = fill_queue(rt, 25)
+
+    def work_the_queue(reviewer) -> list[str]:
+        got = []
+        while (r := _next(client, reviewer)).status_code == 200:
+            got.append(r.json()["id"])
+        assert r.status_code == 204, r.text
+        return got
+
+    with concurrent.futures.ThreadPoolExecutor(10) as pool:
+        claimed = list(pool.map(work_the_queue, reviewers))
+    every = [item_id for got in claimed for item_id in got]
+    assert len(every) == len(set(every)) == 25
+    assert set(every) == {item.id for item in items}

@@ -1,0 +1,119 @@
+"""Notes between staff (never shown to the family) and reopening a decided item (API.md 1.1)."""
+
+import json
+
+from sqlalchemy import select
+
+from storage.models import AuditEntry
+from tests.support import flow
+from tests.support.db import writing
+from tests.support.posting import admin_of, me, rejected_post, served_family, strikes_of
+from tests.support.queue import fill_queue
+from usecases import administration as admin
+
+SECRET = "家屬電話中情緒激動，請下次由社工回電。"
+
+
+def _note(client, staff, item_id, text=SECRET):
+    return client.post(f"/review/v1/items/{item_id}/notes", headers=staff, json={"text": text})
+
+
+def _reopen(client, staff, item_id, reason="誤判：文件其實清楚。"):
+    return client.post(f"/review/v1/items/{item_id}/reopen", headers=staff, json={"reason": reason})
+
+
+def test_a_note_is_kept_with_its_author_and_shown_to_staff(client, rt):
+    flow.institution(rt)
+    staff = flow.bearer(admin.add_staff(rt, "lin@ttd.example", ["TTD"], "reviewer", name="林社工"))
+    item = fill_queue(rt, 1)[0]
+    r = _note(client, staff, item.id)
+    assert r.status_code == 201, r.text
+    assert r.json()["text"] == SECRET and r.json()["by"]["name"] == "林社工"
+    notes = client.get(f"/review/v1/items/{item.id}", headers=staff).json()["notes"]
+    assert [(n["id"], n["text"]) for n in notes] == [(r.json()["id"], SECRET)]
+    with writing(rt) as session:
+        assert session.scalar(select(AuditEntry.action).where(AuditEntry.action == "note"))
+
+
+def test_a_blank_note_is_422_and_another_institutions_item_404(client, rt):
+    flow.institution(rt)
+    flow.institution(rt, "HLD")
+    staff = flow.staff(rt, "r@ttd.example", ["TTD"])
+    item = fill_queue(rt, 1)[0]
+    theirs = fill_queue(rt, 1, code="HLD", first=10)[0]
+    assert _note(client, staff, item.id, "   ").status_code == 422
+    assert _note(client, staff, theirs.id).status_code == 404
+
+
+def test_a_note_is_never_in_anything_the_family_reads(client, rt, mail):
+    reviewer, fam, app_id = served_family(client, rt, mail)
+    r = flow.post(client, fam, app_id)
+    post_id = r.json()["id"]
+    flow.wait_post(client, fam, post_id, {"awaiting_review"})
+    assert _note(client, reviewer, post_id).status_code == 201
+    assert _note(client, reviewer, app_id).status_code == 201
+    family_reads = [
+        "/api/v1/me",
+        "/api/v1/applications",
+        f"/api/v1/applications/{app_id}",
+        "/api/v1/posts",
+        f"/api/v1/posts/{post_id}",
+        "/api/v1/strikes",
+        "/api/v1/institution-posts",
+    ]
+    for path in family_reads:
+        body = client.get(path, headers=fam.headers)
+        assert body.status_code == 200, path
+        assert SECRET not in json.dumps(body.json(), ensure_ascii=False), path
+    assert SECRET not in "".join(m.get_content() for m in mail.to(fam.email))
+
+
+def test_reopening_a_rejected_post_withdraws_its_strike_and_lifts_its_suspension(client, rt, mail):
+    # Given a one-strike policy: a rejected post suspends the family
+    reviewer, fam, app_id = served_family(client, rt, mail, strikes_to_suspend=1)
+    post_id = rejected_post(client, reviewer, fam, app_id)
+    assert me(client, fam)["suspended_until"] is not None
+    # When an administrator reopens it
+    r = _reopen(client, admin_of(rt), post_id)
+    assert r.status_code == 200 and r.json() == {"status": "awaiting_review"}, r.text
+    # Then the strike is gone, the suspension lifted, the post back in the queue
+    assert strikes_of(client, fam) == []
+    assert me(client, fam)["strike_count"] == 0 and me(client, fam)["suspended_until"] is None
+    queue = client.get("/review/v1/queue", headers=reviewer).json()
+    assert [row["id"] for row in queue] == [post_id]
+    family_view = client.get(f"/api/v1/posts/{post_id}", headers=fam.headers).json()
+    assert family_view["status"] == "awaiting_review" and family_view["reasons"] == []
+    # …the reason is a note for the next reviewer, and it can be decided again
+    detail = client.get(f"/review/v1/items/{post_id}", headers=reviewer).json()
+    assert "誤判" in detail["notes"][0]["text"]
+    again = flow.claim_and_decide(client, reviewer, post_id, key="second-look")
+    assert again.json() == {"status": "approved"}
+    with writing(rt) as session:
+        entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "reopen"))
+        assert entry is not None and entry.detail["was"] == "rejected"
+        assert entry.detail["strike_withdrawn"] is not None
+
+
+def test_reopening_an_approved_application_puts_it_back_in_the_queue(client, rt):
+    flow.institution(rt)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    item = fill_queue(rt, 1)[0]
+    flow.claim_and_decide(client, reviewer, item.id)
+    assert _reopen(client, admin_of(rt), item.id).status_code == 200
+    detail = client.get(f"/review/v1/items/{item.id}", headers=reviewer).json()
+    assert detail["status"] == "awaiting_review" and detail["family"]["rejection_count"] == 0
+
+
+def test_reopen_is_for_administrators_and_decided_items_only(client, rt):
+    flow.institution(rt)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    administrator = admin_of(rt)
+    items = fill_queue(rt, 2)
+    flow.claim_and_decide(client, reviewer, items[0].id)
+    r = _reopen(client, reviewer, items[0].id)
+    assert r.status_code == 403 and r.json()["error"]["code"] == "admin_only"
+    r = _reopen(client, administrator, items[1].id)  # still waiting: nothing to reopen
+    assert r.status_code == 409 and r.json()["error"]["code"] == "not_reopenable"
+    assert _reopen(client, administrator, items[0].id).status_code == 200
+    assert _reopen(client, administrator, items[0].id).status_code == 409
+    assert _reopen(client, administrator, items[0].id, "  ").status_code == 422
