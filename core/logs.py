@@ -80,10 +80,23 @@ class TextFormatter(logging.Formatter):
         return text + " " + " ".join(f"{k}={v}" for k, v in context.items())
 
 
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is now (a test's capture is replaced after each test;
+    a handler holding the old one would write to a closed file)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _: Any) -> None:
+        pass
+
+
 def configure_logging(log_format: str = "text", level: int = logging.INFO) -> None:
     """One handler on the root logger, to stderr, in the chosen format; uvicorn's own loggers
     go through it too (its access log is off: ours names route templates, not paths)."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _CurrentStderr()
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
