@@ -15,7 +15,7 @@ from alembic import op
 revision: str = "0009_account_lifecycle"
 #: Also the merge point of the two branches that left 0005 (issue 15a's seed rules, issue 12's
 #: security): one head again.
-down_revision: str | tuple[str, ...] | None = ("0008_seed_rules", "0010_security")
+down_revision: str | None = "0010_security"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

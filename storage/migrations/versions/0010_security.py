@@ -13,7 +13,7 @@ from alembic import op
 import storage.models
 
 revision: str = "0010_security"
-down_revision: str | None = "0005"
+down_revision: str | None = "0008_seed_rules"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
