@@ -362,3 +362,27 @@ def test_reports_chart_the_last_thirty_days_and_download_as_csv(client, rt, mail
             page.click("#report-csv")
         csv_text = Path(downloaded.value.path()).read_text(encoding="utf-8-sig")
     assert csv_text.startswith("date,institution,received")
+
+
+def test_an_administrator_adds_staff_sees_the_token_once_and_reads_the_audit_log(
+    client, rt, mail, page
+):
+    queue = console.build_queue(client, rt, mail, applications=0)
+    with live_server(rt) as base:
+        sign_in(page, base, queue.admin)
+        page.click("a[href='#/staff']")
+        page.click("#add-staff")
+        page.fill("#staff-name", "<i>林</i>審核員")
+        page.fill("#staff-email", "lin@ttd.example")
+        page.click("#save-staff")
+        token = page.input_value("#new-token")
+        screenshot(page, "10-staff-token")
+        page.keyboard.press("Escape")
+        page.wait_for_selector("#staff td:has-text('<i>林</i>審核員')")
+        page.click("a[href='#/audit']")
+        page.wait_for_selector("#audit td:has-text('新增工作人員')")
+        screenshot(page, "11-audit")
+    listed = client.get("/review/v1/staff", headers=queue.admin).json()
+    assert [s["email"] for s in listed].count("lin@ttd.example") == 1
+    newcomer = {"Authorization": f"Bearer {token}"}
+    assert client.get("/review/v1/reasons", headers=newcomer).status_code == 200

@@ -8,6 +8,8 @@ import * as item from "./item.js";
 import * as deliveries from "./deliveries.js";
 import * as appeals from "./appeals.js";
 import * as reports from "./reports.js";
+import * as audit from "./audit.js";
+import * as staff from "./staff.js";
 
 /** What the screens share: reference data, the loaded queue page, navigation. */
 export const ctx = {
@@ -21,7 +23,7 @@ export const ctx = {
   },
 };
 
-const SCREENS = { queue, item, deliveries, appeals, reports };
+const SCREENS = { queue, item, deliveries, appeals, reports, audit, staff };
 let current = null;
 
 function root() {
@@ -97,7 +99,9 @@ function header(active) {
       tab("queue", "#/queue", t("navQueue")),
       tab("deliveries", "#/deliveries", t("navDeliveries")),
       ctx.isAdmin ? tab("appeals", "#/appeals", t("navAppeals")) : null,
-      features.has("GET", "/reports") ? tab("reports", "#/reports", t("navReports")) : null),
+      features.has("GET", "/reports") ? tab("reports", "#/reports", t("navReports")) : null,
+      ctx.isAdmin && features.has("GET", "/staff") ? tab("staff", "#/staff", t("navStaff")) : null,
+      ctx.isAdmin && features.has("GET", "/audit") ? tab("audit", "#/audit", t("navAudit")) : null),
     h("span", { class: "spacer" }),
     h("button", { type: "button", class: "link", onclick: showHelp, title: "?", text: `${t("help")} (?)` }),
     languageButton(),
