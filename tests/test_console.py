@@ -386,3 +386,21 @@ def test_an_administrator_adds_staff_sees_the_token_once_and_reads_the_audit_log
     assert [s["email"] for s in listed].count("lin@ttd.example") == 1
     newcomer = {"Authorization": f"Bearer {token}"}
     assert client.get("/review/v1/reasons", headers=newcomer).status_code == 200
+
+
+def test_an_administrator_reopens_a_decided_item_with_a_reason(client, rt, page):
+    flow.institution(rt)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    boss = posting.admin_of(rt)
+    (queued,) = fill_queue(rt, 1)
+    assert flow.claim_and_decide(client, reviewer, queued.id).is_success
+    with live_server(rt) as base:
+        sign_in(page, base, boss)
+        page.goto(f"{base}/review/#/item/{queued.id}")
+        page.click("#reopen")
+        page.fill("#reopen-reason", "核准時漏看了戶籍謄本的日期。")
+        page.dblclick("#send-reopen")
+        page.wait_for_selector("#claim:not([disabled])")
+    assert item(client, reviewer, queued.id)["status"] == "awaiting_review"
+    audit = client.get("/review/v1/audit", params={"action": "reopen"}, headers=boss).json()
+    assert len(audit) == 1

@@ -28,7 +28,7 @@ export async function render(ctx, main) {
     h("td", { text: e.actor_name || e.actor }),
     h("td", { text: tCode("action_", e.action) }),
     h("td", {}, e.item_id ? h("a", { href: `#/item/${encodeURIComponent(e.item_id)}`, text: e.item_id.slice(0, 8) }) : "—"),
-    h("td", { class: "detail", text: Object.keys(e.detail || {}).length ? JSON.stringify(e.detail) : "" })));
+    h("td", { class: "detail", text: detailText(e.detail) })));
   const table = rows.length
     ? h("table", { class: "queue audit", id: "audit" },
       h("thead", {}, h("tr", {}, [t("auditAt"), t("auditWho"), t("auditAction"), t("auditItem"), t("auditDetail")].map((x) => h("th", { scope: "col", text: x })))),
@@ -38,4 +38,11 @@ export async function render(ctx, main) {
     h("button", { type: "button", disabled: !cursor, onclick: () => { cursor = null; reload(); }, text: t("firstPage") }),
     h("button", { type: "button", id: "next-page", disabled: !result.next, onclick: () => { cursor = result.next; reload(); }, text: t("nextPage") })) : null;
   replace(main, h("h1", { text: t("navAudit") }), h("div", { class: "toolbar" }, form), table, pager);
+}
+
+/** An entry's detail as "key: value" pairs, nested values as compact JSON. */
+function detailText(detail) {
+  return Object.entries(detail || {})
+    .map(([k, v]) => `${k}: ${v !== null && typeof v === "object" ? JSON.stringify(v) : v}`)
+    .join(" · ");
 }

@@ -201,6 +201,11 @@ const WORDS = {
   err_already_decided: ["這件已經有人決定了，不需要再處理。", "Someone has already decided this item; nothing more to do."],
   err_network: ["無法連線到伺服器，請稍後再試。", "The server cannot be reached; try again shortly."],
   err_forbidden: ["你沒有權限做這件事。", "You are not allowed to do this."],
+  reopen: ["重新開啟", "Reopen"],
+  reopenTitle: ["重新開啟這一件？", "Reopen this item?"],
+  reopenHelp: ["這件會回到待審清單，原決定撤銷；若是退件，家屬的違規紀錄一併撤回。", "It goes back to the queue and its decision is reversed; a rejection's strike is withdrawn."],
+  reopenReason: ["原因（會記入稽核紀錄）", "Why (kept in the audit log)"],
+  reopened: ["已重新開啟，回到待審清單。", "Reopened: back in the queue."],
   // deliveries
   deliveriesTitle: ["已核准、待送交收容人的聯絡簿", "Approved posts waiting to reach the inmate"],
   deliveriesNone: ["沒有待送交的聯絡簿。", "No post is waiting for delivery."],
