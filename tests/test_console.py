@@ -290,6 +290,8 @@ def test_no_request_leaves_the_servers_origin(client, rt, mail, page):
         page.keyboard.press("c")
         console.wait_for_document(page)
         page.keyboard.press("?")
+        page.wait_for_selector("dialog table.keys")
+        screenshot(page, "12-help")
         page.keyboard.press("Escape")
         page.click("#lang")
         page.wait_for_selector("text=Queue")
