@@ -249,6 +249,20 @@ def test_a_hostile_title_and_file_name_stay_text(client, rt, mail, page):
     assert dialogs == []
 
 
+def test_a_document_is_zoomed_and_rotated(client, rt, mail, page):
+    queue = console.build_queue(client, rt, mail, applications=0, post=True)
+    with live_server(rt) as base:
+        sign_in(page, base, queue.reviewer)
+        page.goto(f"{base}/review/#/item/{queue.post}")
+        console.wait_for_document(page)
+        fitted = page.eval_on_selector("img.doc", "img => img.getBoundingClientRect().width")
+        page.click("#zoom-in")
+        zoomed = page.eval_on_selector("img.doc", "img => img.getBoundingClientRect().width")
+        page.click("#rotate")
+        turned = page.eval_on_selector("img.doc", "img => img.style.transform")
+    assert zoomed > fitted * 1.2 and "rotate(90deg)" in turned
+
+
 def test_deliveries_are_marked_delivered_once(client, rt, mail, page):
     queue = console.build_queue(client, rt, mail, applications=0, deliverable=True)
     with live_server(rt) as base:
