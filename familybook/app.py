@@ -17,6 +17,7 @@ from moderation.errors import ErrorCode
 from review_api.app import create_review_app
 from review_api.console import console_redirect, create_console_app
 from usecases.runtime import Runtime
+from web.docs_pages import serve_docs
 from web.errors import error_body, install
 
 
@@ -78,9 +79,12 @@ def create_app(
         if pool is not None:
             pool.stop()
 
-    app = FastAPI(title="Familybook 家庭聯絡簿", version="1", lifespan=lifespan)
+    app = FastAPI(
+        title="Familybook 家庭聯絡簿", version="1", lifespan=lifespan, docs_url=None, redoc_url=None
+    )
     app.state.runtime = rt
     install(app)
+    serve_docs(app)
     if apis in ("all", "ingest"):
         app.mount("/api/v1", create_ingest_app(rt))
     if apis in ("all", "review"):

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from moderation.kinds import SubmissionKind
 from moderation.relationships import Relationship
 from moderation.statuses import Status
+from web.code_enums import REASON_CODES
 from web.schemas import InmateMasked, SubmissionStatus
 
 # --- accounts ---
@@ -136,7 +137,7 @@ class StrikeRecord(BaseModel):
 
     id: str
     post_id: str
-    reason_code: str
+    reason_code: str = Field(json_schema_extra=REASON_CODES)
     created_at: str
     counts: bool = Field(description="是否計入停權次數")
     appeal_text: str | None

@@ -74,14 +74,13 @@ class ErrorCode(StrEnum):
     # The service itself
     DATABASE_UNAVAILABLE = "database_unavailable"
     INTERNAL_ERROR = "internal_error"
+    # issue 10 (review triage)
+    NOT_REOPENABLE = "not_reopenable"
     # Issue 10b: deliveries, staff management, audit and reports
     NOT_APPROVED = "not_approved"
-    TOO_MANY_IDS = "too_many_ids"
     PRINT_UNAVAILABLE = "print_unavailable"
     STAFF_EXISTS = "staff_exists"
     LAST_ADMIN = "last_admin"
-    # issue 10 (review triage)
-    NOT_REOPENABLE = "not_reopenable"
 
 
 @dataclass

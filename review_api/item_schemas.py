@@ -10,7 +10,15 @@ from moderation.relationships import Relationship
 from moderation.statuses import Status
 from moderation.strikes import AppealOutcome
 from moderation.triage import OcrState
+from moderation.verdicts import Verdict
 from storage.duplicates import Match
+from web.code_enums import (
+    CHECK_CODES,
+    FILE_CATEGORIES,
+    PREFILL_STATUSES,
+    REASON_CODES,
+    REASON_CODES_OR_NULL,
+)
 from web.schemas import Reason
 
 # --- the item detail ---
@@ -45,7 +53,7 @@ class StrikeSeen(BaseModel):
 
     id: str
     at: str | None
-    reason_code: str
+    reason_code: str = Field(json_schema_extra=REASON_CODES)
     item_id: str = Field(description="被退件的聯絡簿 id")
     appeal: AppealSeen | None
 
@@ -67,7 +75,7 @@ class CheckOutcome(BaseModel):
     """One automatic check on one file (or on the whole submission when `file_id` is null)."""
 
     file_id: str | None
-    code: str
+    code: str = Field(json_schema_extra=CHECK_CODES)
     ok: bool
     message: str
     message_en: str
@@ -77,7 +85,7 @@ class FileFacts(BaseModel):
     """A file of the attempt as the checks found it."""
 
     id: str
-    category: str = Field(description="identity_documents, relationship_documents…")
+    category: str = Field(description="文件類別", json_schema_extra=FILE_CATEGORIES)
     original_name: str
     declared_type: str
     detected_type: str | None
@@ -97,7 +105,7 @@ class PrefillValue(BaseModel):
     field: str = Field(description="name, national_id, birth_date, relationship…")
     value: str | None = Field(description="OCR 讀到的值")
     expected: str | None = Field(description="帳號或收容人資料中的值")
-    status: str = Field(description="match, mismatch, not_found")
+    status: str = Field(description="比對結果", json_schema_extra=PREFILL_STATUSES)
     confidence: float
     source_text: str
 
@@ -108,8 +116,8 @@ class HistoryEntry(BaseModel):
     attempt: int
     status: Status
     submitted_at: str
-    decision: str | None = Field(description="approve 或 reject")
-    reason_code: str | None
+    decision: Verdict | None = Field(description="approve 或 reject")
+    reason_code: str | None = Field(json_schema_extra=REASON_CODES_OR_NULL)
     advice: str | None
     reasons: list[Reason]
     decided_at: str | None

@@ -12,6 +12,7 @@ from moderation.statuses import Status
 from moderation.strikes import AppealOutcome
 from moderation.triage import OcrState
 from review_api.item_schemas import Flag, InmateNamed, StaffRef
+from web.code_enums import REASON_CODES
 from web.schemas import PostStatus
 
 # --- the queue, claims and decisions ---
@@ -79,7 +80,7 @@ class OpenAppeal(BaseModel):
     post_id: str
     title: str | None = Field(description="被退件的那一次送件的標題 the appealed attempt's title")
     body: str | None = Field(description="被退件的那一次送件的內文")
-    reason_code: str
+    reason_code: str = Field(json_schema_extra=REASON_CODES)
     appeal_text: str | None
     appealed_at: str | None
 

@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field
 
 from moderation.kinds import SubmissionKind
 from moderation.statuses import Status
+from web.code_enums import REASON_CODES
 from web.schemas import Sparse
 
 # --- reference data and figures ---
@@ -14,7 +15,7 @@ from web.schemas import Sparse
 class ReasonOption(BaseModel):
     """A rejection reason a reviewer may pick, and the kinds of item it applies to."""
 
-    code: str
+    code: str = Field(json_schema_extra=REASON_CODES)
     label: str
     label_en: str
     applies_to: list[SubmissionKind]

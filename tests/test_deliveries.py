@@ -165,3 +165,17 @@ def test_every_printed_post_is_audited(client, rt, mail):
             select(AuditEntry).where(AuditEntry.action == AuditAction.PRINT_DELIVERY)
         )
     assert entry is not None and entry.submission_id == post_id
+
+
+def test_the_deliveries_list_is_paged_oldest_approval_first(client, rt, mail):
+    # Given two approved posts, approved one after the other
+    reviewer, fam, app_id = served_family(client, rt, mail)
+    first = _approved_post(client, reviewer, fam, app_id)
+    _, second = _second_family(client, mail, reviewer)
+    # When staff read one per page
+    page = client.get("/review/v1/deliveries?limit=1", headers=reviewer)
+    link = page.headers["link"]
+    rest = client.get(link[1 : link.index(">")], headers=reviewer)
+    # Then the oldest approval comes first, and the second page is the last
+    assert [p["id"] for p in page.json() + rest.json()] == [first, second]
+    assert "link" not in rest.headers

@@ -7,7 +7,8 @@ nothing here reads the environment.
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from moderation.errors import ErrorCode, Unauthenticated
@@ -32,13 +33,25 @@ def get_session(rt: RuntimeDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str:
-    scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+#: Read through FastAPI's HTTPBearer so that the OpenAPI documents declare a bearer
+#: `securitySchemes` on every operation that needs a token (the docs pages get an Authorize
+#: button, client generators keep the header). It does not refuse by itself: our 401 body does.
+BEARER = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearer",
+    description="家屬：POST /api/v1/sessions 的 token；工作人員：管理者核發的憑證",
+)
+
+
+def bearer_token(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
+) -> str:
+    token = credentials.credentials.strip() if credentials is not None else ""
+    if not token:
         raise Unauthenticated(
             code=ErrorCode.UNAUTHENTICATED, message="請先登入。", message_en="Please log in."
         )
-    return token.strip()
+    return token
 
 
 BearerToken = Annotated[str, Depends(bearer_token)]

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_seri
 
 from moderation.kinds import SubmissionKind
 from moderation.statuses import Status
+from web.code_enums import FAMILY_REASON_CODES
 
 
 class Sparse(BaseModel):
@@ -32,7 +33,7 @@ class InmateMasked(BaseModel):
 class Reason(Sparse):
     """Why a submission needs fixing or was refused; a reviewer's reasons carry their advice."""
 
-    code: str
+    code: str = Field(json_schema_extra=FAMILY_REASON_CODES)
     message: str
     message_en: str
     advice: str | None = Field(None, description="審核意見（只在審核人員退件時出現）")

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select
 
 from moderation.statuses import Status
@@ -11,9 +11,11 @@ from review_api.deps import CurrentStaff, SessionDep, WorkDep
 from review_api.item_view import application_inmate
 from review_api.schemas import Delivered, Delivery
 from storage.models import Post, Submission
+from storage.paging import Keyset, cut, keyset_query
 from usecases.review import deliveries
 from usecases.review.access import institutions_in_scope
 from web.delivery_pdf import render
+from web.paging import PageDep, link_next
 from web.submission_views import post_view
 
 router = APIRouter(tags=["deliveries"])
@@ -26,19 +28,39 @@ PDF_DOC: dict[str, Any] = {
 }
 
 
+#: The deliveries list's ordering (oldest approval first), named in its cursors.
+DELIVERIES_ORDER = "deliveries"
+
+
 @router.get("/deliveries", response_model=list[Delivery])
 def waiting(
-    session: SessionDep, staff: CurrentStaff, institution: str | None = None
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    staff: CurrentStaff,
+    page: PageDep,
+    institution: str | None = None,
 ) -> list[dict[str, Any]]:
+    """Approved posts not yet delivered, oldest approval first (paged)."""
     ids = institutions_in_scope(session, staff, institution)
-    rows = session.scalars(
+    query = (
         select(Submission)
         .join(Post, Post.id == Submission.id)
         .where(Submission.institution_id.in_(ids), Submission.status == Status.APPROVED)
-        .order_by(Submission.decided_at)
+    )
+    rows = session.scalars(
+        keyset_query(
+            query,
+            Submission.decided_at,
+            Submission.id,
+            after=page.after(DELIVERIES_ORDER),
+            limit=page.limit,
+        )
     ).all()
+    cut_page = cut(rows, page.limit, lambda s: Keyset(s.decided_at, s.id))
+    link_next(request, response, DELIVERIES_ORDER, cut_page)
     out = []
-    for s in rows:
+    for s in cut_page.rows:
         view = post_view(session, s)
         inmate = application_inmate(session, view["application_id"])
         view["inmate"] = {"callsign": inmate.callsign, "name": inmate.name}

@@ -49,6 +49,7 @@ async def publish(
     idempotency_key: Annotated[
         str | None,
         Header(
+            alias="Idempotency-Key",
             min_length=1,
             max_length=MAX_IDEMPOTENCY_KEY,
             description="重送時帶同一個值：只會發佈一次、寄一封信 a retry publishes once",

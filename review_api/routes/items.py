@@ -6,7 +6,6 @@ from fastapi import APIRouter, Header, Query, Response, status
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
-from moderation.errors import invalid_fields
 from moderation.triage import stale_before
 from moderation.verdicts import Verdict
 from review_api.deps import CurrentStaff, WorkDep
@@ -80,16 +79,15 @@ def decide(
     body: DecisionBody,
     staff: CurrentStaff,
     work: WorkDep,
-    idempotency_key: Annotated[str | None, Header()] = None,
+    idempotency_key: Annotated[
+        str,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=MAX_IDEMPOTENCY_KEY,
+            description="重送時帶同一個值：只決定一次 a retry answers the first result",
+        ),
+    ],
 ) -> dict[str, str]:
-    if not idempotency_key or len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
-        raise invalid_fields(
-            {
-                "Idempotency-Key": (
-                    "請附上 Idempotency-Key 標頭。",
-                    "Send an Idempotency-Key header.",
-                )
-            }
-        )
     request = decisions.DecisionIn(body.decision, body.reason_code, body.advice, idempotency_key)
     return {"status": decisions.decide(work, staff, item_id, request)}

@@ -76,11 +76,11 @@ class Strike(Base):
     appeal_outcome: Mapped[str | None] = mapped_column(String(20))
     appeal_decided_by: Mapped[str | None] = mapped_column(ForeignKey("staff.id"))
     appeal_decided_at: Mapped[datetime | None]
+    #: Set when the rejection behind it was reversed (reopen): it no longer counts or shows.
+    withdrawn_at: Mapped[datetime | None]
     #: The family's counting strikes right after the appeal was decided: a repeated decision
     #: answers exactly what the first did.
     appeal_strike_count: Mapped[int | None]
-    #: Set when the rejection behind it was reversed (reopen): it no longer counts or shows.
-    withdrawn_at: Mapped[datetime | None]
 
 
 class Suspension(Base):

@@ -34,7 +34,7 @@ from usecases import administration as admin
 from usecases.runtime import Runtime
 
 CHECK_REASON = {
-    "code": "image_too_small",
+    "code": "image_resolution_too_low",
     "message": "圖片解析度太低。",
     "message_en": "The image is too small.",
 }
@@ -165,7 +165,7 @@ def _approved_application(w: _Writer, inmate: Inmate) -> Submission:
                 attempt_id=second.id,
                 file_id=None,
                 file_key="-",
-                code="file_count",
+                code="file_counts",
                 ok=True,
                 message="檔案數量",
                 message_en="File count",
