@@ -117,3 +117,25 @@ def test_reopen_is_for_administrators_and_decided_items_only(client, rt):
     assert _reopen(client, administrator, items[0].id).status_code == 200
     assert _reopen(client, administrator, items[0].id).status_code == 409
     assert _reopen(client, administrator, items[0].id, "  ").status_code == 422
+
+
+def test_a_rejected_application_whose_inmate_another_family_now_holds_cannot_be_reopened(
+    client, rt
+):
+    from sqlalchemy import update
+
+    from storage.models import Application
+
+    flow.institution(rt)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    first, second = fill_queue(rt, 2)
+    flow.claim_and_decide(client, reviewer, first.id, "reject", "identity_unreadable")
+    with writing(rt) as session:  # another family applied for the freed inmate meanwhile
+        inmate_id = session.get(Application, first.id).inmate_id
+        session.execute(
+            update(Application).where(Application.id == second.id).values(inmate_id=inmate_id)
+        )
+    r = _reopen(client, admin_of(rt), first.id)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "inmate_has_service"
+    detail = client.get(f"/review/v1/items/{first.id}", headers=reviewer).json()
+    assert detail["status"] == "rejected"

@@ -113,3 +113,16 @@ def test_every_route_of_both_apis_refuses_unknown_query_parameters(rt):
             if isinstance(route, APIRoute):
                 calls = [d.call for d in route.dependant.dependencies]
                 assert reject_unknown_query in calls, route.path
+
+
+def test_a_forged_cursor_with_a_key_of_another_type_is_422(client, rt):
+    import base64
+    import json
+
+    flow.institution(rt)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    for key, kind in ((5, "int"), ("x", "str"), ("2026-01-01T00:00:00", "dt")):
+        raw = json.dumps({"o": "queue.oldest", "t": kind, "k": key, "i": "x"})
+        cursor = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+        r = client.get(f"/review/v1/queue?cursor={cursor}", headers=reviewer)
+        assert r.status_code == 422, (key, r.text)

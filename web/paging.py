@@ -50,14 +50,18 @@ def encode_cursor(ordering: str, position: Keyset) -> str:
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def decode_cursor(ordering: str, cursor: str) -> Keyset:
-    """The position a cursor carries; 422 if it is not one we made for this ordering."""
+def decode_cursor(ordering: str, cursor: str, key_type: type = datetime) -> Keyset:
+    """The position a cursor carries; 422 if it is not one we made for this ordering (whose
+    sort key is a `key_type`)."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         raw = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
         if not isinstance(raw, dict) or raw.get("o") != ordering:
             raise ValueError(ordering)
-        return Keyset(_key(raw.get("t"), raw.get("k")), _text(raw.get("i")))
+        key = _key(raw.get("t"), raw.get("k"))
+        if not isinstance(key, key_type):
+            raise TypeError(key)
+        return Keyset(key, _text(raw.get("i")))
     except (ValueError, TypeError, UnicodeError, binascii.Error):
         raise bad_cursor() from None
 
@@ -88,8 +92,11 @@ class PageRequest:
     limit: int
     cursor: str | None
 
-    def after(self, ordering: str) -> Keyset | None:
-        return None if self.cursor is None else decode_cursor(ordering, self.cursor)
+    def after(self, ordering: str, key_type: type = datetime) -> Keyset | None:
+        """Where to start: None for the first page."""
+        if self.cursor is None:
+            return None
+        return decode_cursor(ordering, self.cursor, key_type)
 
 
 def page_request(
