@@ -15,6 +15,7 @@ const WORDS = {
   navQueue: ["待審清單", "Queue"],
   navDeliveries: ["待送交", "Deliveries"],
   navAppeals: ["申訴", "Appeals"],
+  navItem: ["審核項目", "Item"],
   help: ["快捷鍵說明", "Keyboard help"],
   helpTitle: ["快捷鍵", "Keyboard shortcuts"],
   close: ["關閉", "Close"],
