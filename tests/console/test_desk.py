@@ -167,3 +167,20 @@ def test_an_administrator_reopens_a_decided_item_with_a_reason(client, rt, page)
     assert item(client, reviewer, queued.id)["status"] == "awaiting_review"
     audit = client.get("/review/v1/audit", params={"action": "reopen"}, headers=boss).json()
     assert len(audit) == 1
+
+
+def test_finding_what_i_decided(client, rt, page):
+    flow.institution(rt)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    decided, waiting = fill_queue(rt, 2)
+    assert flow.claim_and_decide(client, reviewer, decided.id, "reject", "other").is_success
+    with live_server(rt) as base:
+        sign_in(page, base, reviewer)
+        page.click("a[href='#/finder']")
+        page.wait_for_selector("#found")
+        assert page.locator("#found tbody tr").count() == 2
+        page.check("#find-mine")
+        page.click("form.filters button[type='submit']")
+        page.wait_for_selector("#found tbody tr:only-child")
+        assert decided.family_name in page.inner_text("#found")
+        assert waiting.family_name not in page.inner_text("#found")

@@ -10,6 +10,7 @@ import * as appeals from "./appeals.js";
 import * as reports from "./reports.js";
 import * as audit from "./audit.js";
 import * as staff from "./staff.js";
+import * as finder from "./finder.js";
 
 /** What the screens share: reference data, the loaded queue page, navigation. */
 export const ctx = {
@@ -23,7 +24,7 @@ export const ctx = {
   },
 };
 
-const SCREENS = { queue, item, deliveries, appeals, reports, audit, staff };
+const SCREENS = { queue, item, deliveries, appeals, reports, audit, staff, finder };
 let current = null;
 
 function root() {
@@ -97,6 +98,7 @@ function header(active) {
     h("span", { class: "brand", text: t("appTitle") }),
     h("nav", {},
       tab("queue", "#/queue", t("navQueue")),
+      features.has("GET", "/items") ? tab("finder", "#/finder", t("navFinder")) : null,
       tab("deliveries", "#/deliveries", t("navDeliveries")),
       ctx.isAdmin ? tab("appeals", "#/appeals", t("navAppeals")) : null,
       features.has("GET", "/reports") ? tab("reports", "#/reports", t("navReports")) : null,
