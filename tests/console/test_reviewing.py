@@ -229,3 +229,16 @@ def test_a_document_is_zoomed_and_rotated(client, rt, mail, page):
         page.click("#rotate")
         turned = page.eval_on_selector("img.doc", "img => img.style.transform")
     assert zoomed > fitted * 1.2 and "rotate(90deg)" in turned
+
+
+def test_a_claim_made_in_another_tab_is_shown_as_mine(client, rt, page):
+    flow.institution(rt)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    (queued,) = fill_queue(rt, 1)
+    assert client.post(f"/review/v1/items/{queued.id}/claim", headers=reviewer).is_success
+    with live_server(rt) as base:
+        sign_in(page, base, reviewer)
+        assert page.inner_text("#queue tbody tr .badge-mine") == "由你認領"
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#approve:not([disabled])")
+        assert "由你認領" in page.inner_text("#claim-state")

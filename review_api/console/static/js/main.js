@@ -77,8 +77,17 @@ async function start() {
     if (error.status !== 403) throw error;
     ctx.isAdmin = false;
   }
+  await learnWhoIAm();
   if (!location.hash) location.hash = "#/queue";
   route();
+}
+
+/** The API names claims by staff id and has no "who am I": a claim of mine still held (from
+ * another tab) tells it, so that claim shows as mine; otherwise the next claim will. */
+async function learnWhoIAm() {
+  if (session.me || !features.queueParams.has("claimed")) return;
+  const mine = await api("GET", "/queue", { query: { claimed: "mine", limit: 1 } });
+  if (mine.data.length && mine.data[0].claimed_by) session.me = mine.data[0].claimed_by;
 }
 
 function languageButton() {
