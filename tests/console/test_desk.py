@@ -184,3 +184,4 @@ def test_finding_what_i_decided(client, rt, page):
         page.wait_for_selector("#found tbody tr:only-child")
         assert decided.family_name in page.inner_text("#found")
         assert waiting.family_name not in page.inner_text("#found")
+        screenshot(page, "13-find")
