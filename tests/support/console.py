@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from storage.models import Attempt
+from storage.models import Attempt, Decision
 from tests.support import files, flow
 from tests.support.db import writing
 from tests.support.mail import MailSink
@@ -28,6 +28,9 @@ CHROMIUM = "/usr/bin/chromium"
 #: A name that would run script if the console ever parsed data as HTML.
 HOSTILE_FILE = "<img src=x onerror=alert(1)>.png"
 HOSTILE_TITLE = "<b>成績</b><img src=x>"
+#: The screens the console is made for: a 1366×768 laptop and a tablet held upright.
+DESKTOP = {"width": 1366, "height": 768}
+TABLET = {"width": 820, "height": 1180}
 #: More inmates than flow.institution's roster: one service each.
 EXTRA_INMATES = ("8101", "8102", "8103", "8104")
 
@@ -161,3 +164,17 @@ def wait_for_document(page: Any, timeout: float = 10.0) -> None:
         return bool(image.evaluate("img => img.complete && img.naturalWidth > 0"))
 
     flow.wait_for(decoded, timeout, "the document image")
+
+
+def decisions_of(rt: Runtime, item_id: str) -> int:
+    """How many decisions the item got (a double click or a retry must not make two)."""
+    with writing(rt) as session:
+        query = select(func.count()).select_from(Decision).where(Decision.submission_id == item_id)
+        return int(session.scalar(query) or 0)
+
+
+def item(client: TestClient, headers: dict[str, str], item_id: str) -> dict[str, Any]:
+    """The item as the review API answers it."""
+    r = client.get(f"/review/v1/items/{item_id}", headers=headers)
+    assert r.status_code == 200, r.text
+    return r.json()

@@ -88,6 +88,8 @@ export function newKey() {
 export const features = {
   paths: new Set(),
   queueParams: new Set(),
+  /** Named enums of the document (AuditAction…), for the filters that list their values. */
+  enums: {},
   has(method, path) { return this.paths.has(`${method} ${path}`); },
 };
 
@@ -98,6 +100,9 @@ export async function loadFeatures() {
     const doc = await response.json();
     for (const [path, ops] of Object.entries(doc.paths || {})) {
       for (const method of Object.keys(ops)) features.paths.add(`${method.toUpperCase()} ${path}`);
+    }
+    for (const [name, schema] of Object.entries((doc.components || {}).schemas || {})) {
+      if (Array.isArray(schema.enum)) features.enums[name] = schema.enum;
     }
     const queue = (doc.paths || {})["/queue"];
     for (const p of (queue && queue.get && queue.get.parameters) || []) features.queueParams.add(p.name);

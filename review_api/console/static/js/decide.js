@@ -85,3 +85,33 @@ export function reject(item, reasons, done) {
         h("button", { type: "submit", class: "primary bad", id: "send-reject", text: t("sendReject") })));
   }, { wide: true });
 }
+
+/** An administrator sends a decided item back to the queue, saying why (audited). */
+export function reopen(item, done) {
+  modal(t("reopenTitle"), () => {
+    const reason = h("textarea", { id: "reopen-reason", rows: 3, maxlength: 1000, required: true });
+    const problem = h("p", { class: "error", role: "alert" });
+    let sending = false;
+    const submit = async (e) => {
+      e.preventDefault();
+      if (sending || !reason.value.trim()) return;
+      sending = true;
+      try {
+        await api("POST", `/items/${encodeURIComponent(item.id)}/reopen`, { body: { reason: reason.value.trim() } });
+        closeModal();
+        toast(t("reopened"));
+        done();
+      } catch (error) {
+        problem.textContent = explain(error);
+      } finally {
+        sending = false;
+      }
+    };
+    setTimeout(() => reason.focus(), 0);
+    return h("form", { class: "reject", onsubmit: submit },
+      h("p", { text: t("reopenHelp") }),
+      h("label", { for: "reopen-reason", text: t("reopenReason") }), reason, problem,
+      h("div", { class: "row end" }, h("button", { type: "button", onclick: closeModal, text: t("cancel") }),
+        h("button", { type: "submit", class: "primary", id: "send-reopen", text: t("reopen") })));
+  }, { wide: true });
+}

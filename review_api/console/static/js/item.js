@@ -8,6 +8,7 @@ import * as panels from "./panels.js";
 import * as decide from "./decide.js";
 
 const OPEN = new Set(["awaiting_review", "in_review"]);
+const REOPENABLE = new Set(["approved", "rejected"]);
 let shown = null;
 
 export async function render(ctx, main, [id]) {
@@ -54,7 +55,9 @@ function actionBar(ctx, item, reload) {
     open && !mine(item) && !item.claimed_by ? button(`${t("claimThis")} (c)`, () => claim(item, reload), "", "claim") : null,
     open && mine(item) ? button(t("release"), () => release(ctx, item), "", "release") : null,
     open ? button(`${t("reject")} (r)`, () => decide.reject(item, ctx.reasons, () => ctx.go("#/queue")), "bad", "reject", mine(item)) : null,
-    open ? button(`${t("approve")} (a)`, () => decide.approve(item, () => ctx.go("#/queue")), "good", "approve", mine(item)) : null);
+    open ? button(`${t("approve")} (a)`, () => decide.approve(item, () => ctx.go("#/queue")), "good", "approve", mine(item)) : null,
+    !open && ctx.isAdmin && REOPENABLE.has(item.status) && features.has("POST", "/items/{item_id}/reopen")
+      ? button(t("reopen"), () => decide.reopen(item, reload), "", "reopen") : null);
 }
 
 async function claim(item, reload) {

@@ -8,6 +8,9 @@ import * as item from "./item.js";
 import * as deliveries from "./deliveries.js";
 import * as appeals from "./appeals.js";
 import * as reports from "./reports.js";
+import * as audit from "./audit.js";
+import * as staff from "./staff.js";
+import * as finder from "./finder.js";
 
 /** What the screens share: reference data, the loaded queue page, navigation. */
 export const ctx = {
@@ -21,7 +24,7 @@ export const ctx = {
   },
 };
 
-const SCREENS = { queue, item, deliveries, appeals, reports };
+const SCREENS = { queue, item, deliveries, appeals, reports, audit, staff, finder };
 let current = null;
 
 function root() {
@@ -74,8 +77,17 @@ async function start() {
     if (error.status !== 403) throw error;
     ctx.isAdmin = false;
   }
+  await learnWhoIAm();
   if (!location.hash) location.hash = "#/queue";
   route();
+}
+
+/** The API names claims by staff id and has no "who am I": a claim of mine still held (from
+ * another tab) tells it, so that claim shows as mine; otherwise the next claim will. */
+async function learnWhoIAm() {
+  if (session.me || !features.queueParams.has("claimed")) return;
+  const mine = await api("GET", "/queue", { query: { claimed: "mine", limit: 1 } });
+  if (mine.data.length && mine.data[0].claimed_by) session.me = mine.data[0].claimed_by;
 }
 
 function languageButton() {
@@ -95,9 +107,12 @@ function header(active) {
     h("span", { class: "brand", text: t("appTitle") }),
     h("nav", {},
       tab("queue", "#/queue", t("navQueue")),
+      features.has("GET", "/items") ? tab("finder", "#/finder", t("navFinder")) : null,
       tab("deliveries", "#/deliveries", t("navDeliveries")),
       ctx.isAdmin ? tab("appeals", "#/appeals", t("navAppeals")) : null,
-      features.has("GET", "/reports") ? tab("reports", "#/reports", t("navReports")) : null),
+      features.has("GET", "/reports") ? tab("reports", "#/reports", t("navReports")) : null,
+      ctx.isAdmin && features.has("GET", "/staff") ? tab("staff", "#/staff", t("navStaff")) : null,
+      ctx.isAdmin && features.has("GET", "/audit") ? tab("audit", "#/audit", t("navAudit")) : null),
     h("span", { class: "spacer" }),
     h("button", { type: "button", class: "link", onclick: showHelp, title: "?", text: `${t("help")} (?)` }),
     languageButton(),

@@ -61,7 +61,7 @@ function chart(days) {
   const bar = Math.max(1, (step - 4) / SERIES.length);
   const y = (v) => height - pad.bottom - (v / max) * (height - pad.top - pad.bottom);
   const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "chart", id: "report-chart", "aria-label": t("reportsChart") });
-  for (const tick of [0, Math.round(max / 2), max]) {
+  for (const tick of new Set([0, Math.round(max / 2), max])) {
     svg.append(s("line", { x1: pad.left, x2: width - pad.right, y1: y(tick), y2: y(tick), stroke: "#d8dde5" }),
       s("text", { x: pad.left - 6, y: y(tick) + 4, "text-anchor": "end", "font-size": 11, fill: "#5d6878" }, tick));
   }

@@ -1,50 +1,18 @@
-"""The reviewer console at /review/, driven in headless Debian chromium against a real server
-(uvicorn in a thread) with a queue built by the real flow. Every action is checked afterwards
-through the API and the database: it happened, and once."""
+"""The reviewer console at /review/ as a reviewer works it, driven in headless Debian chromium
+against a real server (uvicorn in a thread) with a queue built by the real flow. Every action is
+checked afterwards through the API and the database: it happened, and once."""
 
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
-import pytest
-from sqlalchemy import func, select
-
-from storage.models import Decision
-from tests.support import console, flow, posting
-from tests.support.console import HOSTILE_FILE, HOSTILE_TITLE, screenshot, sign_in
-from tests.support.db import writing
+from tests.support import console, flow
+from tests.support.console import (
+    HOSTILE_FILE,
+    HOSTILE_TITLE,
+    decisions_of,
+    item,
+    screenshot,
+    sign_in,
+)
 from tests.support.live import live_server
 from tests.support.queue import fill_queue
-
-DESKTOP = {"width": 1366, "height": 768}
-TABLET = {"width": 820, "height": 1180}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with console.chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport=DESKTOP, locale="zh-TW")
-    opened = context.new_page()
-    opened.set_default_timeout(10_000)
-    yield opened
-    context.close()
-
-
-def decisions_of(rt, item_id: str) -> int:
-    with writing(rt) as session:
-        query = select(func.count()).select_from(Decision).where(Decision.submission_id == item_id)
-        return int(session.scalar(query) or 0)
-
-
-def item(client, headers, item_id: str) -> dict[str, Any]:
-    r = client.get(f"/review/v1/items/{item_id}", headers=headers)
-    assert r.status_code == 200, r.text
-    return r.json()
 
 
 def test_the_page_sends_a_strict_content_security_policy(client):
@@ -249,116 +217,28 @@ def test_a_hostile_title_and_file_name_stay_text(client, rt, mail, page):
     assert dialogs == []
 
 
-def test_deliveries_are_marked_delivered_once(client, rt, mail, page):
-    queue = console.build_queue(client, rt, mail, applications=0, deliverable=True)
+def test_a_document_is_zoomed_and_rotated(client, rt, mail, page):
+    queue = console.build_queue(client, rt, mail, applications=0, post=True)
     with live_server(rt) as base:
         sign_in(page, base, queue.reviewer)
-        page.click("a[href='#/deliveries']")
-        page.wait_for_selector("#deliveries")
-        screenshot(page, "06-deliveries")
-        page.check("#pick-all")
-        page.click("#mark-delivered")
-        page.wait_for_selector(".empty")
-    assert item(client, queue.reviewer, queue.deliverable)["status"] == "delivered"
-    assert client.get("/review/v1/deliveries", headers=queue.reviewer).json() == []
-
-
-def test_printing_deliveries_opens_the_servers_pdf(client, rt, mail, page):
-    queue = console.build_queue(client, rt, mail, applications=0, deliverable=True)
-    with live_server(rt) as base:
-        sign_in(page, base, queue.reviewer)
-        page.goto(f"{base}/review/#/deliveries")
-        page.check(f"input.pick[value='{queue.deliverable}']")
-        with (
-            page.expect_response(lambda r: "/deliveries/print" in r.url) as answered,
-            page.context.expect_page() as opened,
-        ):
-            page.click("#print")
-        assert answered.value.status == 200
-        assert answered.value.headers["content-type"] == "application/pdf"
-        assert opened.value.url.startswith("blob:")
-    # Printing is not delivering: the post still waits to be handed over.
-    assert item(client, queue.reviewer, queue.deliverable)["status"] == "approved"
-
-
-def test_no_request_leaves_the_servers_origin(client, rt, mail, page):
-    queue = console.build_queue(client, rt, mail, applications=1)
-    requested: list[str] = []
-    page.on("request", lambda r: requested.append(r.url))
-    with live_server(rt) as base:
-        sign_in(page, base, queue.reviewer)
-        page.keyboard.press("c")
+        page.goto(f"{base}/review/#/item/{queue.post}")
         console.wait_for_document(page)
-        page.keyboard.press("?")
-        page.keyboard.press("Escape")
-        page.click("#lang")
-        page.wait_for_selector("text=Queue")
-        page.goto(f"{base}/review/#/deliveries")
-        page.wait_for_selector("#deliveries, .empty")
-    outside = [u for u in requested if not (u.startswith(f"{base}/") or u.startswith("blob:"))]
-    assert requested and outside == []
+        fitted = page.eval_on_selector("img.doc", "img => img.getBoundingClientRect().width")
+        page.click("#zoom-in")
+        zoomed = page.eval_on_selector("img.doc", "img => img.getBoundingClientRect().width")
+        page.click("#rotate")
+        turned = page.eval_on_selector("img.doc", "img => img.style.transform")
+    assert zoomed > fitted * 1.2 and "rotate(90deg)" in turned
 
 
-def test_english_switch_and_a_tablet_screen(client, rt, mail, browser):
-    queue = console.build_queue(client, rt, mail, applications=1)
-    context = browser.new_context(viewport=TABLET, locale="en-GB")
-    page = context.new_page()
-    try:
-        with live_server(rt) as base:
-            sign_in(page, base, queue.reviewer)
-            page.click("#lang")
-            page.wait_for_selector("#claim-next:has-text('Claim next')")
-            page.keyboard.press("c")
-            console.wait_for_document(page)
-            wide = page.evaluate("document.documentElement.scrollWidth")
-            screenshot(page, "07-tablet-english")
-            page.click("#lang")
-    finally:
-        context.close()
-    assert wide <= TABLET["width"]
-
-
-def test_an_administrator_overrules_an_appeal_after_seeing_the_post(client, rt, mail, page):
-    reviewer, fam, app_id = posting.served_family(client, rt, mail)
-    boss = posting.admin_of(rt)
-    post_id = posting.rejected_post(client, reviewer, fam, app_id, title="孩子的畫")
-    strike_id = posting.strikes_of(client, fam)[0]["id"]
-    assert posting.appeal(client, fam, strike_id, "那是孩子畫的圖，不是暗號。").status_code == 200
+def test_a_claim_made_in_another_tab_is_shown_as_mine(client, rt, page):
+    flow.institution(rt)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    (queued,) = fill_queue(rt, 1)
+    assert client.post(f"/review/v1/items/{queued.id}/claim", headers=reviewer).is_success
     with live_server(rt) as base:
-        sign_in(page, base, boss)
-        page.click("a[href='#/appeals']")
-        page.wait_for_selector("#appeals:has-text('那是孩子畫的圖')")
-        screenshot(page, "08-appeals")
-        page.click("#appeals a")
-        page.wait_for_selector(".panel .post-title:has-text('孩子的畫')")
-        assert post_id in page.url
-        page.go_back()
-        assert page.inner_text("#appeals .appealed-post .post-title") == "孩子的畫"
-        page.click("#appeals button.overrule")
-        page.wait_for_selector(".empty")
-    assert posting.strikes_of(client, fam)[0]["appeal_outcome"] == "overruled"
-
-
-def test_a_reviewer_sees_no_administrators_tab(client, rt, mail, page):
-    queue = console.build_queue(client, rt, mail, applications=0)
-    with live_server(rt) as base:
-        sign_in(page, base, queue.reviewer)
-        assert page.locator("a[href='#/deliveries']").count() == 1
-        assert page.locator("a[href='#/appeals']").count() == 0
-
-
-def test_reports_chart_the_last_thirty_days_and_download_as_csv(client, rt, mail, page):
-    queue = console.build_queue(client, rt, mail, applications=1)
-    target = queue.applications[0]
-    assert flow.claim_and_decide(client, queue.reviewer, target, "reject", "other").is_success
-    with live_server(rt) as base:
-        sign_in(page, base, queue.reviewer)
-        page.click("a[href='#/reports']")
-        page.wait_for_selector("#report-chart rect")
-        totals = page.inner_text("#report-totals")
-        assert "退件\n1" in totals and "收件\n1" in totals
-        screenshot(page, "09-reports")
-        with page.expect_download() as downloaded:
-            page.click("#report-csv")
-        csv_text = Path(downloaded.value.path()).read_text(encoding="utf-8-sig")
-    assert csv_text.startswith("date,institution,received")
+        sign_in(page, base, reviewer)
+        assert page.inner_text("#queue tbody tr .badge-mine") == "由你認領"
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#approve:not([disabled])")
+        assert "由你認領" in page.inner_text("#claim-state")
