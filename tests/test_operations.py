@@ -97,4 +97,4 @@ def test_backup_then_restore_brings_back_every_row_and_file(rt, tmp_path, capsys
     assert "verified" in capsys.readouterr().out
     with writing(rt) as session:
         assert session.scalar(select(func.count()).select_from(Inmate)) == 4
-    assert rt.files.path(key).read_bytes() == source.read_bytes()
+    assert rt.files.read_bytes(key) == source.read_bytes()  # decrypted: the store encrypts

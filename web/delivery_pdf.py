@@ -88,11 +88,11 @@ def _photos(canvas: Canvas, images: list[ImageReader], top: float) -> None:
         y -= share + PHOTO_GAP
 
 
-def _image(path: Path) -> ImageReader:
+def _image(data: bytes) -> ImageReader:
     """The sanitized photo scaled to what an A4 page prints at about 200 dpi, as a JPEG that
     the PDF embeds as it is: a phone's 12 megapixels, re-compressed raw by reportlab, would
     take seconds a page and make a batch tens of megabytes for no visible gain."""
-    with Image.open(path, formats=PHOTO_FORMATS) as opened:
+    with Image.open(io.BytesIO(data), formats=PHOTO_FORMATS) as opened:
         w, h = opened.size
         fit = min(1.0, MAX_PHOTO_PX / max(w, h))
         opened.draft("RGB", (int(w * fit), int(h * fit)))  # a JPEG decodes at 1/2…1/8 scale
@@ -123,15 +123,16 @@ def _page(canvas: Canvas, sheet: DeliverySheet, images: list[ImageReader]) -> No
 
 
 def render(
-    sheets: list[DeliverySheet], photo_path: Callable[[str], Path], font: Path, font_index: int
+    sheets: list[DeliverySheet], photo_bytes: Callable[[str], bytes], font: Path, font_index: int
 ) -> bytes:
-    """The PDF of the sheets, one page each, in their order."""
+    """The PDF of the sheets, one page each, in their order. `photo_bytes` gives a sanitized
+    photo's plaintext (the store encrypts what it keeps)."""
     _register(str(font), font_index)
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=A4, pageCompression=1, invariant=True)
     canvas.setTitle("家庭聯絡簿 交付收容人")
     for sheet in sheets:
-        _page(canvas, sheet, [_image(photo_path(key)) for key in sheet.photo_keys])
+        _page(canvas, sheet, [_image(photo_bytes(key)) for key in sheet.photo_keys])
         canvas.showPage()
     canvas.save()
     return out.getvalue()

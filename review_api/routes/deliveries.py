@@ -91,7 +91,7 @@ def print_deliveries(
     wanted = [i for value in ids for i in value.split(",")]
     sheets = deliveries.sheets_to_print(work, staff, wanted)
     settings = work.rt.settings
-    pdf = render(sheets, work.rt.files.path, settings.print_font, settings.print_font_index)
+    pdf = render(sheets, work.rt.files.read_bytes, settings.print_font, settings.print_font_index)
     return Response(
         pdf,
         media_type="application/pdf",
