@@ -154,9 +154,8 @@ def _purge(args: argparse.Namespace) -> None:
         erased = purge(rt, utcnow(), dry_run=args.dry_run)
     verb = "would erase 將刪除" if args.dry_run else "erased 已刪除"
     for e in erased:
-        print(
-            f"{verb}: file {e.file_id} ({e.category}) of {e.submission_id}, {len(e.keys)} blob(s)"
-        )
+        what = " and ".join(w for w, on in (("original", e.original), ("copies", e.copies)) if on)
+        print(f"{verb}: file {e.file_id} ({e.category}) of {e.submission_id}: {what}")
     print(f"{len(erased)} document(s) {verb}")
 
 

@@ -99,7 +99,8 @@ class Policy:
     pdf_ocr_dpi: int = 300
     pdf_ocr_pages: int = 3
     #: issue 12: originals of identity and relationship documents are erased this many days
-    #: after the application's final decision (a rejected one's sanitized copies with them).
+    #: after the application's final decision (a rejected one's sanitized copies with them);
+    #: once a service has ended, all its files and its posts' photos this many days after.
     document_retention_days: int = 90
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -131,6 +131,8 @@ def _photo_keys(session: Session, attempt_id: str) -> tuple[str, ...]:
     ).all()
     keys = []
     for f in rows:
+        if f.copies_erased_at is not None:  # retention erased it (its service ended): text only
+            continue
         if f.sanitized_key and (f.sanitized_type or "").startswith("image/"):
             keys.append(f.sanitized_key)
         elif f.preview_key:  # a PDF attachment: its first page, rendered by the checks
