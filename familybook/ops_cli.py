@@ -62,6 +62,7 @@ def _progress_bar(done: int, total: int) -> None:
 
 
 def inmates_import(args: argparse.Namespace) -> None:
+    from familybook.staff_cli import operator_actor
     from moderation.errors import InvalidInput
     from moderation.roster import read_roster
     from usecases.roster_import import apply_plan, plan_import
@@ -78,11 +79,15 @@ def inmates_import(args: argparse.Namespace) -> None:
             for problem in exc.extra.get("problems", []):  # every bad line, then the summary
                 print(problem, file=sys.stderr)
             raise
-        counts = plan.counts()
+        counts = plan.counts(mark_missing_released=args.mark_missing_released)
         if not args.dry_run:
             progress = _progress_bar if sys.stderr.isatty() else None
             counts = apply_plan(
-                rt, plan, mark_missing_released=args.mark_missing_released, progress=progress
+                rt,
+                plan,
+                mark_missing_released=args.mark_missing_released,
+                progress=progress,
+                actor=operator_actor(),
             )
     said = ", ".join(f"{k} {v}" for k, v in counts.items())
     print(f"{'dry run, nothing written: ' if args.dry_run else ''}{said} ({roster.encoding})")
@@ -98,7 +103,8 @@ def roster_options(imp: argparse.ArgumentParser) -> None:
     imp.add_argument(
         "--mark-missing-released",
         action="store_true",
-        help="the file is the full roster: inmates it does not list are marked released",
+        help="the file is the full roster: inmates it does not list are marked released and "
+        "their running services end (reason released; the families are emailed)",
     )
     imp.set_defaults(func=inmates_import)
 

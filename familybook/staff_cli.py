@@ -23,7 +23,8 @@ def runtime() -> Iterator[Runtime]:
         rt.db.dispose()
 
 
-def _actor() -> str:
+def operator_actor() -> str:
+    """How the audit log names the operator running a command."""
     try:
         return f"operator:{getpass.getuser()}"
     except (KeyError, OSError):  # no login name in a bare container
@@ -34,7 +35,9 @@ def _add(args: argparse.Namespace) -> None:
     from usecases.staff_commands import add
 
     with runtime() as rt:
-        issued = add(rt, args.email, args.institution, args.role, name=args.name, actor=_actor())
+        issued = add(
+            rt, args.email, args.institution, args.role, name=args.name, actor=operator_actor()
+        )
         expires = issued.staff.token_expires_at
     print(
         f"staff {args.email} ({args.role}) token, shown once 憑證只顯示一次 "
@@ -57,7 +60,7 @@ def _rotate(args: argparse.Namespace) -> None:
     from usecases.staff_commands import rotate
 
     with runtime() as rt:
-        issued = rotate(rt, args.email, actor=_actor())
+        issued = rotate(rt, args.email, actor=operator_actor())
     print(f"new token for {args.email}, shown once 新憑證只顯示一次; the old one stops now:")
     print(issued.token)
 
@@ -66,7 +69,7 @@ def _disable(args: argparse.Namespace) -> None:
     from usecases.staff_commands import disable
 
     with runtime() as rt:
-        disable(rt, args.email, actor=_actor())
+        disable(rt, args.email, actor=operator_actor())
     print(f"staff {args.email} disabled 已停用")
 
 
@@ -77,7 +80,7 @@ def _update(args: argparse.Namespace) -> None:
         update(
             rt,
             args.email,
-            actor=_actor(),
+            actor=operator_actor(),
             role=args.role,
             name=args.name,
             bind=args.add_institution,

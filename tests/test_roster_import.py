@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from familybook.cli import main
 from moderation.roster import read_roster
-from storage.models import Inmate
+from storage.models import AuditEntry, Inmate
 from tests.support import flow
 from tests.support.db import writing
 from usecases.roster_import import apply_plan, plan_import
+from usecases.sweeping import sweep
 
 HEADER = "callsign,name,youngest_child_birth_date,restricted_until,restriction_reason\n"
 
@@ -73,6 +74,46 @@ def test_mark_missing_released_marks_only_inmates_a_full_roster_leaves_out(rt, t
     # Listed again later: no longer released
     _import(tmp_path, (HEADER + "7377,林建國,2016-04-01,,\n").encode())
     assert _inmates(rt)["7377"].released_at is None
+
+
+def test_a_released_inmates_service_ends_as_when_staff_end_it(client, rt, mail, tmp_path, capsys):
+    # Given a family whose service for 7375 runs, and a full roster that no longer lists 7375
+    flow.institution(rt, "TTD")
+    fam, app_id = flow.served_family(client, mail, "fam@example.com")
+    full = HEADER + "7376,陳志強,2016-04-01,,\n7377,林建國,2016-04-01,,\n7378,張家豪,2001-01-01,,\n"
+    # When the operator asks first what the import would do
+    _import(tmp_path, full.encode(), "--mark-missing-released", "--dry-run")
+    # Then it says one inmate would be released and one service would end, and nothing changed
+    out = capsys.readouterr().out
+    assert "removed 1, released 1, services_ended 1" in out and "nothing written" in out
+    view = client.get(f"/api/v1/applications/{app_id}", headers=fam.headers).json()
+    assert view["status"] == "approved"
+    # When the import runs
+    _import(tmp_path, full.encode(), "--mark-missing-released")
+    assert "released 1, services_ended 1" in capsys.readouterr().out
+    # Then the service ended for the inmate's release, as if an administrator had ended it…
+    view = client.get(f"/api/v1/applications/{app_id}", headers=fam.headers).json()
+    assert (view["status"], view["end_reason"]) == ("ended", "released")
+    # …the family is told (the sweeper sends what a command wrote to the outbox)…
+    sweep(rt)
+    content = mail.wait_for_subject(fam.email, "service ended").get_content()
+    assert "收容人已出監（所）" in content and "7375 王○○" in content
+    # …the audit log names the operator…
+    with writing(rt) as session:
+        ended = session.scalars(select(AuditEntry).where(AuditEntry.action == "end_service")).all()
+    assert [(e.submission_id, e.actor.startswith("operator")) for e in ended] == [(app_id, True)]
+    # …and a second import ends nothing more
+    _import(tmp_path, full.encode(), "--mark-missing-released")
+    assert "services_ended 0" in capsys.readouterr().out
+
+
+def test_without_mark_missing_released_no_service_ends(client, rt, mail, tmp_path, capsys):
+    flow.institution(rt, "TTD")
+    fam, app_id = flow.served_family(client, mail, "fam@example.com")
+    _import(tmp_path, (HEADER + "7376,陳志強,2016-04-01,,\n").encode())
+    view = client.get(f"/api/v1/applications/{app_id}", headers=fam.headers).json()
+    assert view["status"] == "approved"
+    assert _inmates(rt)["7375"].released_at is None
 
 
 def test_a_reviewer_is_answered_promptly_during_a_10000_line_import(client, rt):

@@ -6,6 +6,10 @@ reviewer's claim waited that long (PITFALLS.md). Here the plan is read once, the
 batches of `BATCH_ROWS`, each its own transaction of a few milliseconds, so a reviewer's request
 gets its turn between two batches. A failure part-way leaves the batches before it written;
 running the import again finishes it (rows already right count as unchanged).
+
+With `--mark-missing-released` (the file is the full roster) an inmate it leaves out has left:
+marked released, and a service running for them ends for the release exactly as when an
+administrator ends it (`usecases.services`: the family emailed, the inmate free, audited).
 """
 
 from collections.abc import Callable, Iterable, Iterator
@@ -15,8 +19,11 @@ from typing import Any, TypeVar
 from sqlalchemy import insert, select, update
 
 from moderation.errors import ErrorCode, InvalidInput, NotFound
+from moderation.kinds import SubmissionKind
 from moderation.roster import Roster, RosterRow
-from storage.models import Inmate, Institution, new_id, utcnow
+from moderation.statuses import Status
+from storage.models import Application, Inmate, Institution, Submission, new_id, utcnow
+from usecases import services
 from usecases.runtime import Runtime
 from usecases.transaction import transaction
 
@@ -37,14 +44,20 @@ class RosterPlan:
     unchanged: int = 0
     #: Inmates on record (not released) whom the file does not list.
     removed: list[str] = field(default_factory=list)
+    #: Running services (application ids) of inmates the file does not list: they end when
+    #: the file is the full roster.
+    ending: list[str] = field(default_factory=list)
 
-    def counts(self) -> dict[str, int]:
-        return {
+    def counts(self, *, mark_missing_released: bool = False) -> dict[str, int]:
+        counts = {
             "added": len(self.added),
             "updated": len(self.updated),
             "unchanged": self.unchanged,
             "removed": len(self.removed),
         }
+        if mark_missing_released:
+            counts |= {"released": len(self.removed), "services_ended": len(self.ending)}
+        return counts
 
 
 def refuse_problems(roster: Roster) -> None:
@@ -87,7 +100,26 @@ def plan_import(rt: Runtime, code: str, roster: Roster) -> RosterPlan:
         else:
             plan.updated.append((inmate.id, row))
     plan.removed = [i.id for i in current.values() if i.released_at is None]
+    plan.ending = _running_services(rt, institution_id, {i.id for i in current.values()})
     return plan
+
+
+def _running_services(rt: Runtime, institution_id: str, inmate_ids: set[str]) -> list[str]:
+    """Approved applications of the institution whose inmate is among `inmate_ids` (also one
+    released by an earlier import whose service still runs: a rerun finishes the job)."""
+    if not inmate_ids:
+        return []
+    with rt.db.session() as session:
+        rows = session.execute(
+            select(Submission.id, Application.inmate_id)
+            .join(Application, Application.id == Submission.id)
+            .where(
+                Submission.institution_id == institution_id,
+                Submission.kind == SubmissionKind.APPLICATION,
+                Submission.status == Status.APPROVED,
+            )
+        ).all()
+    return [app_id for app_id, inmate_id in rows if inmate_id in inmate_ids]
 
 
 def apply_plan(
@@ -97,12 +129,15 @@ def apply_plan(
     mark_missing_released: bool = False,
     progress: Progress | None = None,
     batch_rows: int = BATCH_ROWS,
+    actor: str = "operator",
 ) -> dict[str, int]:
-    """Write the plan in short transactions. Inmates missing from the file are marked released
-    only when asked (`--mark-missing-released`: the file is the full roster)."""
+    """Write the plan in short transactions. Inmates missing from the file are marked released,
+    and their services ended, only when asked (`--mark-missing-released`: the file is the full
+    roster). `actor` is who the audit log names for the ended services."""
     now = utcnow()
     released = plan.removed if mark_missing_released else []
-    total, done = len(plan.added) + len(plan.updated) + len(released), 0
+    ending = plan.ending if mark_missing_released else []
+    total, done = len(plan.added) + len(plan.updated) + len(released) + len(ending), 0
     for batch in _batches(plan.added, batch_rows):
         _write(
             rt, insert(Inmate), [_values(row, institution_id=plan.institution_id) for row in batch]
@@ -114,7 +149,12 @@ def apply_plan(
     for ids in _batches(released, batch_rows):
         _write(rt, update(Inmate), [{"id": i, "released_at": now} for i in ids])
         done = _report(progress, done + len(ids), total)
-    return {**plan.counts(), "released": len(released)}
+    ended = 0
+    for app_id in ending:  # one transaction each: every family gets its own email
+        with transaction(rt) as work:
+            ended += services.end_on_release(work, app_id, actor=actor) is not None
+        done = _report(progress, done + 1, total)
+    return {**plan.counts(), "released": len(released), "services_ended": ended}
 
 
 def _values(row: RosterRow, **more: Any) -> dict[str, Any]:

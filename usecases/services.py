@@ -77,18 +77,37 @@ def end_service(
         or submission.institution_id not in staff.institution_ids
     ):
         raise not_found("這項服務", "No such service.")
+    stopped = _end(work, submission, reason, note, actor=staff.actor)
+    work.commit()
+    return stopped
+
+
+def end_on_release(work: UnitOfWork, application_id: str, *, actor: str) -> Stopped | None:
+    """The roster no longer lists the inmate (`inmates import --mark-missing-released`): the
+    service ends for the release as when staff end it (emailed, audited, the inmate free).
+    None when it is no longer running (ended or reopened meanwhile): nothing to do."""
+    submission = work.session.get(Submission, application_id)
+    if submission is None or submission.status != Status.APPROVED:
+        return None
+    stopped = _end(work, submission, EndReason.RELEASED, None, actor=actor)
+    work.commit()
+    return stopped
+
+
+def _end(
+    work: UnitOfWork, submission: Submission, reason: EndReason, note: str | None, *, actor: str
+) -> Stopped:
     ensure_active_service(Status(submission.status))
     clean = clean_text(note, field="note", max_chars=NOTE_MAX_CHARS) if note else None
-    stopped = _stop(work, submission, Status.ENDED, reason, clean, by=staff.actor)
+    stopped = _stop(work, submission, Status.ENDED, reason, clean, by=actor)
     record(
-        session,
-        staff.actor,
+        work.session,
+        actor,
         AuditAction.END_SERVICE,
         submission_id=submission.id,
         reason=reason.value,
         note=clean,
     )
-    work.commit()
     return stopped
 
 
