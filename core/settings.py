@@ -9,6 +9,8 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import make_url
 
+from core.config_errors import ConfigError
+
 #: How long an email-verification link stays usable (SPEC: 10 minutes).
 DEFAULT_VERIFY_TOKEN_MINUTES = 10
 #: How long a family's login token lives.
@@ -88,6 +90,10 @@ class Settings(BaseSettings):
     # --- issue 13 (operations) ---
     #: "text" (human-readable) or "json": one JSON object a line for a log collector.
     log_format: Literal["text", "json"] = "text"
+    #: GET /metrics and workers' metrics ports answer only `Authorization: Bearer <token>`
+    #: (core/metrics_access.py). The file form suits compose secrets; it wins when both are set.
+    metrics_token: str = ""
+    metrics_token_file: Path | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -176,6 +182,17 @@ class Settings(BaseSettings):
         if urlsplit(self.smtp_url).hostname in ("mailpit", *LOCAL_HOSTS) or not self.smtp_url:
             problems.append("FAMILYBOOK_SMTP_URL must be a real mail server, not mailpit or none")
         return problems
+
+    def metrics_bearer(self) -> str:
+        """The metrics token in force ("" for none); a missing token file is a setup error."""
+        if self.metrics_token_file is None:
+            return self.metrics_token.strip()
+        try:
+            return self.metrics_token_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(
+                f"FAMILYBOOK_METRICS_TOKEN_FILE {self.metrics_token_file}: {exc.strerror}"
+            ) from None
 
     @property
     def embedded(self) -> bool:

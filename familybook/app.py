@@ -5,13 +5,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 
+from core.metrics_access import metrics_access
 from familybook.bootstrap import build_runtime
-from familybook.metrics import CONTENT_TYPE_LATEST, metrics_body
+from familybook.metrics import CONTENT_TYPE_LATEST, metrics_body, refuse_metrics
 from ingest.app import create_ingest_app
 from ingest.routes import reset_page, verify_page
 from moderation.errors import ErrorCode
@@ -116,9 +117,19 @@ def create_app(
         body["error"]["parts"] = parts
         return JSONResponse(body, status_code=503)
 
+    metrics_token = rt.settings.metrics_bearer()  # read once: a missing file stops the start
+
     @app.get("/metrics", include_in_schema=False)
-    def metrics() -> Response:
-        """Prometheus text format (API.md: Operations)."""
+    def metrics(request: Request) -> Response:
+        """Prometheus text format (API.md: Operations), to whom core/metrics_access allows."""
+        refuse_metrics(
+            metrics_access(
+                token=metrics_token,
+                production=rt.settings.production,
+                authorization=request.headers.get("authorization"),
+                loopback_client=False,  # a same-host proxy makes everyone look local
+            )
+        )
         return Response(metrics_body(rt), media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(verify_page.router)

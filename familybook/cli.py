@@ -58,7 +58,7 @@ def _worker(args: argparse.Namespace) -> None:
     if args.metrics_port:
         from familybook.metrics import serve_worker_metrics
 
-        serve_worker_metrics(rt, args.metrics_port)
+        serve_worker_metrics(rt, args.metrics_port, args.metrics_host)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
@@ -194,6 +194,12 @@ def parser() -> argparse.ArgumentParser:
     worker.add_argument("--threads", type=int, default=2)
     worker.add_argument("--queues", default="checks,ocr,post_ocr,mail")
     worker.add_argument("--metrics-port", type=int, help="serve Prometheus metrics on this port")
+    worker.add_argument(
+        "--metrics-host",
+        default="127.0.0.1",
+        help="address the metrics port listens on (default loopback; 0.0.0.0 for a scraper "
+        "in another container, with FAMILYBOOK_METRICS_TOKEN set)",
+    )
     worker.set_defaults(func=_worker)
     migrate = sub.add_parser("migrate", help="bring the schema up to date")
     migrate.add_argument("--check", action="store_true", help="exit 1 if not up to date")

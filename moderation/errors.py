@@ -99,6 +99,8 @@ class ErrorCode(StrEnum):
     LAST_ADMIN = "last_admin"
     # --- issue 13 (operations) ---
     ROSTER_INVALID = "roster_invalid"
+    #: GET /metrics in production with no FAMILYBOOK_METRICS_TOKEN: refused to everyone.
+    METRICS_TOKEN_REQUIRED = "metrics_token_required"
     NOTHING_TO_DO = "nothing_to_do"
 
 
