@@ -94,6 +94,49 @@ def decision(
     return Email(to, subject, "\n".join(lines) + SIGNATURE)
 
 
+def reopened(
+    *,
+    to: str,
+    kind: SubmissionKind,
+    was_approved: bool,
+    institution: str,
+    relationship: str,
+    title: str | None = None,
+    strike_withdrawn: bool = False,
+) -> Email:
+    """An administrator sent a decided item back to review (API.md 1.1, reopen): the family's
+    status reads 審核中 again, so it learns why from us rather than from a changed page. The
+    administrator's reason is an internal note and is not in it."""
+    is_application = kind == SubmissionKind.APPLICATION
+    what = "申請家庭聯絡簿服務項目" if is_application else "發佈家庭聯絡簿"
+    what_en = "service application" if is_application else "contact-book post"
+    result = "審核通過" if was_approved else "審核未通過"
+    result_en = "approval" if was_approved else "rejection"
+    lines = [
+        "您好：",
+        f"您於【{PORTAL}】{what}的審核結果「{result}」已由機關撤回，重新審核，目前狀態為「審核中」。",
+        "申請內容：" if is_application else "聯絡簿內容：",
+        _summary(institution, relationship, title),
+    ]
+    if strike_withdrawn:
+        lines.append("這次審核未通過紀錄已撤銷，不列入累計次數。")
+    if was_approved and is_application:
+        lines.append("重新審核期間暫時無法發佈家庭聯絡簿。")
+    lines += [
+        "審核完成後將再以電子郵件通知您，您不需要重新送出。",
+        "",
+        f"Hello,\n{institution} withdrew the {result_en} of your {what_en} and is reviewing it "
+        "again; its status is under review.",
+    ]
+    if strike_withdrawn:
+        lines.append("The rejection no longer counts as a strike against you.")
+    if was_approved and is_application:
+        lines.append("You cannot post until the review is done.")
+    lines.append("We will email you the new result; you need not send anything again.")
+    subject = f"家庭聯絡簿重新審核通知 Familybook: {what_en} under review again"
+    return Email(to, subject, "\n".join(lines) + SIGNATURE)
+
+
 def suspension(
     *, to: str, until: datetime, strikes: int, institution: str = "", contacts: Contacts = ()
 ) -> Email:

@@ -94,6 +94,37 @@ def test_reopening_a_rejected_post_withdraws_its_strike_and_lifts_its_suspension
         assert entry.detail["strike_withdrawn"] is not None
 
 
+def test_the_family_is_told_a_rejected_post_is_under_review_again(client, rt, mail):
+    # Given a post rejected with a strike
+    reviewer, fam, app_id = served_family(client, rt, mail)
+    post_id = rejected_post(client, reviewer, fam, app_id, title="小明的近況")
+    mail.wait_for_subject(fam.email, "not approved")
+    # When an administrator reopens it
+    assert _reopen(client, admin_of(rt), post_id).status_code == 200
+    # Then the family is emailed: under review again, the rejection and its strike withdrawn
+    msg = mail.wait_for_subject(fam.email, "under review again")
+    content = msg.get_content()
+    assert "重新審核" in str(msg["Subject"])
+    assert "審核中" in content and "小明的近況" in content and "測試機關 TTD" in content
+    assert "審核未通過紀錄已撤銷" in content and "strike" in content
+    # …in Chinese first, English beside, and without the administrator's internal reason
+    assert content.index("您好") < content.index("Hello")
+    assert "誤判" not in content
+
+
+def test_the_family_is_told_an_approved_application_is_under_review_again(
+    client, rt, mail, workers
+):
+    flow.institution(rt)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    fam, app_id = flow.approved_family(client, mail, reviewer, "fam@example.com")
+    mail.wait_for_subject(fam.email, "approved")
+    assert _reopen(client, admin_of(rt), app_id).status_code == 200
+    content = mail.wait_for_subject(fam.email, "under review again").get_content()
+    assert "申請家庭聯絡簿服務項目" in content and "審核通過" in content
+    assert "service application" in content and "strike" not in content
+
+
 def test_reopening_an_approved_application_puts_it_back_in_the_queue(client, rt):
     flow.institution(rt)
     reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])

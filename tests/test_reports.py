@@ -180,3 +180,22 @@ def test_nearest_rank_percentiles():
     assert percentile([], 50) is None
     assert percentile([5], 90) == 5
     assert [percentile(list(range(1, 11)), p) for p in (50, 90, 100)] == [5, 9, 10]
+
+
+def test_reports_as_csv_and_for_an_administrator_stay_within_their_institutions(
+    client, rt, known_day
+):
+    # Given a reviewer and an administrator bound to TTD only (the known day has HLD too)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    ttd_admin = flow.staff(rt, "a@ttd.example", ["TTD"], role="admin")
+    day = {"from": "2026-03-10", "to": "2026-03-10"}
+    # When each asks for the report, as JSON and as CSV
+    for staff in (reviewer, ttd_admin):
+        rows = client.get(REPORT, params=day, headers=staff).json()
+        table = client.get(REPORT, params={**day, "format": "csv"}, headers=staff).text
+        # Then only TTD is in it: an administrator too sees the institutions they are bound to
+        assert [row["institution"] for row in rows] == ["TTD"]
+        assert [r["institution"] for r in csv.DictReader(io.StringIO(table))] == ["TTD"]
+    # …and one bound to both sees both
+    both = client.get(REPORT, params=day, headers=known_day).json()
+    assert sorted(row["institution"] for row in both) == ["HLD", "TTD"]

@@ -5,20 +5,37 @@ awaiting review through the guarded move, the reasons the family was shown are w
 rejected application holds its inmate again (409 if another family's service now does), a
 rejected post's strike is withdrawn, and a suspension that strike helped cause and that still
 runs is lifted as for an overruled appeal (its other strikes count again). The reason is kept
-as a note for the next reviewer, and the audit log records it all.
+as a note for the next reviewer, and the audit log records it all. The family is emailed that
+its item is under review again (through the outbox, after the commit), without the reason,
+which is for staff.
 """
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
+from moderation import emails
 from moderation.audit import AuditAction
 from moderation.errors import Conflict, ErrorCode
+from moderation.kinds import SubmissionKind
+from moderation.relationships import LABELS, Relationship
 from moderation.staff import StaffMember
 from moderation.statuses import Status
 from moderation.text import clean_text
 from storage import transitions
 from storage.audit import record
-from storage.models import Application, Decision, Strike, Submission, utcnow
+from storage.models import (
+    Account,
+    Application,
+    Attempt,
+    Decision,
+    Institution,
+    Post,
+    Strike,
+    Submission,
+    utcnow,
+)
+from storage.outbox import queue_email
 from storage.queries import current_attempt
 from usecases import strikes
 from usecases.review.access import visible_item
@@ -59,8 +76,34 @@ def reopen(work: UnitOfWork, admin: StaffMember, item_id: str, reason: str) -> S
         strike_withdrawn=withdrawn,
         reason=why,
     )
+    email = _email(session, submission, attempt, was, strike_withdrawn=withdrawn is not None)
+    work.wake_email(queue_email(session, email))
     work.commit()
     return Status.AWAITING_REVIEW
+
+
+def _email(
+    session: Session,
+    submission: Submission,
+    attempt: Attempt,
+    was: Status,
+    *,
+    strike_withdrawn: bool,
+) -> emails.Email:
+    account = session.get(Account, submission.account_id)
+    institution = session.get(Institution, submission.institution_id)
+    post = session.get(Post, submission.id)
+    application = session.get(Application, post.application_id if post else submission.id)
+    assert account is not None and institution is not None and application is not None
+    return emails.reopened(
+        to=account.email,
+        kind=SubmissionKind(submission.kind),
+        was_approved=was == Status.APPROVED,
+        institution=institution.name,
+        relationship=LABELS[Relationship(application.relationship)][0],
+        title=attempt.title if post else None,
+        strike_withdrawn=strike_withdrawn,
+    )
 
 
 def _undo_rejection(
