@@ -3,12 +3,14 @@ number of days after the final decision, by the sweeper, audited, with a dry-run
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from familybook.cli import main
 from storage.models import Application, AuditEntry, StoredFile, Submission, utcnow
 from tests.support import flow
 from tests.support.db import writing
+from usecases import retention
 from usecases.sweeping import sweep
 
 
@@ -142,3 +144,23 @@ def test_a_withdrawn_applications_documents_go_the_policy_days_after_it_was_with
     for f in _documents(rt):
         assert f.original_erased_at is not None and f.copies_erased_at is not None
         assert not rt.files.exists(f.storage_key)
+
+
+def test_an_erasure_cut_short_after_deleting_is_finished_and_audited_by_the_next_run(
+    client, mail, rt, workers, monkeypatch
+):
+    _decided_long_ago(client, mail, rt, days=91)
+    before = _documents(rt)
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("the process died before the erasure was recorded")
+
+    # The audit write fails inside the marking transaction: the files are already gone.
+    monkeypatch.setattr("usecases.retention.record", crash)
+    with pytest.raises(RuntimeError):
+        retention.purge(rt, utcnow())
+    monkeypatch.undo()
+    assert all(f.original_erased_at is None for f in _documents(rt))
+    assert all(not rt.files.exists(f.storage_key) for f in before)
+    assert sweep(rt).erased_files == len(before)
+    assert all(f.original_erased_at is not None for f in _documents(rt))

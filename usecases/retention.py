@@ -157,12 +157,16 @@ def _erasure(
 
 
 def purge(rt: Runtime, now: datetime, *, dry_run: bool = False) -> list[Erasure]:
-    """Erase what is due: marked and audited in one transaction, then the files deleted (a
-    crash between leaves a marked file that the next run's delete removes; never an unmarked
-    gap in the record)."""
+    """Erase what is due: the files deleted first, then marked and audited in one transaction.
+    In that order a crash between the two leaves rows still unmarked, which the next run finds
+    again (deleting a missing file is no error) and marks; the other order would leave marked
+    rows whose files no run ever looks for again."""
     erasures = due(rt, now)
     if dry_run or not erasures:
         return erasures
+    for e in erasures:
+        for key in e.keys:
+            rt.files.delete(key)
     with transaction(rt) as work:
         for e in erasures:
             row = work.session.get(StoredFile, e.file_id)
@@ -181,7 +185,4 @@ def purge(rt: Runtime, now: datetime, *, dry_run: bool = False) -> list[Erasure]
                 original=e.original,
                 copies=e.copies,
             )
-    for e in erasures:
-        for key in e.keys:
-            rt.files.delete(key)
     return erasures
