@@ -162,9 +162,9 @@ def _purge(args: argparse.Namespace) -> None:
 
 def _keys_rotate(_: argparse.Namespace) -> None:
     with _runtime() as rt:
-        keys = [p.name for p in rt.files.root.glob("??/??/*") if p.is_file()]
+        keys = list(rt.files.stored_keys())  # the local folder or the bucket alike
         done = sum(rt.files.reencrypt(key) for key in keys)
-        current = rt.files.keys.current if rt.files.keys else None
+        current = rt.files.current_key
     print(f"{done} of {len(keys)} files re-encrypted under key {current}")
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from core.config_errors import ConfigError
 from core.settings import Settings, get_settings
 from familybook.bootstrap import build_runtime
+from storage.blobs import StoreProblem
 from usecases.runtime import Runtime
 
 
@@ -35,6 +36,7 @@ def runtime_checked(settings: Settings, *, broker: bool) -> Runtime:
             f"FAMILYBOOK_DATABASE_URL is not a usable database URL 資料庫網址無效: {reason}"
         ) from None
     check_database(rt)
+    check_storage(rt)
     return rt
 
 
@@ -59,6 +61,16 @@ def check_database(rt: Runtime) -> None:
         raise ConfigError(
             f"database unreachable 無法連線資料庫 {_where(rt.settings.database_url)}: {reason}"
         ) from None
+
+
+def check_storage(rt: Runtime) -> None:
+    """issue 13: an object store that is not there (no bucket, unreachable, refused) stops the
+    command at start, not the first upload an hour later."""
+    try:
+        rt.files.check()
+    except StoreProblem as exc:
+        rt.db.dispose()
+        raise ConfigError(f"FAMILYBOOK_STORAGE_URL: {exc}") from None
 
 
 def require_schema_at_head(settings: Settings) -> None:

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from moderation.checks.base import display_name
 from moderation.errors import ErrorCode, InvalidInput
 from moderation.file_rules import FileRules, file_too_large, refusal, total_too_large
-from storage.files import BlobWriter, FileStore
+from storage.blobs import BlobStore, BlobWriter
 from storage.uploads import Upload, UploadedFile
 
 MB = 1024 * 1024
@@ -55,7 +55,7 @@ class _Receiver:
 
     def __init__(
         self,
-        store: FileStore,
+        store: BlobStore,
         file_fields: frozenset[str],
         max_bytes: int,
         rules_for: RulesFor | None = None,
@@ -160,7 +160,7 @@ class _Receiver:
 
 async def receive_upload(
     request: Request,
-    store: FileStore,
+    store: BlobStore,
     *,
     file_fields: frozenset[str],
     max_bytes: int,

@@ -1,0 +1,261 @@
+"""The file store on S3-compatible object storage (issue 13): FAMILYBOOK_STORAGE_URL=s3://bucket/
+prefix, so the API, check workers and OCR workers on different machines share documents.
+
+Objects hold exactly what the local store's files hold (`core/crypto.py`'s encrypted format),
+under `prefix/key`. An upload streams: ciphertext collects into parts of
+FAMILYBOOK_S3_PART_MIB (8 MiB) that are sent as a multipart upload while the family is still
+sending, so a process holds at most about one part of a file, never the whole. A file smaller
+than one part is a single PUT. Nothing is visible under the key until the upload completes, and
+a discarded writer aborts its multipart upload, so a refused upload leaves nothing behind (not
+even parts billed in the bucket). Reads stream the object's body a segment at a time.
+"""
+
+import hashlib
+import io
+import os
+import uuid
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from core.crypto import MAGIC, Encryptor, Keys, decrypt_after_magic, key_id
+from storage.blobs import KEY_PATTERN, READ_CHUNK, StoreBase, StoredBlob, StoreProblem
+
+#: Enough of an object's start to hold its header: magic, id length, id (≤255), nonce prefix.
+HEADER_BYTES = len(MAGIC) + 1 + 255 + 8
+
+
+class _Exact:
+    """A response body whose `read(n)` returns n bytes until the end (the decryptor's need:
+    the HTTP stream may hand back fewer)."""
+
+    def __init__(self, body: Any) -> None:
+        self._body = body
+
+    def read(self, n: int) -> bytes:
+        out = self._body.read(n)
+        while len(out) < n:
+            more = self._body.read(n - len(out))
+            if not more:
+                break
+            out += more
+        return bytes(out)
+
+
+class S3Writer:
+    """One upload: encrypted as it arrives, sent a part at a time once a part is full."""
+
+    def __init__(self, store: "S3Store", key: str | None = None, *, encrypt: bool = True) -> None:
+        self._store = store
+        self.key = key or uuid.uuid4().hex
+        self._hash = hashlib.sha256()
+        self._cipher: Encryptor | None = store.keys.encryptor() if store.keys and encrypt else None
+        self._buffer = bytearray(self._cipher.header if self._cipher else b"")
+        self._upload_id: str | None = None
+        self._parts: list[dict[str, Any]] = []
+        self._done = False
+        self.size = 0
+
+    @property
+    def parts_sent(self) -> int:
+        return len(self._parts)
+
+    def write(self, chunk: bytes) -> None:
+        self._buffer += self._cipher.update(chunk) if self._cipher else chunk
+        self._hash.update(chunk)
+        self.size += len(chunk)
+        part = self._store.part_bytes
+        while len(self._buffer) >= part:
+            self._send_part(bytes(self._buffer[:part]))
+            del self._buffer[:part]
+
+    def _send_part(self, data: bytes) -> None:
+        s3, bucket, name = self._store.s3, self._store.bucket, self._store.object_name(self.key)
+        if self._upload_id is None:
+            self._upload_id = s3.create_multipart_upload(Bucket=bucket, Key=name)["UploadId"]
+        number = len(self._parts) + 1
+        sent = s3.upload_part(
+            Bucket=bucket, Key=name, UploadId=self._upload_id, PartNumber=number, Body=data
+        )
+        self._parts.append({"ETag": sent["ETag"], "PartNumber": number})
+
+    def commit(self) -> StoredBlob:
+        if self._cipher is not None:
+            self._buffer += self._cipher.finish()
+        s3, bucket, name = self._store.s3, self._store.bucket, self._store.object_name(self.key)
+        if self._upload_id is None:  # smaller than a part: one request
+            s3.put_object(Bucket=bucket, Key=name, Body=bytes(self._buffer))
+        else:
+            if self._buffer:
+                self._send_part(bytes(self._buffer))
+            s3.complete_multipart_upload(
+                Bucket=bucket,
+                Key=name,
+                UploadId=self._upload_id,
+                MultipartUpload={"Parts": self._parts},
+            )
+            self._upload_id = None
+        self._buffer.clear()
+        self._done = True
+        return StoredBlob(self.key, self.size, self._hash.hexdigest())
+
+    def discard(self) -> None:
+        self._buffer.clear()
+        if self._upload_id is not None and not self._done:
+            self._store.s3.abort_multipart_upload(
+                Bucket=self._store.bucket,
+                Key=self._store.object_name(self.key),
+                UploadId=self._upload_id,
+            )
+        self._upload_id = None
+        self._done = True
+
+
+class S3Store(StoreBase):
+    """`s3` is a boto3 S3 client (made by `connect`); working copies go under `scratch`."""
+
+    def __init__(
+        self,
+        s3: Any,
+        bucket: str,
+        prefix: str,
+        keys: Keys | None,
+        scratch: Path,
+        *,
+        part_bytes: int = 8 * 1024 * 1024,
+    ) -> None:
+        self.s3, self.bucket, self.keys, self.scratch = s3, bucket, keys, scratch
+        self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
+        self.part_bytes = part_bytes
+
+    def object_name(self, key: str) -> str:
+        if not KEY_PATTERN.match(key):
+            raise ValueError("not a file-store key")
+        return self.prefix + key
+
+    def writer(self, key: str | None = None) -> S3Writer:
+        return S3Writer(self, key)
+
+    def _body(self, key: str, **extra: Any) -> Any:
+        return self.s3.get_object(Bucket=self.bucket, Key=self.object_name(key), **extra)["Body"]
+
+    def chunks(self, key: str) -> Iterator[bytes]:
+        """The plaintext, a segment at a time, as the object's body arrives."""
+        body = self._body(key)
+        try:
+            reader = _Exact(body)
+            start = reader.read(len(MAGIC))
+            if start == MAGIC:
+                if self.keys is None:
+                    raise ValueError("an encrypted file and no keys to read it")
+                yield from decrypt_after_magic(self.keys, reader)
+            else:
+                yield start
+                while block := body.read(READ_CHUNK):
+                    yield block
+        finally:
+            body.close()
+
+    def raw_chunks(self, key: str) -> Iterator[bytes]:
+        body = self._body(key)
+        try:
+            while block := body.read(READ_CHUNK):
+                yield block
+        finally:
+            body.close()
+
+    def put_raw(self, key: str, chunks: Iterable[bytes]) -> None:
+        # Already at-rest bytes: stream them as parts with no encryption on top.
+        writer = S3Writer(self, key, encrypt=False)
+        try:
+            for block in chunks:
+                writer.write(block)
+            writer.commit()
+        finally:
+            writer.discard()
+
+    def key_id(self, key: str) -> str | None:
+        body = self._body(key, Range=f"bytes=0-{HEADER_BYTES - 1}")
+        try:
+            head = io.BytesIO(body.read())
+        finally:
+            body.close()
+        return key_id(head) if head.getvalue().startswith(MAGIC) else None
+
+    def delete(self, key: str) -> None:
+        self.s3.delete_object(Bucket=self.bucket, Key=self.object_name(key))
+
+    def exists(self, key: str) -> bool:
+        if not KEY_PATTERN.match(key):
+            return False
+        from botocore.exceptions import ClientError
+
+        try:
+            self.s3.head_object(Bucket=self.bucket, Key=self.object_name(key))
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+        return True
+
+    def stored_keys(self) -> Iterator[str]:
+        pages = self.s3.get_paginator("list_objects_v2")
+        for page in pages.paginate(Bucket=self.bucket, Prefix=self.prefix):
+            for item in page.get("Contents", []):
+                name = item["Key"][len(self.prefix) :]
+                if KEY_PATTERN.match(name):
+                    yield name
+
+    def unfinished_uploads(self) -> int:
+        """Multipart uploads begun and neither completed nor aborted."""
+        pages = self.s3.get_paginator("list_multipart_uploads")
+        return sum(
+            len(page.get("Uploads", []))
+            for page in pages.paginate(Bucket=self.bucket, Prefix=self.prefix)
+        )
+
+    def temporary_count(self) -> int:
+        return self.unfinished_uploads() + self.scratch_count()
+
+    def check(self) -> None:
+        """The bucket is there and ours to use: one line saying why not."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        where = f"s3://{self.bucket}/{self.prefix}"
+        try:
+            self.s3.head_bucket(Bucket=self.bucket)
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code in ("404", "NoSuchBucket", "NotFound"):
+                raise StoreProblem(f"{where}: no such bucket 找不到儲存桶") from None
+            raise StoreProblem(f"{where}: refused ({code}) 物件儲存拒絕存取") from None
+        except BotoCoreError as exc:
+            reason = str(exc).splitlines()[0]
+            raise StoreProblem(f"{where}: unreachable 無法連線物件儲存: {reason}") from None
+
+
+def connect(
+    endpoint_url: str,
+    region: str,
+    access_key_id: str,
+    secret_access_key: str,
+) -> Any:
+    """A boto3 S3 client. Empty values leave boto3 its own (AWS_* variables, instance roles);
+    a custom endpoint (MinIO, Ceph, moto) is addressed path-style, as they expect."""
+    import boto3
+    from botocore.config import Config
+
+    config = Config(
+        connect_timeout=5,
+        read_timeout=60,
+        retries={"max_attempts": 3, "mode": "standard"},
+        s3={"addressing_style": "path" if endpoint_url else "auto"},
+    )
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint_url or None,
+        region_name=region or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1",
+        aws_access_key_id=access_key_id or None,
+        aws_secret_access_key=secret_access_key or None,
+        config=config,
+    )
