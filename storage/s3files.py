@@ -50,7 +50,10 @@ class S3Writer:
         self.key = key or uuid.uuid4().hex
         self._hash = hashlib.sha256()
         self._cipher: Encryptor | None = store.keys.encryptor() if store.keys and encrypt else None
-        self._buffer = bytearray(self._cipher.header if self._cipher else b"")
+        # Ciphertext not sent yet, as the pieces it came in: joined only to send a part, so a
+        # writer holds about one part (a bytearray's slices and copies would hold three).
+        self._pending: list[bytes] = [self._cipher.header] if self._cipher else []
+        self._pending_bytes = sum(map(len, self._pending))
         self._upload_id: str | None = None
         self._parts: list[dict[str, Any]] = []
         self._done = False
@@ -61,13 +64,23 @@ class S3Writer:
         return len(self._parts)
 
     def write(self, chunk: bytes) -> None:
-        self._buffer += self._cipher.update(chunk) if self._cipher else chunk
+        self._hold(self._cipher.update(chunk) if self._cipher else bytes(chunk))
         self._hash.update(chunk)
         self.size += len(chunk)
-        part = self._store.part_bytes
-        while len(self._buffer) >= part:
-            self._send_part(bytes(self._buffer[:part]))
-            del self._buffer[:part]
+        if self._pending_bytes >= self._store.part_bytes:
+            # Parts may be a little over the part size (S3 needs ≥ 5 MiB, all but the last).
+            self._send_part(self._take())
+
+    def _hold(self, data: bytes) -> None:
+        if data:
+            self._pending.append(data)
+            self._pending_bytes += len(data)
+
+    def _take(self) -> bytes:
+        data = b"".join(self._pending)
+        self._pending.clear()
+        self._pending_bytes = 0
+        return data
 
     def _send_part(self, data: bytes) -> None:
         s3, bucket, name = self._store.s3, self._store.bucket, self._store.object_name(self.key)
@@ -81,13 +94,13 @@ class S3Writer:
 
     def commit(self) -> StoredBlob:
         if self._cipher is not None:
-            self._buffer += self._cipher.finish()
+            self._hold(self._cipher.finish())
         s3, bucket, name = self._store.s3, self._store.bucket, self._store.object_name(self.key)
         if self._upload_id is None:  # smaller than a part: one request
-            s3.put_object(Bucket=bucket, Key=name, Body=bytes(self._buffer))
+            s3.put_object(Bucket=bucket, Key=name, Body=self._take())
         else:
-            if self._buffer:
-                self._send_part(bytes(self._buffer))
+            if self._pending:
+                self._send_part(self._take())
             s3.complete_multipart_upload(
                 Bucket=bucket,
                 Key=name,
@@ -95,12 +108,11 @@ class S3Writer:
                 MultipartUpload={"Parts": self._parts},
             )
             self._upload_id = None
-        self._buffer.clear()
         self._done = True
         return StoredBlob(self.key, self.size, self._hash.hexdigest())
 
     def discard(self) -> None:
-        self._buffer.clear()
+        self._take()
         if self._upload_id is not None and not self._done:
             self._store.s3.abort_multipart_upload(
                 Bucket=self._store.bucket,

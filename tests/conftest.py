@@ -51,6 +51,7 @@ from usecases.runtime import Runtime  # noqa: E402
 from workers.queues import BrokerQueues  # noqa: E402
 
 if TYPE_CHECKING:
+    from tests.support.s3 import S3Server
     from workers.runner import WorkerPool
 
 #: Test worker threads look for messages this often (ms): a pool stops in about this long.
@@ -169,3 +170,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         independent = item.get_closest_marker("backend_independent") is not None
         if independent or any(part in item.nodeid for part in BACKEND_INDEPENDENT):
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator["S3Server"]:
+    """A real S3-compatible server over HTTP (moto in server mode, its own process), started
+    only by the tests that ask for it."""
+    from tests.support.s3 import moto_server
+
+    with moto_server() as server:
+        yield server
