@@ -51,6 +51,7 @@ from usecases.runtime import Runtime  # noqa: E402
 from workers.queues import BrokerQueues  # noqa: E402
 
 if TYPE_CHECKING:
+    from storage.s3files import S3Store
     from tests.support.s3 import S3Server
     from workers.runner import WorkerPool
 
@@ -180,3 +181,23 @@ def s3_server() -> Iterator["S3Server"]:
 
     with moto_server() as server:
         yield server
+
+
+@pytest.fixture
+def s3_store(s3_server: "S3Server", tmp_path: Path) -> "S3Store":
+    """A store in a fresh bucket of its own, with the default part size (8 MiB)."""
+    from core.crypto import Keys
+    from storage.s3files import S3Store
+
+    keys = Keys.parse("k1:" + "MTExMTExMTExMTExMTExMTExMTExMTExMTExMTExMTE=")
+    return S3Store(s3_server.client(), s3_server.new_bucket(), "docs", keys, tmp_path / "work")
+
+
+@pytest.fixture
+def rt_on_s3(rt: Runtime, s3_store: "S3Store") -> Iterator["S3Store"]:
+    """The test process's runtime (its API and in-process workers) keeping documents in S3."""
+    local, rt.files = rt.files, s3_store
+    try:
+        yield s3_store
+    finally:
+        rt.files = local

@@ -3,36 +3,16 @@ the family is still sending, a process holds about one part of a file, and a dis
 refused upload aborts its multipart upload so the bucket keeps nothing. Against a real HTTP S3
 endpoint (moto's server, its own process)."""
 
-import base64
 import os
 import tracemalloc
-from collections.abc import Iterator
 
 import pytest
 
-from core.crypto import Keys
 from storage.s3files import S3Store
 from tests.support import files, flow
 from tests.support.live import MultipartStream, live_server, post_streaming
 
 MIB = 1024 * 1024
-KEYS = "k1:" + base64.b64encode(b"1" * 32).decode()
-
-
-@pytest.fixture
-def s3_store(s3_server, tmp_path) -> S3Store:
-    """A store in a fresh bucket with the default part size (8 MiB)."""
-    return S3Store(s3_server.client(), s3_server.new_bucket(), "docs", Keys.parse(KEYS), tmp_path)
-
-
-@pytest.fixture
-def rt_on_s3(rt, s3_store) -> Iterator[S3Store]:
-    """The test process's runtime (the API and in-process workers) keeping documents in S3."""
-    local, rt.files = rt.files, s3_store
-    try:
-        yield s3_store
-    finally:
-        rt.files = local
 
 
 def _parts_on_server(store: S3Store, key: str) -> int:
