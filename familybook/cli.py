@@ -72,7 +72,7 @@ def _worker(args: argparse.Namespace) -> None:
 def _migrate(args: argparse.Namespace) -> None:
     from storage.migrate import revisions, upgrade
 
-    with _runtime() as rt:
+    with _runtime(storage=False) as rt:  # the schema only: no need to wait for a bucket
         if args.check:  # for deploy scripts: exit 1 until `familybook migrate` has run
             current, head = revisions(rt.settings.database_url)
             print(f"database at {current or '(empty)'}, code at {head}")

@@ -24,8 +24,9 @@ def _where(url: str) -> str:
         return "(unparseable)"
 
 
-def runtime_checked(settings: Settings, *, broker: bool) -> Runtime:
-    """`build_runtime`, with a bad URL or an unreachable database said in one line."""
+def runtime_checked(settings: Settings, *, broker: bool, storage: bool = True) -> Runtime:
+    """`build_runtime`, with a bad URL or an unreachable database (or, unless `storage` is
+    False, file store) said in one line."""
     url = settings.database_url
     try:
         make_url(url)
@@ -36,15 +37,17 @@ def runtime_checked(settings: Settings, *, broker: bool) -> Runtime:
             f"FAMILYBOOK_DATABASE_URL is not a usable database URL 資料庫網址無效: {reason}"
         ) from None
     check_database(rt)
-    check_storage(rt)
+    if storage:
+        check_storage(rt)
     return rt
 
 
 @contextmanager
-def command_runtime(*, broker: bool = False) -> Iterator[Runtime]:
+def command_runtime(*, broker: bool = False, storage: bool = True) -> Iterator[Runtime]:
     """A command's runtime, checked, its database connections closed when the command ends.
-    Commands that only write records need no broker: the sweeper wakes the workers for them."""
-    rt = runtime_checked(get_settings(), broker=broker)
+    Commands that only write records need no broker: the sweeper wakes the workers for them;
+    `storage=False` for those that touch no document (migrate need not wait for the bucket)."""
+    rt = runtime_checked(get_settings(), broker=broker, storage=storage)
     try:
         yield rt
     finally:
