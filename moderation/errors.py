@@ -100,6 +100,7 @@ class ErrorCode(StrEnum):
     # --- issue 13 (operations) ---
     ROSTER_INVALID = "roster_invalid"
     NOTHING_TO_DO = "nothing_to_do"
+    STORAGE_UNAVAILABLE = "storage_unavailable"
 
 
 @dataclass

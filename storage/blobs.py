@@ -20,11 +20,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from moderation.errors import ErrorCode, Unavailable
+
 #: A store key: 32 hex digits (uuid4), never anything a client sent.
 KEY_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 #: Owner only: files and the folders that hold them.
 FILE_MODE, DIR_MODE = 0o600, 0o700
 READ_CHUNK = 1024 * 1024
+
+
+def storage_unavailable() -> Unavailable:
+    """The store did not answer while an upload was being kept: nothing was saved, and the
+    family may simply send it again (503 with Retry-After; a worker's message is retried)."""
+    return Unavailable(
+        code=ErrorCode.STORAGE_UNAVAILABLE,
+        message="檔案儲存暫時無法使用，您的資料沒有送出，請稍後再試。",
+        message_en="Document storage is briefly unavailable; nothing was saved. Try again later.",
+        extra={"retry_after": 30},
+    )
 
 
 class StoreProblem(Exception):

@@ -12,14 +12,22 @@ even parts billed in the bucket). Reads stream the object's body a segment at a 
 
 import hashlib
 import io
-import os
+import logging
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from core.crypto import MAGIC, Encryptor, Keys, decrypt_after_magic, key_id
 from storage.blobs import KEY_PATTERN, READ_CHUNK, StoreBase, StoredBlob, StoreProblem
+from storage.s3client import answering as _answering
+from storage.s3client import connect
+
+__all__ = ["S3Store", "S3Writer", "connect"]
+
+log = logging.getLogger(__name__)
 
 #: Enough of an object's start to hold its header: magic, id length, id (≤255), nonce prefix.
 HEADER_BYTES = len(MAGIC) + 1 + 255 + 8
@@ -84,12 +92,13 @@ class S3Writer:
 
     def _send_part(self, data: bytes) -> None:
         s3, bucket, name = self._store.s3, self._store.bucket, self._store.object_name(self.key)
-        if self._upload_id is None:
-            self._upload_id = s3.create_multipart_upload(Bucket=bucket, Key=name)["UploadId"]
         number = len(self._parts) + 1
-        sent = s3.upload_part(
-            Bucket=bucket, Key=name, UploadId=self._upload_id, PartNumber=number, Body=data
-        )
+        with _answering():
+            if self._upload_id is None:
+                self._upload_id = s3.create_multipart_upload(Bucket=bucket, Key=name)["UploadId"]
+            sent = s3.upload_part(
+                Bucket=bucket, Key=name, UploadId=self._upload_id, PartNumber=number, Body=data
+            )
         self._parts.append({"ETag": sent["ETag"], "PartNumber": number})
 
     def commit(self) -> StoredBlob:
@@ -97,16 +106,18 @@ class S3Writer:
             self._hold(self._cipher.finish())
         s3, bucket, name = self._store.s3, self._store.bucket, self._store.object_name(self.key)
         if self._upload_id is None:  # smaller than a part: one request
-            s3.put_object(Bucket=bucket, Key=name, Body=self._take())
+            with _answering():
+                s3.put_object(Bucket=bucket, Key=name, Body=self._take())
         else:
             if self._pending:
                 self._send_part(self._take())
-            s3.complete_multipart_upload(
-                Bucket=bucket,
-                Key=name,
-                UploadId=self._upload_id,
-                MultipartUpload={"Parts": self._parts},
-            )
+            with _answering():
+                s3.complete_multipart_upload(
+                    Bucket=bucket,
+                    Key=name,
+                    UploadId=self._upload_id,
+                    MultipartUpload={"Parts": self._parts},
+                )
             self._upload_id = None
         self._done = True
         return StoredBlob(self.key, self.size, self._hash.hexdigest())
@@ -114,11 +125,16 @@ class S3Writer:
     def discard(self) -> None:
         self._take()
         if self._upload_id is not None and not self._done:
-            self._store.s3.abort_multipart_upload(
-                Bucket=self._store.bucket,
-                Key=self._store.object_name(self.key),
-                UploadId=self._upload_id,
-            )
+            try:
+                self._store.s3.abort_multipart_upload(
+                    Bucket=self._store.bucket,
+                    Key=self._store.object_name(self.key),
+                    UploadId=self._upload_id,
+                )
+            except (BotoCoreError, ClientError) as exc:
+                # Never hides why the upload was discarded. The parts stay invisible under no
+                # key; a bucket rule (AbortIncompleteMultipartUpload) clears them (README).
+                log.warning("could not abort a multipart upload: %s", type(exc).__name__)
         self._upload_id = None
         self._done = True
 
@@ -195,13 +211,12 @@ class S3Store(StoreBase):
         return key_id(head) if head.getvalue().startswith(MAGIC) else None
 
     def delete(self, key: str) -> None:
-        self.s3.delete_object(Bucket=self.bucket, Key=self.object_name(key))
+        with _answering():
+            self.s3.delete_object(Bucket=self.bucket, Key=self.object_name(key))
 
     def exists(self, key: str) -> bool:
         if not KEY_PATTERN.match(key):
             return False
-        from botocore.exceptions import ClientError
-
         try:
             self.s3.head_object(Bucket=self.bucket, Key=self.object_name(key))
         except ClientError as exc:
@@ -231,8 +246,6 @@ class S3Store(StoreBase):
 
     def check(self) -> None:
         """The bucket is there and ours to use: one line saying why not."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
         where = f"s3://{self.bucket}/{self.prefix}"
         try:
             self.s3.head_bucket(Bucket=self.bucket)
@@ -244,30 +257,3 @@ class S3Store(StoreBase):
         except BotoCoreError as exc:
             reason = str(exc).splitlines()[0]
             raise StoreProblem(f"{where}: unreachable 無法連線物件儲存: {reason}") from None
-
-
-def connect(
-    endpoint_url: str,
-    region: str,
-    access_key_id: str,
-    secret_access_key: str,
-) -> Any:
-    """A boto3 S3 client. Empty values leave boto3 its own (AWS_* variables, instance roles);
-    a custom endpoint (MinIO, Ceph, moto) is addressed path-style, as they expect."""
-    import boto3
-    from botocore.config import Config
-
-    config = Config(
-        connect_timeout=5,
-        read_timeout=60,
-        retries={"max_attempts": 3, "mode": "standard"},
-        s3={"addressing_style": "path" if endpoint_url else "auto"},
-    )
-    return boto3.client(
-        "s3",
-        endpoint_url=endpoint_url or None,
-        region_name=region or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1",
-        aws_access_key_id=access_key_id or None,
-        aws_secret_access_key=secret_access_key or None,
-        config=config,
-    )

@@ -92,3 +92,35 @@ def test_a_30_mib_application_over_http_holds_about_two_parts_in_memory(client, 
     assert status == 202, answer
     assert peak < 2.5 * rt_on_s3.part_bytes, "the upload was held whole, or nearly"
     assert rt_on_s3.count() == 2 and rt_on_s3.unfinished_uploads() == 0
+
+
+def test_an_upload_while_the_object_store_is_down_is_503_and_saves_nothing(
+    client, rt, mail, s3_store
+):
+    from sqlalchemy import func, select
+
+    from storage.models import Submission
+    from storage.s3files import S3Store, connect
+    from tests.support.db import writing
+
+    flow.institution(rt)
+    fam = flow.family(client, mail, "down@example.com")
+    # Given the store's endpoint answers no more (a closed port)
+    down = S3Store(
+        connect("http://127.0.0.1:1", "us-east-1", "x", "y"),
+        "b",
+        "d",
+        s3_store.keys,
+        s3_store.scratch,
+    )
+    local, rt.files = rt.files, down
+    try:
+        r = flow.apply(client, fam)
+    finally:
+        rt.files = local
+    # Then the family is told to try again later, and nothing was recorded
+    assert r.status_code == 503, r.text
+    assert r.json()["error"]["code"] == "storage_unavailable"
+    assert int(r.headers["Retry-After"]) > 0
+    with writing(rt) as session:
+        assert session.scalar(select(func.count()).select_from(Submission)) == 0
