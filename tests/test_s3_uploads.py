@@ -124,3 +124,11 @@ def test_an_upload_while_the_object_store_is_down_is_503_and_saves_nothing(
     assert int(r.headers["Retry-After"]) > 0
     with writing(rt) as session:
         assert session.scalar(select(func.count()).select_from(Submission)) == 0
+
+
+def test_readyz_names_the_object_store(client, rt, rt_on_s3):
+    assert client.get("/readyz").json()["storage"] == "ok"
+    rt_on_s3.bucket = "fb-not-there"
+    r = client.get("/readyz")
+    assert r.status_code == 503
+    assert r.json()["error"]["parts"]["storage"].startswith("down: s3://fb-not-there/docs/")
