@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from core.crypto import MAGIC, Keys
-from storage.models import Attempt, StoredFile
+from storage.models import Attempt, PrefillField, StoredFile
 from storage.s3files import S3Store
 from tests.conftest import BACKEND, MAIL
 from tests.faults.procs import Processes, wait_until
@@ -49,6 +49,11 @@ def test_api_and_workers_on_separate_processes_share_documents_through_s3(rt, s3
             flow.wait_status(client, fam, app_id, {"awaiting_review"}, 60)  # type: ignore[arg-type]
             # and the OCR worker, on its own folder, reads them from the bucket too
             wait_until(lambda: _ocr_done(rt, app_id), 90, "OCR of the application")
+            with writing(rt) as session:
+                names = session.scalars(
+                    select(PrefillField.value).where(PrefillField.field == "name")
+                )
+                assert "王小明" in set(names), "OCR did not read the documents from the bucket"
             _reviewer_sees_and_approves(client, reviewer, app_id, sent)
         mail = MAIL.wait_for_subject("mom@example.com", "service application approved")
         assert "審核通過" in mail["Subject"]
