@@ -80,6 +80,11 @@ class BlobWriter(Protocol):
 
 
 class BlobStore(Protocol):
+    @property
+    def current_key(self) -> str | None:
+        """The id of the key new files are encrypted with (None: stored in clear)."""
+        ...
+
     def writer(self, key: str | None = None) -> BlobWriter:
         """A new file under a random key, or replacing `key` when it commits."""
         ...
