@@ -4,14 +4,17 @@ prefix, so the API, check workers and OCR workers on different machines share do
 Objects hold exactly what the local store's files hold (`core/crypto.py`'s encrypted format),
 under `prefix/key`. An upload streams: ciphertext collects into parts of
 FAMILYBOOK_S3_PART_MIB (8 MiB) that are sent as a multipart upload while the family is still
-sending, so a process holds at most about one part of a file, never the whole. A file smaller
+sending, so a process holds about one part of a file (and what the HTTP client reads of it:
+12 MiB measured for 8 MiB parts), never the whole. A file smaller
 than one part is a single PUT. Nothing is visible under the key until the upload completes, and
 a discarded writer aborts its multipart upload, so a refused upload leaves nothing behind (not
 even parts billed in the bucket). Reads stream the object's body a segment at a time.
 """
 
+import bisect
 import hashlib
 import io
+import itertools
 import logging
 import uuid
 from collections.abc import Iterable, Iterator
@@ -50,6 +53,41 @@ class _Exact:
         return bytes(out)
 
 
+class _Part(io.RawIOBase):
+    """A part as the pieces it arrived in, readable and seekable without joining them into one
+    more copy (botocore reads a part to hash it, seeks back, then sends it; again on a retry)."""
+
+    def __init__(self, pieces: list[bytes]) -> None:
+        self._pieces = pieces
+        self._starts = list(itertools.accumulate(map(len, pieces), initial=0))
+        self._size, self._pos = self._starts[-1], 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def readinto(self, buffer: Any) -> int:
+        view, done = memoryview(buffer).cast("B"), 0
+        while done < len(view) and self._pos < self._size:
+            i = bisect.bisect_right(self._starts, self._pos) - 1
+            offset = self._pos - self._starts[i]
+            n = min(len(self._pieces[i]) - offset, len(view) - done)
+            view[done : done + n] = memoryview(self._pieces[i])[offset : offset + n]
+            done += n
+            self._pos += n
+        return done
+
+
 class S3Writer:
     """One upload: encrypted as it arrives, sent a part at a time once a part is full."""
 
@@ -58,7 +96,7 @@ class S3Writer:
         self.key = key or uuid.uuid4().hex
         self._hash = hashlib.sha256()
         self._cipher: Encryptor | None = store.keys.encryptor() if store.keys and encrypt else None
-        # Ciphertext not sent yet, as the pieces it came in: joined only to send a part, so a
+        # Ciphertext not sent yet, as the pieces it came in, sent as they are (`_Part`): a
         # writer holds about one part (a bytearray's slices and copies would hold three).
         self._pending: list[bytes] = [self._cipher.header] if self._cipher else []
         self._pending_bytes = sum(map(len, self._pending))
@@ -84,13 +122,13 @@ class S3Writer:
             self._pending.append(data)
             self._pending_bytes += len(data)
 
-    def _take(self) -> bytes:
-        data = b"".join(self._pending)
-        self._pending.clear()
+    def _take(self) -> _Part:
+        part = _Part(self._pending)
+        self._pending = []
         self._pending_bytes = 0
-        return data
+        return part
 
-    def _send_part(self, data: bytes) -> None:
+    def _send_part(self, data: _Part) -> None:
         s3, bucket, name = self._store.s3, self._store.bucket, self._store.object_name(self.key)
         number = len(self._parts) + 1
         with _answering():

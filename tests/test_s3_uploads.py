@@ -40,8 +40,9 @@ def test_a_30_mib_upload_reaches_the_server_in_parts_while_it_is_written(s3_stor
     finally:
         tracemalloc.stop()
     print(f"\npeak Python memory writing 30 MiB to S3 in 8 MiB parts: {peak / MIB:.1f} MiB")
-    # A part collecting and the part being sent: about two parts, whatever the file's size.
-    assert peak < 2.5 * s3_store.part_bytes < 30 * MIB, "more than two parts held at once"
+    # The part being sent and what the HTTP client reads of it (measured: 12 MiB for 8 MiB
+    # parts), whatever the file's size.
+    assert peak < 2 * s3_store.part_bytes < 30 * MIB, "two parts or more held at once"
     assert s3_store.read_bytes(blob.key) == block * 30
     assert s3_store.unfinished_uploads() == 0
 
@@ -73,7 +74,7 @@ def test_an_upload_refused_over_http_after_a_part_was_sent_leaves_nothing(
     assert (rt_on_s3.count(), rt_on_s3.temporary_count()) == (0, 0)
 
 
-def test_a_30_mib_application_over_http_holds_about_two_parts_in_memory(client, rt, mail, rt_on_s3):
+def test_a_30_mib_application_over_http_holds_under_two_parts_in_memory(client, rt, mail, rt_on_s3):
     flow.institution(rt, max_application_bytes=40 * MIB)
     fam = flow.family(client, mail, "big@example.com")
     fields = {"institution": "TTD", "callsign": "7375", "relationship": "spouse"}
@@ -90,7 +91,7 @@ def test_a_30_mib_application_over_http_holds_about_two_parts_in_memory(client, 
             tracemalloc.stop()
     print(f"\npeak Python memory of the API receiving 30 MiB into S3: {peak / MIB:.1f} MiB")
     assert status == 202, answer
-    assert peak < 2.5 * rt_on_s3.part_bytes, "the upload was held whole, or nearly"
+    assert peak < 2 * rt_on_s3.part_bytes, "the upload was held whole, or nearly"
     assert rt_on_s3.count() == 2 and rt_on_s3.unfinished_uploads() == 0
 
 
