@@ -483,7 +483,7 @@ def check_landed(data_dir: Path, submission_ids: list[str]) -> tuple[int, int, l
     finally:
         db.close()
     # Unfinished uploads (S3) or temporary files; not the working copies of checks still running.
-    left = getattr(store, "unfinished_uploads", store.temporary_count)()
+    left = store.unfinished_uploads()
     if left:
         problems.append(f"{left} unfinished writes left in the store")
     return rows, good, problems

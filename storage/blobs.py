@@ -109,6 +109,10 @@ class BlobStore(Protocol):
         """Unfinished writes and working copies left over (0 after every request)."""
         ...
 
+    def unfinished_uploads(self) -> int:
+        """Writes begun and neither committed nor discarded (working copies not counted)."""
+        ...
+
     def stored_keys(self) -> Iterator[str]:
         """Every key holding a file (key rotation, backup)."""
         ...

@@ -138,6 +138,10 @@ class FileStore(StoreBase):
             if p.is_file() and KEY_PATTERN.match(p.name):
                 yield p.name
 
+    def unfinished_uploads(self) -> int:
+        """Uploads being written (temporary files; working copies are in folders beside)."""
+        return sum(1 for p in self.scratch.glob("*") if p.is_file())
+
     def temporary_count(self) -> int:
         return self.scratch_count()
 

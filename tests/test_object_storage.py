@@ -74,10 +74,11 @@ def test_it_is_encrypted_at_rest(store):
 def test_a_discarded_or_failed_write_leaves_nothing(store):
     with store.writing() as writer:
         writer.write(LARGE)  # on S3, parts already sent
+        assert store.unfinished_uploads() == 1 and not store.exists(writer.key)
     with pytest.raises(RuntimeError), store.writing() as writer:
         writer.write(b"half a file")
         raise RuntimeError("the request was refused")
-    assert (store.count(), store.temporary_count()) == (0, 0)
+    assert (store.count(), store.temporary_count(), store.unfinished_uploads()) == (0, 0, 0)
     assert not store.exists(writer.key) and not store.exists("../../etc/passwd")
 
 
