@@ -24,6 +24,23 @@ def answering() -> Iterator[None]:
         raise storage_unavailable() from exc
 
 
+class Exact:
+    """A response body whose `read(n)` returns n bytes until the end (the decryptor's need:
+    the HTTP stream may hand back fewer)."""
+
+    def __init__(self, body: Any) -> None:
+        self._body = body
+
+    def read(self, n: int) -> bytes:
+        out = self._body.read(n)
+        while len(out) < n:
+            more = self._body.read(n - len(out))
+            if not more:
+                break
+            out += more
+        return bytes(out)
+
+
 def connect(
     endpoint_url: str,
     region: str,

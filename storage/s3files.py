@@ -21,10 +21,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from core.crypto import MAGIC, Encryptor, Keys, decrypt_after_magic, key_id
 from storage.blobs import KEY_PATTERN, READ_CHUNK, StoreBase, StoredBlob, StoreProblem
+from storage.s3client import Exact as _Exact
 from storage.s3client import answering as _answering
 from storage.s3client import connect
 
@@ -34,23 +35,6 @@ log = logging.getLogger(__name__)
 
 #: Enough of an object's start to hold its header: magic, id length, id (≤255), nonce prefix.
 HEADER_BYTES = len(MAGIC) + 1 + 255 + 8
-
-
-class _Exact:
-    """A response body whose `read(n)` returns n bytes until the end (the decryptor's need:
-    the HTTP stream may hand back fewer)."""
-
-    def __init__(self, body: Any) -> None:
-        self._body = body
-
-    def read(self, n: int) -> bytes:
-        out = self._body.read(n)
-        while len(out) < n:
-            more = self._body.read(n - len(out))
-            if not more:
-                break
-            out += more
-        return bytes(out)
 
 
 class _Part(io.RawIOBase):
@@ -292,6 +276,11 @@ class S3Store(StoreBase):
             if code in ("404", "NoSuchBucket", "NotFound"):
                 raise StoreProblem(f"{where}: no such bucket 找不到儲存桶") from None
             raise StoreProblem(f"{where}: refused ({code}) 物件儲存拒絕存取") from None
+        except NoCredentialsError:
+            raise StoreProblem(
+                f"{where}: no credentials 缺少憑證: set FAMILYBOOK_S3_ACCESS_KEY_ID and "
+                "FAMILYBOOK_S3_SECRET_ACCESS_KEY (or AWS_* variables, an instance role)"
+            ) from None
         except BotoCoreError as exc:
             reason = str(exc).splitlines()[0]
             raise StoreProblem(f"{where}: unreachable 無法連線物件儲存: {reason}") from None

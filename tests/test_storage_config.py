@@ -51,3 +51,12 @@ def test_an_endpoint_that_is_no_address_is_one_line(tmp_path):
 def test_a_part_size_s3_refuses_is_one_line(tmp_path):
     line = one_line_exit_2(familybook(tmp_path, "migrate", FAMILYBOOK_S3_PART_MIB="1"))
     assert "FAMILYBOOK_S3_PART_MIB" in line
+
+
+def test_an_object_store_without_credentials_is_one_line_saying_so(tmp_path):
+    # No credentials anywhere boto3 looks: no ~/.aws, and never the cloud's metadata address.
+    env = {"FAMILYBOOK_STORAGE_URL": "s3://documents", "HOME": str(tmp_path)}
+    env.update(AWS_EC2_METADATA_DISABLED="true", AWS_ACCESS_KEY_ID="", AWS_SECRET_ACCESS_KEY="")
+    env["FAMILYBOOK_S3_ENDPOINT_URL"] = "http://127.0.0.1:1"
+    line = one_line_exit_2(familybook(tmp_path, "stuck", **env))
+    assert "no credentials" in line and "FAMILYBOOK_S3_ACCESS_KEY_ID" in line
