@@ -21,6 +21,10 @@ temporary directory (embedded mode: SQLite, in-process broker, emails as .eml fi
    under DATA_DIR/files with the declared size, nothing is left in files/tmp, and the count of
    files under DATA_DIR/files grew by at least 2 per accepted upload.
 
+With `--s3` the documents go to S3-compatible object storage instead (FAMILYBOOK_STORAGE_URL):
+a moto S3 server started by this script on 127.0.0.1, so uploads stream as multipart parts.
+Files are checked through the file store (decrypted size, unfinished uploads), either backend.
+
 Only the server process is measured (the client is this process). Everything stays on 127.0.0.1.
 """
 
@@ -79,9 +83,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+#: The object store's settings under --s3 (empty: files under DATA_DIR).
+STORAGE_ENV: dict[str, str] = {}
+
+
 def bench_env(data_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FAMILYBOOK_")}
     env["FAMILYBOOK_DATA_DIR"] = str(data_dir)
+    # All the bench's families register from 127.0.0.1: lift the per-address limit (issue 12).
+    env["FAMILYBOOK_REGISTER_PER_ADDRESS"] = "1000"
+    env.update(STORAGE_ENV)
     env["NO_PROXY"] = env["no_proxy"] = "*"
     return env
 
@@ -440,15 +451,18 @@ class Row:
         return max(self.peak_mb, self.hwm_mb or 0) - self.idle_mb
 
 
-def count_files(files_dir: Path) -> int:
-    return sum(1 for p in files_dir.rglob("*") if p.is_file() and p.parent != files_dir / "tmp")
+def file_store(data_dir: Path):  # type: ignore[no-untyped-def]
+    """The store the server uses (same data dir, so the same key; the bucket under --s3)."""
+    from core.settings import Settings
+    from familybook.bootstrap import file_store as make
+
+    names = {k.removeprefix("FAMILYBOOK_").lower(): v for k, v in STORAGE_ENV.items()}
+    return make(Settings(data_dir=data_dir, **names))
 
 
 def check_landed(data_dir: Path, submission_ids: list[str]) -> tuple[int, int, list[str]]:
-    """(rows found, rows whose file exists with the right size, problems)."""
-    from storage.files import FileStore
-
-    store = FileStore(data_dir / "files")
+    """(rows found, rows whose file is stored with the right plaintext size, problems)."""
+    store = file_store(data_dir)
     db = sqlite3.connect(data_dir / "familybook.sqlite3")
     problems, rows, good = [], 0, 0
     try:
@@ -462,16 +476,16 @@ def check_landed(data_dir: Path, submission_ids: list[str]) -> tuple[int, int, l
                 problems.append(f"{sid}: {len(found)} file rows")
             for key, size in found:
                 rows += 1
-                path = store.path(key)
-                if path.is_file() and path.stat().st_size == size:
+                if store.exists(key) and sum(map(len, store.chunks(key))) == size:
                     good += 1
                 else:
                     problems.append(f"{sid}: {key} missing or wrong size")
     finally:
         db.close()
-    leftovers = list((data_dir / "files" / "tmp").glob("*"))
-    if leftovers:
-        problems.append(f"{len(leftovers)} files left in files/tmp")
+    # Unfinished uploads (S3) or temporary files; not the working copies of checks still running.
+    left = store.unfinished_uploads()
+    if left:
+        problems.append(f"{left} unfinished writes left in the store")
     return rows, good, problems
 
 
@@ -519,7 +533,7 @@ def measure(
         request("GET", port, "/api/v1/institutions", token=warmup[0].token)
     time.sleep(0.5)
     idle, idle_anon = idle_rss_kib(pid)
-    files_before = count_files(data_dir / "files")
+    files_before = file_store(data_dir).count()
 
     hwm_ok = reset_hwm(pid)
     start = threading.Barrier(len(batch) + 1)
@@ -545,10 +559,10 @@ def measure(
 
     statuses, ids = summarize(mode, results)
     _, good, problems = check_landed(data_dir, ids)
-    grown = count_files(data_dir / "files") - files_before
+    grown = file_store(data_dir).count() - files_before
     landed = f"{good}/{2 * len(batch)} ok, +{grown} files"
     if grown < 2 * len(ids):
-        problems.append(f"only {grown} new files under DATA_DIR/files for {len(ids)} uploads")
+        problems.append(f"only {grown} new files in the store for {len(ids)} uploads")
     for p in problems[:5]:
         print(f"  [{mode}] {p}", file=sys.stderr)
     if problems:
@@ -604,12 +618,22 @@ def main() -> int:
     )
     ap.add_argument("--modes", default="serve,upload-only")
     ap.add_argument("--keep", action="store_true", help="keep the temporary data dir")
+    ap.add_argument("--s3", action="store_true", help="documents in a moto S3 server it starts")
     ap.add_argument("--child-serve", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child_serve:
         child_serve(args.child_serve)
         return 0
+    if args.s3:
+        from tests.support.s3 import moto_server
 
+        with moto_server() as s3:
+            STORAGE_ENV.update(s3.env(s3.new_bucket(), prefix="bench"))
+            return run(args)
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     # 30 MB = 28.6 MiB, under the institution's 30 MiB limit and the 32 MiB request ceiling.
     sizes = [int(float(s) * 1_000_000) for s in args.sizes_mb.split(",") if s]

@@ -14,7 +14,7 @@ import base64
 import os
 import struct
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -23,6 +23,10 @@ MAGIC = b"FBE1"
 SEGMENT = 64 * 1024
 _TAG = 16
 _LEN = struct.Struct(">I")
+
+
+class Readable(Protocol):
+    def read(self, n: int, /) -> bytes: ...
 
 
 class KeyProblem(ValueError):
@@ -123,6 +127,12 @@ def key_id(fh: BinaryIO) -> str:
 def decrypt(keys: Keys, fh: BinaryIO) -> Iterator[bytes]:
     """The plaintext, segment by segment; raises InvalidTag on anything altered or cut."""
     fh.seek(len(MAGIC))
+    yield from decrypt_after_magic(keys, fh)
+
+
+def decrypt_after_magic(keys: Keys, fh: Readable) -> Iterator[bytes]:
+    """`decrypt` for a stream that cannot seek (an object store's response body), read from
+    just after the magic its caller has taken; `fh.read(n)` must return n bytes until the end."""
     kid_len = fh.read(1)[0]
     kid = fh.read(kid_len).decode()
     prefix = fh.read(8)

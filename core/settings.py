@@ -1,5 +1,6 @@
 """The one settings object. Every knob is an environment variable with the FAMILYBOOK_ prefix."""
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -42,6 +43,9 @@ SAMPLE_PASSWORDS = ("familybook", "postgres", "password", "changethis", "")
 #: Database URLs we run on (SQLAlchemy dialects); anything else stops at start.
 DATABASE_SCHEMES = ("sqlite://", "postgresql://", "postgresql+psycopg://")
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+#: issue 13: documents in object storage, `s3://bucket/optional/prefix` (S3's bucket naming).
+S3_URL = re.compile(r"^s3://(?P<bucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:/(?P<prefix>.*))?$")
+DEFAULT_S3_PART_MIB = 8
 
 
 class Settings(BaseSettings):
@@ -94,6 +98,42 @@ class Settings(BaseSettings):
     #: (core/metrics_access.py). The file form suits compose secrets; it wins when both are set.
     metrics_token: str = ""
     metrics_token_file: Path | None = None
+    #: Where documents are kept: empty = DATA_DIR/files; `s3://bucket/prefix` = S3-compatible
+    #: object storage, shared by the API and workers on any machine.
+    storage_url: str = ""
+    #: The object store's address for anything but AWS itself (MinIO, Ceph…: http://minio:9000).
+    s3_endpoint_url: str = ""
+    #: Empty: boto3's own (AWS_DEFAULT_REGION, else us-east-1).
+    s3_region: str = ""
+    #: Empty: boto3's own credentials (AWS_ACCESS_KEY_ID…, an instance role).
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
+    #: Uploads stream to the store in parts of this size: what one upload holds in memory.
+    #: S3 takes parts of 5 MiB at least.
+    s3_part_mib: int = Field(DEFAULT_S3_PART_MIB, ge=5, le=512)
+
+    @field_validator("storage_url")
+    @classmethod
+    def _storage_url_is_one(cls, value: str) -> str:
+        if value and not S3_URL.match(value):
+            raise ValueError(
+                "must be s3://bucket or s3://bucket/prefix (a bucket of 3-63 lowercase letters, "
+                "digits, dots, hyphens), or unset for files under FAMILYBOOK_DATA_DIR"
+            )
+        return value
+
+    @field_validator("s3_endpoint_url")
+    @classmethod
+    def _endpoint_is_http(cls, value: str) -> str:
+        if value and not (value.startswith(("http://", "https://")) and urlsplit(value).hostname):
+            raise ValueError("must be an http:// or https:// address, e.g. http://minio:9000")
+        return value
+
+    @property
+    def s3_location(self) -> tuple[str, str] | None:
+        """(bucket, prefix) when documents are in object storage; None for the local folder."""
+        found = S3_URL.match(self.storage_url)
+        return (found["bucket"], (found["prefix"] or "").strip("/")) if found else None
 
     @field_validator("database_url")
     @classmethod

@@ -40,6 +40,7 @@ class Readiness(BaseModel):
     status: str
     database: str = Field(description="資料庫：ok")
     broker: str = Field(description="broker：ok，或內建時 ok (in-process)")
+    storage: str = Field(description="文件儲存（資料夾或物件儲存）：ok")
 
 
 #: GET /readyz answers itself (200 or 503); this says what it answers.
@@ -61,6 +62,11 @@ def _ready(rt: Runtime) -> tuple[bool, dict[str, str]]:
     except Exception as exc:
         parts["database"] = f"down: {type(exc).__name__}"
     parts["broker"] = rt.queues.ping()
+    try:  # the folder writable, or the bucket there and ours (issue 13)
+        rt.files.check()
+        parts["storage"] = "ok"
+    except Exception as exc:
+        parts["storage"] = f"down: {exc}"
     return all(v.startswith("ok") for v in parts.values()), parts
 
 

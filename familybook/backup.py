@@ -5,16 +5,18 @@ database and the file store, verified by counting.
 - PostgreSQL: `pg_dump -Fc` reading the snapshot of the transaction that counted the rows, so
   the counts in the manifest are exactly what the dump holds; `pg_restore --clean` back.
 - Files: copied after the database, so every file the database names is there (a file written
-  meanwhile is copied too and is merely unreferenced).
+  meanwhile is copied too and is merely unreferenced); read and written through the file store,
+  so the local folder and object storage (FAMILYBOOK_STORAGE_URL) back up alike, encrypted as
+  they are at rest.
 `manifest.json` holds the rows per table and the number of files; restore refuses a folder
 without one, and verifies the restored counts against it (exit 1 on any difference).
 """
 
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ from sqlalchemy import Connection, func, select, text
 from sqlalchemy.engine import make_url
 
 from core.config_errors import ConfigError
+from storage.blobs import KEY_PATTERN, BlobStore, private_dir, private_file
 from storage.models import Base
 from usecases.runtime import Runtime
 
@@ -78,7 +81,7 @@ def backup(rt: Runtime, folder: Path) -> dict[str, Any]:
             counts = _counts(conn)
             _run(["pg_dump", "-Fc", "--no-owner", f"--snapshot={snapshot}",
                   "-f", str(folder / PG_DUMP), url], env)  # fmt: skip
-    shutil.copytree(rt.settings.files_dir, folder / FILES, ignore=shutil.ignore_patterns("tmp"))
+    _copy_out(rt.files, folder / FILES)
     manifest = {
         "backend": rt.db.engine.dialect.name,
         "rows": counts,
@@ -116,13 +119,42 @@ def restore(rt: Runtime, folder: Path) -> dict[str, Any]:
         url, env = _libpq(rt)
         _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "-d", url,
               str(folder / PG_DUMP)], env)  # fmt: skip
-    files = rt.settings.files_dir
-    shutil.rmtree(files, ignore_errors=True)
-    shutil.copytree(folder / FILES, files)
-    (files / "tmp").mkdir(exist_ok=True)
+    _copy_in(folder / FILES, rt.files)
     with rt.db.engine.connect() as conn:
         counts = _counts(conn)
     differs = {t: (n, counts.get(t)) for t, n in manifest["rows"].items() if counts.get(t) != n}
-    if count_files(files) != manifest["files"]:
-        differs["files"] = (manifest["files"], count_files(files))
+    if rt.files.count() != manifest["files"]:
+        differs["files"] = (manifest["files"], rt.files.count())
     return differs
+
+
+def _backed_up(root: Path) -> dict[str, Path]:
+    if not root.exists():
+        return {}
+    return {p.name: p for p in root.glob("??/??/*") if p.is_file() and KEY_PATTERN.match(p.name)}
+
+
+def _copy_out(store: BlobStore, root: Path) -> None:
+    """Every stored file's at-rest (encrypted) bytes, laid out as the local store lays them:
+    a backup of either backend restores into either."""
+    for key in store.stored_keys():
+        target = private_dir(root / key[:2] / key[2:4]) / key
+        with os.fdopen(private_file(target), "wb") as out:
+            for block in store.raw_chunks(key):
+                out.write(block)
+
+
+def _copy_in(root: Path, store: BlobStore) -> None:
+    """The store made to hold exactly the backup's files: the others removed."""
+    saved = _backed_up(root)
+    for key in list(store.stored_keys()):
+        if key not in saved:
+            store.delete(key)
+    for key, path in saved.items():
+        store.put_raw(key, _blocks(path))
+
+
+def _blocks(path: Path) -> Iterator[bytes]:
+    with open(path, "rb") as fh:
+        while block := fh.read(1024 * 1024):
+            yield block

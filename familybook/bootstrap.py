@@ -6,6 +6,7 @@ import os
 from core.crypto import Keys
 from core.security import Passwords
 from core.settings import Settings, get_settings
+from storage.blobs import BlobStore
 from storage.db import Database
 from storage.files import FileStore, private_dir, private_file
 from usecases.runtime import NoQueues, Runtime
@@ -34,6 +35,27 @@ def file_keys(settings: Settings) -> Keys:
     return Keys.parse(settings.key_file.read_text())
 
 
+def file_store(settings: Settings) -> BlobStore:
+    """The local folder, or object storage when FAMILYBOOK_STORAGE_URL names a bucket (issue 13).
+    Nothing is contacted here: `preflight.check_storage` asks the bucket when a command starts."""
+    keys = file_keys(settings)
+    location = settings.s3_location
+    if location is None:
+        return FileStore(settings.files_dir, keys)
+    from storage.s3files import S3Store, connect
+
+    client = connect(
+        settings.s3_endpoint_url,
+        settings.s3_region,
+        settings.s3_access_key_id,
+        settings.s3_secret_access_key,
+    )
+    bucket, prefix = location
+    # Working copies (for the checks and OCR, which need a path) stay on this machine.
+    scratch = settings.data_dir / "work"
+    return S3Store(client, bucket, prefix, keys, scratch, part_bytes=settings.s3_part_mib << 20)
+
+
 def build_runtime(settings: Settings | None = None, *, broker: bool = True) -> Runtime:
     """Everything a use case needs. `broker=False` for commands that never wake a worker (the
     sweeper re-sends anything they leave)."""
@@ -48,7 +70,7 @@ def build_runtime(settings: Settings | None = None, *, broker: bool = True) -> R
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_max_overflow,
         ),
-        files=FileStore(settings.files_dir, file_keys(settings)),
+        files=file_store(settings),
         passwords=Passwords(
             time_cost=settings.argon2_time_cost,
             memory_kib=settings.argon2_memory_kib,

@@ -72,7 +72,7 @@ def _worker(args: argparse.Namespace) -> None:
 def _migrate(args: argparse.Namespace) -> None:
     from storage.migrate import revisions, upgrade
 
-    with _runtime() as rt:
+    with _runtime(storage=False) as rt:  # the schema only: no need to wait for a bucket
         if args.check:  # for deploy scripts: exit 1 until `familybook migrate` has run
             current, head = revisions(rt.settings.database_url)
             print(f"database at {current or '(empty)'}, code at {head}")
@@ -161,9 +161,9 @@ def _purge(args: argparse.Namespace) -> None:
 
 def _keys_rotate(_: argparse.Namespace) -> None:
     with _runtime() as rt:
-        keys = [p.name for p in rt.files.root.glob("??/??/*") if p.is_file()]
+        keys = list(rt.files.stored_keys())  # the local folder or the bucket alike
         done = sum(rt.files.reencrypt(key) for key in keys)
-        current = rt.files.keys.current if rt.files.keys else None
+        current = rt.files.current_key
     print(f"{done} of {len(keys)} files re-encrypted under key {current}")
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from core.config_errors import ConfigError
 from core.settings import Settings, get_settings
 from familybook.bootstrap import build_runtime
+from storage.blobs import StoreProblem
 from usecases.runtime import Runtime
 
 
@@ -23,8 +24,9 @@ def _where(url: str) -> str:
         return "(unparseable)"
 
 
-def runtime_checked(settings: Settings, *, broker: bool) -> Runtime:
-    """`build_runtime`, with a bad URL or an unreachable database said in one line."""
+def runtime_checked(settings: Settings, *, broker: bool, storage: bool = True) -> Runtime:
+    """`build_runtime`, with a bad URL or an unreachable database (or, unless `storage` is
+    False, file store) said in one line."""
     url = settings.database_url
     try:
         make_url(url)
@@ -35,14 +37,17 @@ def runtime_checked(settings: Settings, *, broker: bool) -> Runtime:
             f"FAMILYBOOK_DATABASE_URL is not a usable database URL 資料庫網址無效: {reason}"
         ) from None
     check_database(rt)
+    if storage:
+        check_storage(rt)
     return rt
 
 
 @contextmanager
-def command_runtime(*, broker: bool = False) -> Iterator[Runtime]:
+def command_runtime(*, broker: bool = False, storage: bool = True) -> Iterator[Runtime]:
     """A command's runtime, checked, its database connections closed when the command ends.
-    Commands that only write records need no broker: the sweeper wakes the workers for them."""
-    rt = runtime_checked(get_settings(), broker=broker)
+    Commands that only write records need no broker: the sweeper wakes the workers for them;
+    `storage=False` for those that touch no document (migrate need not wait for the bucket)."""
+    rt = runtime_checked(get_settings(), broker=broker, storage=storage)
     try:
         yield rt
     finally:
@@ -59,6 +64,16 @@ def check_database(rt: Runtime) -> None:
         raise ConfigError(
             f"database unreachable 無法連線資料庫 {_where(rt.settings.database_url)}: {reason}"
         ) from None
+
+
+def check_storage(rt: Runtime) -> None:
+    """issue 13: an object store that is not there (no bucket, unreachable, refused) stops the
+    command at start, not the first upload an hour later."""
+    try:
+        rt.files.check()
+    except StoreProblem as exc:
+        rt.db.dispose()
+        raise ConfigError(f"FAMILYBOOK_STORAGE_URL: {exc}") from None
 
 
 def require_schema_at_head(settings: Settings) -> None:

@@ -102,6 +102,7 @@ class ErrorCode(StrEnum):
     #: GET /metrics in production with no FAMILYBOOK_METRICS_TOKEN: refused to everyone.
     METRICS_TOKEN_REQUIRED = "metrics_token_required"
     NOTHING_TO_DO = "nothing_to_do"
+    STORAGE_UNAVAILABLE = "storage_unavailable"
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""The file store: families' originals, sanitized copies and previews on local disk.
+"""The local file store: families' originals, sanitized copies and previews on local disk
+(FAMILYBOOK_STORAGE_URL unset; `storage/s3files.py` is the object-storage one).
 
 Keys are random; nothing a client sends (its file name above all) ever becomes part of a path.
 Uploads are written to a temporary name and moved into place only once complete, so a refused
@@ -13,48 +14,35 @@ written before encryption (no header) is read as it is, until `familybook keys r
 
 import hashlib
 import os
-import re
-import shutil
-import tempfile
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from core.crypto import Encryptor, Keys, decrypt, is_encrypted, key_id
+from storage.blobs import (
+    DIR_MODE,
+    FILE_MODE,
+    KEY_PATTERN,
+    READ_CHUNK,
+    StoreBase,
+    StoredBlob,
+    StoreProblem,
+    private_dir,
+    private_file,
+)
 
-_KEY = re.compile(r"^[0-9a-f]{32}$")
-#: Owner only: files and the folders that hold them.
-FILE_MODE, DIR_MODE = 0o600, 0o700
-READ_CHUNK = 1024 * 1024
-
-
-def private_dir(path: Path) -> Path:
-    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-    os.chmod(path, DIR_MODE)
-    return path
-
-
-def private_file(path: Path) -> int:
-    """A new file only its owner can read, opened for writing (a file descriptor)."""
-    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+__all__ = ["DIR_MODE", "FILE_MODE", "FileStore", "LocalWriter", "StoredBlob", "private_dir"]
+__all__ += ["private_file"]
 
 
-@dataclass(frozen=True)
-class StoredBlob:
-    key: str
-    size: int
-    sha256: str
-
-
-class BlobWriter:
+class LocalWriter:
     """Receives an upload chunk by chunk; holds only the hash state and one segment."""
 
-    def __init__(self, store: "FileStore") -> None:
+    def __init__(self, store: "FileStore", key: str | None = None) -> None:
         self._store = store
-        self.key = uuid.uuid4().hex
-        self.tmp_path = store.root / "tmp" / self.key
+        self.key = key or uuid.uuid4().hex
+        self.tmp_path = store.root / "tmp" / uuid.uuid4().hex
         self._fh = os.fdopen(private_file(self.tmp_path), "wb")
         self._hash = hashlib.sha256()
         self._cipher: Encryptor | None = store.keys.encryptor() if store.keys else None
@@ -70,13 +58,7 @@ class BlobWriter:
     def commit(self) -> StoredBlob:
         if self._cipher is not None:
             self._fh.write(self._cipher.finish())
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
-        self._fh.close()
-        final = self._store.path(self.key)
-        private_dir(final.parent.parent)
-        private_dir(final.parent)
-        os.replace(self.tmp_path, final)
+        self._store.place(self._fh, self.tmp_path, self.key)
         return StoredBlob(self.key, self.size, self._hash.hexdigest())
 
     def discard(self) -> None:
@@ -85,35 +67,32 @@ class BlobWriter:
         self.tmp_path.unlink(missing_ok=True)
 
 
-class FileStore:
+class FileStore(StoreBase):
     def __init__(self, root: Path, keys: Keys | None = None) -> None:
         self.root = root
         self.keys = keys
+        self.scratch = root / "tmp"
         private_dir(root)
         private_dir(root / "tmp")
 
     def path(self, key: str) -> Path:
-        """Where the stored (encrypted) bytes are: for the store itself and for tests."""
-        if not _KEY.match(key):
+        """Where the stored (encrypted) bytes are: this backend's own, and its tests'."""
+        if not KEY_PATTERN.match(key):
             raise ValueError("not a file-store key")
         return self.root / key[:2] / key[2:4] / key
 
-    def writer(self) -> BlobWriter:
-        return BlobWriter(self)
+    def place(self, fh: BinaryIO, tmp_path: Path, key: str) -> None:
+        """Close a finished temporary file and move it under `key` in one step."""
+        fh.flush()
+        os.fsync(fh.fileno())
+        fh.close()
+        final = self.path(key)
+        private_dir(final.parent.parent)
+        private_dir(final.parent)
+        os.replace(tmp_path, final)
 
-    @contextmanager
-    def writing(self) -> Iterator[BlobWriter]:
-        """A writer that is discarded unless committed inside the block."""
-        writer = self.writer()
-        try:
-            yield writer
-        finally:
-            writer.discard()
-
-    def put_file(self, source: Path) -> StoredBlob:
-        with self.writing() as writer, open(source, "rb") as fh:
-            shutil.copyfileobj(fh, _WriterAdapter(writer), READ_CHUNK)
-            return writer.commit()
+    def writer(self, key: str | None = None) -> LocalWriter:
+        return LocalWriter(self, key)
 
     def chunks(self, key: str) -> Iterator[bytes]:
         """The file's plaintext, a segment at a time (a download streams it)."""
@@ -126,60 +105,46 @@ class FileStore:
                 while block := fh.read(READ_CHUNK):
                     yield block
 
-    def read_bytes(self, key: str) -> bytes:
-        """The whole plaintext: for small files and tests only."""
-        return b"".join(self.chunks(key))
+    def raw_chunks(self, key: str) -> Iterator[bytes]:
+        with open(self.path(key), "rb") as fh:
+            while block := fh.read(READ_CHUNK):
+                yield block
 
-    @contextmanager
-    def working_copy(self, key: str) -> Iterator[Path]:
-        """The plaintext in a private temporary file, for code that needs a path (the checks,
-        OCR); deleted when the block ends."""
-        folder = Path(tempfile.mkdtemp(prefix="work-", dir=self.root / "tmp"))
+    def put_raw(self, key: str, chunks: Iterable[bytes]) -> None:
+        tmp_path = self.root / "tmp" / uuid.uuid4().hex
         try:
-            path = folder / key
-            with os.fdopen(private_file(path), "wb") as out:
-                for block in self.chunks(key):
-                    out.write(block)
-            yield path
+            fh = os.fdopen(private_file(tmp_path), "wb")
+            with fh:
+                for block in chunks:
+                    fh.write(block)
+                self.place(fh, tmp_path, key)
         finally:
-            shutil.rmtree(folder, ignore_errors=True)
+            tmp_path.unlink(missing_ok=True)
 
     def key_id(self, key: str) -> str | None:
         """The id of the key a file is encrypted with (None: stored in clear)."""
         with open(self.path(key), "rb") as fh:
             return key_id(fh) if is_encrypted(fh) else None
 
-    def reencrypt(self, key: str) -> bool:
-        """Write the file again under the current key, same store key; False if it already
-        was. The new copy replaces the old one atomically."""
-        if self.keys is None or self.key_id(key) == self.keys.current:
-            return False
-        with self.writing() as writer:
-            for block in self.chunks(key):
-                writer.write(block)
-            writer.key = key
-            writer.commit()
-        return True
-
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
 
     def exists(self, key: str) -> bool:
         """Whether a file is stored under `key` (a string that is no key has none)."""
-        return bool(_KEY.match(key)) and self.path(key).is_file()
+        return bool(KEY_PATTERN.match(key)) and self.path(key).is_file()
 
-    def count(self) -> int:
-        """Files under real keys (tests use it to prove nothing was left behind)."""
-        return sum(1 for p in self.root.glob("??/??/*") if p.is_file())
+    def stored_keys(self) -> Iterator[str]:
+        for p in self.root.glob("??/??/*"):
+            if p.is_file() and KEY_PATTERN.match(p.name):
+                yield p.name
+
+    def unfinished_uploads(self) -> int:
+        """Uploads being written (temporary files; working copies are in folders beside)."""
+        return sum(1 for p in self.scratch.glob("*") if p.is_file())
 
     def temporary_count(self) -> int:
-        return sum(1 for p in (self.root / "tmp").rglob("*") if p.is_file())
+        return self.scratch_count()
 
-
-class _WriterAdapter:
-    def __init__(self, writer: BlobWriter) -> None:
-        self._writer = writer
-
-    def write(self, chunk: bytes) -> int:
-        self._writer.write(chunk)
-        return len(chunk)
+    def check(self) -> None:
+        if not os.access(self.root, os.W_OK):
+            raise StoreProblem(f"the file store {self.root} is not writable 檔案目錄無法寫入")

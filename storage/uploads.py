@@ -6,7 +6,7 @@ The web layer fills it while the bytes stream in; a use case records it in the d
 
 from dataclasses import dataclass, field
 
-from storage.files import FileStore, StoredBlob
+from storage.blobs import BlobStore, StoredBlob
 
 
 @dataclass
@@ -22,7 +22,7 @@ class UploadedFile:
 class Upload:
     fields: dict[str, str] = field(default_factory=dict)
     files: list[UploadedFile] = field(default_factory=list)
-    store: FileStore | None = None
+    store: BlobStore | None = None
 
     def discard(self) -> None:
         if self.store is not None:

@@ -51,6 +51,8 @@ from usecases.runtime import Runtime  # noqa: E402
 from workers.queues import BrokerQueues  # noqa: E402
 
 if TYPE_CHECKING:
+    from storage.s3files import S3Store
+    from tests.support.s3 import S3Server
     from workers.runner import WorkerPool
 
 #: Test worker threads look for messages this often (ms): a pool stops in about this long.
@@ -169,3 +171,33 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         independent = item.get_closest_marker("backend_independent") is not None
         if independent or any(part in item.nodeid for part in BACKEND_INDEPENDENT):
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator["S3Server"]:
+    """A real S3-compatible server over HTTP (moto in server mode, its own process), started
+    only by the tests that ask for it."""
+    from tests.support.s3 import moto_server
+
+    with moto_server() as server:
+        yield server
+
+
+@pytest.fixture
+def s3_store(s3_server: "S3Server", tmp_path: Path) -> "S3Store":
+    """A store in a fresh bucket of its own, with the default part size (8 MiB)."""
+    from core.crypto import Keys
+    from storage.s3files import S3Store
+
+    keys = Keys.parse("k1:" + "MTExMTExMTExMTExMTExMTExMTExMTExMTExMTExMTE=")
+    return S3Store(s3_server.client(), s3_server.new_bucket(), "docs", keys, tmp_path / "work")
+
+
+@pytest.fixture
+def rt_on_s3(rt: Runtime, s3_store: "S3Store") -> Iterator["S3Store"]:
+    """The test process's runtime (its API and in-process workers) keeping documents in S3."""
+    local, rt.files = rt.files, s3_store
+    try:
+        yield s3_store
+    finally:
+        rt.files = local

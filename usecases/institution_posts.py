@@ -30,7 +30,7 @@ from moderation.staff import StaffMember
 from moderation.statuses import Status
 from moderation.text import clean_text
 from storage.audit import record
-from storage.files import FileStore, StoredBlob
+from storage.blobs import BlobStore, StoredBlob
 from storage.models import (
     Account,
     Institution,
@@ -185,7 +185,7 @@ def _draft(session: Session, staff: StaffMember, upload: Upload) -> Draft:
     )
 
 
-def check_files(store: FileStore, upload: Upload, policy: Policy) -> list[CleanCopy]:
+def check_files(store: BlobStore, upload: Upload, policy: Policy) -> list[CleanCopy]:
     """Run the workers' checks on the uploaded files; store and return their clean copies.
     Raises the refusal of the first failing check (415 type, 413 size, 422 otherwise)."""
     # A contact-book entry in the other direction: the institution's post size limits.

@@ -9,8 +9,8 @@ from typing import Any, Protocol
 
 from core.security import Passwords
 from core.settings import Settings
+from storage.blobs import BlobStore
 from storage.db import Database
-from storage.files import FileStore
 
 
 class Queues(Protocol):
@@ -38,7 +38,7 @@ class Queues(Protocol):
 class Runtime:
     settings: Settings
     db: Database
-    files: FileStore
+    files: BlobStore
     passwords: Passwords
     queues: Queues
 

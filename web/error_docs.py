@@ -67,6 +67,7 @@ CODE_DOCS: dict[E, tuple[int, str]] = {
     E.TOO_MANY_ATTEMPTS: (429, "too many tries (`Retry-After`)"),
     E.DATABASE_UNAVAILABLE: (503, "the database is unavailable (`Retry-After`)"),
     E.PRINT_UNAVAILABLE: (503, "printing is unavailable (no Chinese font)"),
+    E.STORAGE_UNAVAILABLE: (503, "the document store is unavailable (`Retry-After`)"),
     E.INTERNAL_ERROR: (500, "an unexpected error on our side"),
 }
 #: Every operation may answer these.

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import PurePosixPath, PureWindowsPath
 
+import anyio
 from fastapi.concurrency import run_in_threadpool
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -19,7 +20,7 @@ from starlette.requests import Request
 from moderation.checks.base import display_name
 from moderation.errors import ErrorCode, InvalidInput
 from moderation.file_rules import FileRules, file_too_large, refusal, total_too_large
-from storage.files import BlobWriter, FileStore
+from storage.blobs import BlobStore, BlobWriter
 from storage.uploads import Upload, UploadedFile
 
 MB = 1024 * 1024
@@ -55,7 +56,7 @@ class _Receiver:
 
     def __init__(
         self,
-        store: FileStore,
+        store: BlobStore,
         file_fields: frozenset[str],
         max_bytes: int,
         rules_for: RulesFor | None = None,
@@ -160,7 +161,7 @@ class _Receiver:
 
 async def receive_upload(
     request: Request,
-    store: FileStore,
+    store: BlobStore,
     *,
     file_fields: frozenset[str],
     max_bytes: int,
@@ -182,9 +183,16 @@ async def receive_upload(
             await run_in_threadpool(parser.write, chunk)
         await run_in_threadpool(parser.finalize)
     except MultipartParseError as exc:
-        receiver.abort()
+        await _abort(receiver)
         raise _bad_form(str(exc)) from None
     except BaseException:
-        receiver.abort()
+        await _abort(receiver)
         raise
     return receiver.upload
+
+
+async def _abort(receiver: _Receiver) -> None:
+    """Off the event loop (an object store's abort is a request over the network), and
+    shielded: a client that went away cancels the request, never the clean-up."""
+    with anyio.CancelScope(shield=True):
+        await run_in_threadpool(receiver.abort)
