@@ -104,6 +104,8 @@ def test_a_reviewer_sees_no_administrators_tab(client, rt, mail, page, base):
     sign_in(page, base, queue.reviewer)
     assert page.locator("a[href='#/deliveries']").count() == 1
     assert page.locator("a[href='#/appeals']").count() == 0
+    assert page.locator("a[href='#/suspensions']").count() == 0
+    assert page.locator("a[href='#/services']").count() == 0
 
 
 def test_reports_chart_the_last_thirty_days_and_download_as_csv(client, rt, mail, page, base):
