@@ -108,6 +108,9 @@ def test_an_administrator_confirms_a_proposed_suspension(client, rt, mail):
     again = client.post(f"/review/v1/suspensions/{suspension_id}/confirm", headers=admin)
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "suspension_not_proposed"
+    # The confirmation is in the institution's audit log, once.
+    audit = client.get("/review/v1/audit?action=confirm_suspension", headers=admin).json()
+    assert [e["detail"]["suspension_id"] for e in audit] == [suspension_id]
 
 
 def test_a_dismissed_proposal_suspends_nobody_and_its_strikes_stay_used(client, rt, mail):
@@ -117,6 +120,8 @@ def test_a_dismissed_proposal_suspends_nobody_and_its_strikes_stay_used(client, 
     r = client.post(f"/review/v1/suspensions/{suspension_id}/dismiss", headers=admin)
     assert r.json()["state"] == "dismissed"
     assert _proposed(client, admin) == []
+    audit = client.get("/review/v1/audit?action=dismiss_suspension", headers=admin).json()
+    assert [e["detail"]["suspension_id"] for e in audit] == [suspension_id]
     rejected_post(client, reviewer, fam, app_id, title="第三則")
     assert me(client, fam)["strike_count"] == 1
     assert _proposed(client, admin) == []

@@ -212,7 +212,15 @@ def confirm(work: UnitOfWork, admin: StaffMember, suspension_id: str) -> Suspens
         select(func.count()).select_from(Strike).where(Strike.suspension_id == suspension.id)
     )
     work.wake_email(_begin(session, account, suspension, strikes or 0))
-    record(session, admin.actor, AuditAction.CONFIRM_SUSPENSION, suspension_id=suspension.id)
+    record(
+        session,
+        admin.actor,
+        AuditAction.CONFIRM_SUSPENSION,
+        # Filed under the institution and family, where its administrators' audit log looks.
+        institution_id=suspension.institution_id,
+        account_id=suspension.account_id,
+        suspension_id=suspension.id,
+    )
     work.commit()
     return suspension
 
@@ -224,6 +232,14 @@ def dismiss(work: UnitOfWork, admin: StaffMember, suspension_id: str) -> Suspens
     now = utcnow()
     suspension.state = SuspensionState.DISMISSED
     suspension.decided_by, suspension.decided_at = admin.actor, now
-    record(session, admin.actor, AuditAction.DISMISS_SUSPENSION, suspension_id=suspension.id)
+    record(
+        session,
+        admin.actor,
+        AuditAction.DISMISS_SUSPENSION,
+        # Filed under the institution and family, where its administrators' audit log looks.
+        institution_id=suspension.institution_id,
+        account_id=suspension.account_id,
+        suspension_id=suspension.id,
+    )
     work.commit()
     return suspension

@@ -30,6 +30,9 @@ class SuspensionOut(BaseModel):
     until: str = Field(description="暫停至（proposed 為若現在確認的預估）")
     decided_by: str | None
     decided_at: str | None
+    lifted_at: str | None = Field(
+        default=None, description="提前解除的時間（未解除為 null）: an active one lifted early"
+    )
 
 
 def _view(session: Any, suspension: Suspension) -> dict[str, Any]:
@@ -49,6 +52,7 @@ def _view(session: Any, suspension: Suspension) -> dict[str, Any]:
         "until": iso(suspension.until),
         "decided_by": suspension.decided_by,
         "decided_at": iso(suspension.decided_at),
+        "lifted_at": iso(suspension.lifted_at),
     }
 
 

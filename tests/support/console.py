@@ -31,6 +31,8 @@ HOSTILE_TITLE = "<b>成績</b><img src=x>"
 #: The screens the console is made for: a 1366×768 laptop and a tablet held upright.
 DESKTOP = {"width": 1366, "height": 768}
 TABLET = {"width": 820, "height": 1180}
+#: Requests under way, per tracked page (track_requests).
+_PENDING: dict[int, set[Any]] = {}
 #: More inmates than flow.institution's roster: one service each.
 EXTRA_INMATES = ("8101", "8102", "8103", "8104")
 
@@ -155,6 +157,29 @@ def sign_in(page: Any, base: str, headers: dict[str, str]) -> None:
     page.wait_for_selector("#queue, .empty")
 
 
+def track_requests(page: Any) -> None:
+    """Count the page's requests still under way, for `settle`."""
+    pending: set[Any] = set()
+    # Lambdas: Playwright marks its handlers with an attribute, which builtins cannot take.
+    page.on("request", lambda r: pending.add(r))
+    page.on("requestfinished", lambda r: pending.discard(r))
+    page.on("requestfailed", lambda r: pending.discard(r))
+    _PENDING[id(page)] = pending
+
+
+def settle(page: Any, timeout: float = 10.0) -> None:
+    """Until every request the page sent has been answered (or failed), so that what is checked
+    through the API afterwards includes a stray second request, had the console sent one: the
+    server is shared by the module's tests and no longer stopped (and drained) before checks."""
+    page.wait_for_timeout(200)  # a request the last key or click started is announced by then
+    pending = _PENDING[id(page)]
+    while pending:
+        if timeout <= 0:
+            raise AssertionError(f"requests still under way: {[r.url for r in pending]}")
+        page.wait_for_timeout(50)
+        timeout -= 0.05
+
+
 def wait_for_document(page: Any, timeout: float = 10.0) -> None:
     """Until the document image has decoded (polled from here: the page's CSP forbids the
     evaluated strings Playwright's own polling would run inside it)."""
@@ -178,3 +203,7 @@ def item(client: TestClient, headers: dict[str, str], item_id: str) -> dict[str,
     r = client.get(f"/review/v1/items/{item_id}", headers=headers)
     assert r.status_code == 200, r.text
     return r.json()
+
+
+def forget(page: Any) -> None:
+    _PENDING.pop(id(page), None)

@@ -282,6 +282,90 @@ const WORDS = {
   uphold: ["維持違規", "Uphold"],
   overrule: ["撤銷違規", "Overrule"],
   appealDecided: ["申訴已決定。", "Appeal decided."],
+  action_confirm_suspension: ["確認暫停", "Confirmed a suspension"],
+  action_dismiss_suspension: ["不予暫停", "Dismissed a suspension"],
+  action_end_service: ["終止服務", "Ended a service"],
+  action_withdraw: ["家屬撤回", "Withdrawn by the family"],
+  action_set_restriction: ["設定限制", "Restriction set"],
+  action_lift_restriction: ["解除限制", "Restriction lifted"],
+  action_correct_account: ["更正家屬資料", "Family details corrected"],
+  // administrators: suspensions
+  navSuspensions: ["暫停發文", "Suspensions"],
+  suspensionsTitle: ["家屬暫停發文", "Families' posting suspensions"],
+  suspensionsHelp: [
+    "退件累計達門檻時，若機關設定為「由管理者決定」，暫停會先列在「待決定」，確認後才生效。",
+    "When rejections reach the threshold and the institution decides each one, the suspension waits here until an administrator confirms it.",
+  ],
+  suspState_proposed: ["待決定", "Waiting for a decision"],
+  suspState_active: ["已確認（執行中或已到期）", "Confirmed (running or over)"],
+  suspState_dismissed: ["不予暫停", "Dismissed"],
+  suspNone_proposed: ["沒有等待決定的暫停。", "No suspension is waiting for a decision."],
+  suspNone_active: ["沒有已確認的暫停。", "No confirmed suspension."],
+  suspNone_dismissed: ["沒有不予暫停的紀錄。", "No dismissed suspension."],
+  suspStrikes: ["退件次數", "Rejections"],
+  suspFrom_proposed: ["提出時間", "Proposed"],
+  suspFrom_active: ["開始", "From"],
+  suspFrom_dismissed: ["提出時間", "Proposed"],
+  suspUntil_proposed: ["若現在確認，暫停至", "If confirmed now, until"],
+  suspUntil_active: ["暫停至", "Until"],
+  suspUntil_dismissed: ["原本會暫停至", "Would have lasted until"],
+  suspDecidedAt: ["決定時間", "Decided"],
+  suspOver: ["已到期", "Over"],
+  suspLiftedBadge: ["已解除", "Lifted"],
+  suspConfirm: ["確認暫停", "Confirm suspension"],
+  suspDismiss: ["不予暫停", "Dismiss"],
+  suspLift: ["解除暫停", "Lift"],
+  suspConfirmTitle: ["確認暫停 {name} 發文？", "Suspend {name}'s posting?"],
+  suspConfirmSays: [
+    "{name} 已被本機關（{code}）退件 {n} 次。確認後，從現在起一個月內，家屬不能向 {code} 發聯絡簿。",
+    "{name} has had {n} posts rejected by {code}. Once confirmed, the family cannot post to {code} for one month from now.",
+  ],
+  suspEmailed: ["家屬會收到 email 通知。", "The family is emailed."],
+  suspNotEmailed: ["家屬可以繼續發文，不會收到通知；這些退件不會再計入下一次暫停。", "The family may go on posting and is not told; these rejections do not count again."],
+  suspDismissTitle: ["不暫停 {name}？", "Dismiss {name}'s suspension?"],
+  suspDismissSays: ["不暫停 {name} 發文。", "{name} will not be suspended."],
+  suspLiftTitle: ["解除 {name} 的暫停？", "Lift {name}'s suspension?"],
+  suspLiftSays: ["{name} 可以立即再向本機關發聯絡簿，退件次數重新計算。", "{name} may post to your institution again at once; the rejection count starts again."],
+  suspConfirmed: ["已確認暫停，家屬會收到通知。", "Suspension confirmed; the family will be emailed."],
+  suspDismissed: ["已決定不暫停。", "Suspension dismissed."],
+  suspLifted: ["已解除暫停，家屬會收到通知。", "Suspension lifted; the family will be emailed."],
+  // administrators: services
+  navServices: ["服務", "Services"],
+  servicesTitle: ["家庭聯絡簿服務", "Contact-book services"],
+  servicesHelp: [
+    "使用中的服務：家屬可以向收容人發聯絡簿。收容人出監、移監或家屬要求時，可在此終止服務。",
+    "An active service lets the family post to the inmate. End it here when the inmate is released or transferred, or the family asks.",
+  ],
+  servState_active: ["使用中", "Active"],
+  servState_ended: ["已終止", "Ended"],
+  servNone_active: ["沒有使用中的服務。", "No active service."],
+  servNone_ended: ["沒有已終止的服務。", "No ended service."],
+  servApprovedAt: ["核准時間", "Approved"],
+  servEndedAt: ["終止時間", "Ended"],
+  servEndReason: ["終止原因", "Why it ended"],
+  servEndNote: ["備註", "Note"],
+  servEnd: ["終止服務", "End service"],
+  servEndTitle: ["終止這項服務？", "End this service?"],
+  servEndSays: [
+    "終止 {name} 對收容人 {inmate}（{code}）的家庭聯絡簿服務。",
+    "This ends {name}'s contact-book service for inmate {inmate} ({code}).",
+  ],
+  servEndEmail: [
+    "家屬會收到 email 通知，信中寫明終止原因；備註不會寄給家屬，只留在稽核紀錄。",
+    "The family is emailed with the reason; the note is not sent to them, it stays in the audit log.",
+  ],
+  servEndPosts: ["尚在檢查或審核中的聯絡簿一併撤回，家屬不能再發聯絡簿。", "Posts still being checked or reviewed are withdrawn; the family can post no more."],
+  servEndInmate: ["收容人可由其他家屬申請。", "The inmate is free for another family to apply."],
+  servEndFinal: ["這個動作無法復原：家屬若要再使用，須重新申請。", "This cannot be undone: to use the service again the family must apply anew."],
+  servEndNoteLabel: ["備註（必填，給工作人員看）", "Note (required, for staff)"],
+  servNotePlaceholder: ["例如：家屬來電要求終止、收容人 12/1 出監", "e.g. the family phoned to ask; the inmate was released on 1 Dec"],
+  servNoteNeeded: ["請寫下備註，說明為什麼終止。", "Write a note saying why the service ends."],
+  servEnded: ["服務已終止，家屬會收到通知。", "Service ended; the family will be emailed."],
+  end_family_request: ["家屬申請終止", "At the family's request"],
+  end_released: ["收容人已出監（所）", "The inmate was released"],
+  end_transferred: ["收容人已移監", "The inmate was transferred"],
+  end_child_aged_out: ["子女已超過申請年齡", "The youngest child is past the age"],
+  end_other: ["其他", "Other"],
 };
 
 let lang = localStorage.getItem("fb.lang") === "en" ? "en" : "zh";
@@ -302,6 +386,13 @@ export function t(key, vars = {}) {
   let text = pair ? pair[lang === "en" ? 1 : 0] : key;
   for (const [name, value] of Object.entries(vars)) text = text.replaceAll(`{${name}}`, String(value));
   return text;
+}
+
+/** Both languages of `key`, Chinese first: [zh, en] with {name} replaced, for what must be
+ * read in both whatever the switch says (what ending a service does to a family). */
+export function both(key, vars = {}) {
+  const pair = WORDS[key] || [key, key];
+  return pair.map((text) => Object.entries(vars).reduce((out, [name, value]) => out.replaceAll(`{${name}}`, String(value)), text));
 }
 
 /** A word for a code that may be unknown (a new status, field, category): the code itself. */

@@ -11,6 +11,8 @@ import * as reports from "./reports.js";
 import * as audit from "./audit.js";
 import * as staff from "./staff.js";
 import * as finder from "./finder.js";
+import * as suspensions from "./suspensions.js";
+import * as services from "./services.js";
 
 /** What the screens share: reference data, the loaded queue page, navigation. */
 export const ctx = {
@@ -24,7 +26,7 @@ export const ctx = {
   },
 };
 
-const SCREENS = { queue, item, deliveries, appeals, reports, audit, staff, finder };
+const SCREENS = { queue, item, deliveries, appeals, reports, audit, staff, finder, suspensions, services };
 let current = null;
 
 function root() {
@@ -70,8 +72,10 @@ async function start() {
   ctx.reasons = reasons.data;
   ctx.institutions = [...new Set(stats.data.queues.map((q) => q.institution))].sort();
   await loadFeatures();
+  // No "who am I" endpoint says the role: an administrators' list answers 403 to reviewers.
+  // One row is enough to tell.
   try {
-    await api("GET", "/appeals");
+    await api("GET", "/appeals", { query: { limit: 1 } });
     ctx.isAdmin = true;
   } catch (error) {
     if (error.status !== 403) throw error;
@@ -110,6 +114,8 @@ function header(active) {
       features.has("GET", "/items") ? tab("finder", "#/finder", t("navFinder")) : null,
       tab("deliveries", "#/deliveries", t("navDeliveries")),
       ctx.isAdmin ? tab("appeals", "#/appeals", t("navAppeals")) : null,
+      ctx.isAdmin && features.has("GET", "/suspensions") ? tab("suspensions", "#/suspensions", t("navSuspensions")) : null,
+      ctx.isAdmin && features.has("GET", "/services") ? tab("services", "#/services", t("navServices")) : null,
       features.has("GET", "/reports") ? tab("reports", "#/reports", t("navReports")) : null,
       ctx.isAdmin && features.has("GET", "/staff") ? tab("staff", "#/staff", t("navStaff")) : null,
       ctx.isAdmin && features.has("GET", "/audit") ? tab("audit", "#/audit", t("navAudit")) : null),

@@ -1,5 +1,5 @@
 // Shared pieces of the screens: errors in plain words, badges, sections, modal dialogs.
-import { h } from "./dom.js";
+import { h, toast } from "./dom.js";
 import { msg, t } from "./i18n.js";
 
 const PLAIN = new Set(["claimed_by_other", "not_claimed", "already_decided"]);
@@ -67,4 +67,45 @@ export function closeModal() {
     d.close();
     d.remove();
   }
+}
+
+/** A dialog for an action that changes a family's standing: it says what will happen, each
+ * sentence in Chinese with the English beside it (`say`: [zh, en] pairs), takes any `fields`,
+ * and runs `run` once: the button stays disabled while the request is out, so a double click
+ * sends one. `run` may answer a sentence: a problem to show instead of closing; once it has
+ * done the action, the dialog closes and `after` runs (a message, the list again). */
+export function confirmAction({ title, say, fields = null, button, id, kind = "bad", run, after }) {
+  modal(title, () => {
+    const problem = h("p", { class: "error", role: "alert" });
+    const go = h("button", { type: "submit", class: kind, id, text: button });
+    let sending = false;
+    const submit = async (event) => {
+      event.preventDefault();
+      if (sending) return;
+      sending = true;
+      go.disabled = true;
+      problem.textContent = t("sending");
+      try {
+        const refused = await run();
+        if (!refused) {
+          closeModal();
+          Promise.resolve(after()).catch((error) => toast(explain(error), "error"));
+          return;
+        }
+        problem.textContent = refused;
+      } catch (error) {
+        problem.textContent = explain(error);
+      }
+      sending = false;
+      go.disabled = false;
+    };
+    // What was refused is cleared as soon as the form is changed: it no longer applies.
+    const changed = () => { if (!sending) problem.textContent = ""; };
+    return h("form", { class: "reject", onsubmit: submit, oninput: changed, onchange: changed },
+      h("div", { class: "consequence" }, say.map(([zh, en]) => h("p", {},
+        h("span", { lang: "zh-Hant", text: zh }), " ", h("span", { lang: "en", class: "en", text: en })))),
+      fields, problem,
+      h("div", { class: "row end" },
+        h("button", { type: "button", onclick: closeModal, text: t("cancel") }), go));
+  }, { wide: true });
 }
