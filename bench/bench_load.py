@@ -12,15 +12,17 @@ WARNING: WIPES the database given (every table dropped, schema rebuilt). Everyth
    once, then until the time is up read /me, their applications and posts, look up an inmate,
    then think for `--think` seconds; each posts one ~2 MB photo, once (the policy's pace: one
    post per interval). p50/p95/p99 per operation, errors (anything but the expected status).
-2. Pipeline: `--apps` applications (ID-card photo + register PDF) sent to 1 worker process
-   (started and idle first), drained through checks and OCR, then another batch to 2:
-   applications per minute each way, from the first upload to the last OCR. Then CPU seconds
+2. Pipeline: `--apps` applications (ID-card photo + register PDF) queued with the workers
+   stopped, then drained through checks and OCR by 1 worker process, then another batch by 2:
+   applications per minute each way, from the first check to the last OCR. Then CPU seconds
    per stage per application (`pipeline_cpu.py`): one worker process per stage (checks, ocr,
    mail), a warm-up application, then `--cpu-apps` applications through checks, OCR, a
    reviewer's approval and its email; process CPU (the workers and their children), which a
    shared machine does not distort the way it distorts wall time.
 3. Roster: `familybook inmates import` of `--roster-lines` lines (a real process) while a
-   reviewer claims, reads and releases or decides queue items: import time, reviewer p99.
+   reviewer claims, reads and releases or decides queue items: import time, reviewer p99;
+   the same reviewer for `--review-baseline` seconds before, without the import, shows what
+   the machine itself adds.
 Password hashing runs at the tests' low argon2 cost (logins are not what is measured).
 """
 
@@ -212,17 +214,18 @@ def _count(rt: Any, condition: Any) -> int:
 
 
 def pipeline(procs: Any, url: str, rt: Any, fams: list[dict[str, str]], workers: int) -> float:
-    """Applications per minute through checks and OCR with `workers` worker processes, from
-    the first upload on workers already started (their start-up is not the pipeline's)."""
-    from bench.pipeline_cpu import wait_idle
-    from storage.models import Attempt
+    """Applications per minute through checks and OCR with `workers` worker processes: the
+    batch is queued first, the clock starts when the first check does (worker start-up is
+    not pipeline time) and stops at the last OCR."""
+    from storage.models import Attempt, Submission
     from tests.faults.procs import wait_until
 
-    running = [procs.worker(threads=2, queues="checks,ocr,post_ocr,mail") for _ in range(workers)]
-    wait_idle([proc.pid for proc in running])
+    ids = apply(url, fams)
     before = _count(rt, Attempt.ocr_done_at.is_not(None))
+    running = [procs.worker(threads=2, queues="checks,ocr,post_ocr,mail") for _ in range(workers)]
+    begun = Submission.id.in_(ids) & (Submission.status != "received")
+    wait_until(lambda: _count(rt, begun) > 0, 300, "the first check", poll=0.1)
     started = time.monotonic()
-    apply(url, fams)
 
     def done() -> bool:
         return _count(rt, Attempt.ocr_done_at.is_not(None)) - before >= len(fams)
@@ -266,61 +269,83 @@ def stage_cpu(procs: Any, url: str, rt: Any, fams: list[dict[str, str]],
                    len(fams) - 1)  # fmt: skip
 
 
-def roster_phase(url: str, rt: Any, lines: int, reviewer: dict[str, str]) -> tuple[float, Samples]:
+def review_loop(url: str, reviewer: dict[str, str], samples: Samples, stop: threading.Event,
+                label: str) -> None:  # fmt: skip
+    """A reviewer reading the queue, claiming, reading and releasing or deciding items."""
     import httpx
 
+    with httpx.Client(base_url=url, timeout=60, headers=reviewer) as http:
+        decided = 0
+        while not stop.is_set():
+            t = time.perf_counter()
+            queue = http.get("/review/v1/queue").json()
+            samples[f"reviewer GET /queue {label}"].append(time.perf_counter() - t)
+            free = [i for i in queue if i.get("status") == "awaiting_review"]
+            if not free:
+                continue
+            item = free[0]["id"]
+            for op, method, path, kw in (
+                ("claim", "POST", f"/review/v1/items/{item}/claim", {}),
+                ("GET item", "GET", f"/review/v1/items/{item}", {}),
+            ):
+                t = time.perf_counter()
+                http.request(method, path, **kw)
+                samples[f"reviewer {op} {label}"].append(time.perf_counter() - t)
+            t = time.perf_counter()
+            if decided < 2:  # a few decisions; then claims are released for the next round
+                http.post(f"/review/v1/items/{item}/decision", json={"decision": "approve"},
+                          headers={"Idempotency-Key": f"bench-{item}"})  # fmt: skip
+                samples[f"reviewer decide {label}"].append(time.perf_counter() - t)
+                decided += 1
+            else:
+                http.delete(f"/review/v1/items/{item}/claim")
+                samples[f"reviewer release {label}"].append(time.perf_counter() - t)
+
+
+def roster_phase(url: str, rt: Any, lines: int, reviewer: dict[str, str],
+                 baseline_s: float) -> tuple[float, float, Samples]:  # fmt: skip
+    """The import's wall time and CPU seconds (the command's own process, not the
+    database's), and the reviewer's latencies first without it (`baseline_s`, the
+    machine's own noise), then during it."""
     path = Path(os.environ["FAMILYBOOK_DATA_DIR"]) / "big-roster.csv"
     with open(path, "w", encoding="utf-8") as fh:
         fh.write("callsign,name,youngest_child_birth_date,restricted_until,restriction_reason\n")
         fh.writelines(f"{200000 + i},姓名{i},105/04/01,,\n" for i in range(lines))
     samples: Samples = defaultdict(list)
+    if baseline_s > 0:
+        stop = threading.Event()
+        thread = threading.Thread(target=review_loop,
+                                  args=(url, reviewer, samples, stop, "(no import)"))  # fmt: skip
+        thread.start()
+        time.sleep(baseline_s)
+        stop.set()
+        thread.join()
     stop = threading.Event()
-
-    def review() -> None:
-        with httpx.Client(base_url=url, timeout=60, headers=reviewer) as http:
-            decided = 0
-            while not stop.is_set():
-                t = time.perf_counter()
-                queue = http.get("/review/v1/queue").json()
-                samples["reviewer GET /queue"].append(time.perf_counter() - t)
-                free = [i for i in queue if i.get("status") == "awaiting_review"]
-                if not free:
-                    continue
-                item = free[0]["id"]
-                for op, method, path, kw in (
-                    ("claim", "POST", f"/review/v1/items/{item}/claim", {}),
-                    ("GET item", "GET", f"/review/v1/items/{item}", {}),
-                ):
-                    t = time.perf_counter()
-                    http.request(method, path, **kw)
-                    samples[f"reviewer {op}"].append(time.perf_counter() - t)
-                t = time.perf_counter()
-                if decided < 2:  # a few decisions; then claims are released for the next round
-                    http.post(f"/review/v1/items/{item}/decision", json={"decision": "approve"},
-                              headers={"Idempotency-Key": f"bench-{item}"})  # fmt: skip
-                    samples["reviewer decide"].append(time.perf_counter() - t)
-                    decided += 1
-                else:
-                    http.delete(f"/review/v1/items/{item}/claim")
-                    samples["reviewer release"].append(time.perf_counter() - t)
-
-    thread = threading.Thread(target=review)
+    thread = threading.Thread(target=review_loop, args=(url, reviewer, samples, stop, "(import)"))
     thread.start()
-    started = time.monotonic()
+    started, cpu = time.monotonic(), _children_cpu()
     cmd = [str(Path(sys.executable).with_name("familybook")), "inmates", "import", CODE, str(path)]
     subprocess.run(cmd, check=True, capture_output=True, env=os.environ)
-    elapsed = time.monotonic() - started
+    elapsed, cpu = time.monotonic() - started, _children_cpu() - cpu
     stop.set()
     thread.join()
-    return elapsed, samples
+    return elapsed, cpu, samples
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's finished children (the import command, once waited)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _row(op: str, values: list[float], errors: int) -> str:
     if not values:
-        return f"{op:<26}{0:>7}{'-':>9}{'-':>9}{'-':>9}{errors:>8}"
+        return f"{op:<36}{0:>7}{'-':>9}{'-':>9}{'-':>9}{errors:>8}"
     qs = statistics.quantiles(values, n=100, method="inclusive") if len(values) > 1 else values * 99
     ms = [1000 * q for q in (qs[49], qs[94], qs[98])]
-    return f"{op:<26}{len(values):>7}{ms[0]:>9.1f}{ms[1]:>9.1f}{ms[2]:>9.1f}{errors:>8}"
+    return f"{op:<36}{len(values):>7}{ms[0]:>9.1f}{ms[1]:>9.1f}{ms[2]:>9.1f}{errors:>8}"
 
 
 def main() -> int:
@@ -332,6 +357,8 @@ def main() -> int:
     p.add_argument("--apps", type=int, default=4, help="applications per pipeline run")
     p.add_argument("--cpu-apps", type=int, default=4, help="applications measured for CPU")
     p.add_argument("--roster-lines", type=int, default=100_000)
+    p.add_argument("--review-baseline", type=float, default=10.0,
+                   help="seconds of reviewer latency measured before the import")  # fmt: skip
     p.add_argument("--phases", default="families,pipeline,roster", help="which parts to run")
     args = p.parse_args()
     if not args.database_url:
@@ -370,7 +397,8 @@ def main() -> int:
             two = pipeline(procs, url, rt, applicants[args.apps : 2 * args.apps], workers=2)
             cpu = stage_cpu(procs, url, rt, applicants[2 * args.apps :], reviewer)
         if "roster" in phases:
-            import_s, review = roster_phase(url, rt, args.roster_lines, reviewer)
+            import_s, import_cpu, review = roster_phase(url, rt, args.roster_lines, reviewer,
+                                            args.review_baseline)  # fmt: skip
     finally:
         procs.stop_all()
         mail.stop()
@@ -380,11 +408,11 @@ def main() -> int:
         "machine), PostgreSQL + private Redis on loopback, API 1 process, 2 worker processes "
         f"x 2 threads; {args.families} families for {args.seconds:.0f} s, think {args.think} s"
     )
-    print(f"{'operation':<26}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    print(f"{'operation':<36}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
     for op in sorted(samples):
         print(_row(op, samples[op], errors.get(op, 0)))
     for op in sorted(review):
-        print(_row(op + " (import)", review[op], 0))
+        print(_row(op, review[op], 0))
     if "pipeline" in phases:
         print(
             f"pipeline: {one:.1f} applications/min with 1 worker process, {two:.1f} with 2 "
@@ -400,7 +428,8 @@ def main() -> int:
     if "roster" in phases:
         print(
             f"roster: {args.roster_lines} lines imported in {import_s:.1f} s "
-            f"({args.roster_lines / import_s:.0f} lines/s) while the reviewer worked"
+            f"({args.roster_lines / import_s:.0f} lines/s) while the reviewer worked; the "
+            f"command used {import_cpu:.1f} CPU s (start-up included)"
         )
     return 1 if any(errors.values()) else 0
 
