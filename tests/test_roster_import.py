@@ -135,3 +135,19 @@ def test_a_reviewer_is_answered_promptly_during_a_10000_line_import(client, rt):
     # shared machine: single answers can be slow, the typical one must not be.)
     assert len(waits) >= 3, f"the reviewer was answered {len(waits)} time(s) during the import"
     assert statistics.median(waits) < 0.5, waits
+
+
+def test_rows_written_in_bulk_read_back_as_unchanged(rt, tmp_path, capsys):
+    # Written by COPY on PostgreSQL, executemany on SQLite: every column must come back equal
+    main(["institution", "add", "TTD", "臺東戒治所"])
+    lines = "".join(f"{100000 + n},姓名{n},105/04/0{1 + n % 9},,\n" for n in range(1200))
+    roster = HEADER + lines + "7375,王大明,,115.12.31,禁止接見通信\n"
+    _import(tmp_path, roster.encode())
+    assert "added 1201" in capsys.readouterr().out
+    inmates = _inmates(rt)
+    assert len(inmates) == 1201 and len({i.id for i in inmates.values()}) == 1201
+    assert str(inmates["100010"].youngest_child_birth_date) == "2016-04-02"
+    assert inmates["7375"].youngest_child_birth_date is None
+    assert inmates["7375"].restriction_reason == "禁止接見通信"
+    _import(tmp_path, roster.encode(), "--dry-run")
+    assert "added 0, updated 0, unchanged 1201, removed 0" in capsys.readouterr().out

@@ -129,9 +129,9 @@ def check_attempt(
         # Decoding and rendering run in a child process under time and memory limits: a
         # hostile file ends as a verdict, never as a dead worker or a lost message.
         started = time.perf_counter()
-        report = run_checks_isolated(
-            to_check, CheckContext(policy, rules, Path(work)), total_timeout_s=CHECK_TOTAL_TIMEOUT_S
-        )
+        # No OCR renders: the OCR stage reads the stored documents, not the check's work dir.
+        ctx = CheckContext(policy, rules, Path(work), ocr_renders=False)
+        report = run_checks_isolated(to_check, ctx, total_timeout_s=CHECK_TOTAL_TIMEOUT_S)
         _observe(report, time.perf_counter() - started)
         outcome = _save(rt, attempt_id, report)
         log.info("checks done: %s", outcome, extra={"outcome": str(outcome)})

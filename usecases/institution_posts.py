@@ -201,7 +201,10 @@ def check_files(store: BlobStore, upload: Upload, policy: Policy) -> list[CleanC
             )
             for f in upload.files
         ]
-        context = CheckContext(policy, institution_post_rules(policy), Path(work))
+        # Only the clean copies are kept: no page renders for OCR (see CheckContext).
+        context = CheckContext(
+            policy, institution_post_rules(policy), Path(work), ocr_renders=False
+        )
         report = run_checks_isolated(files, context, total_timeout_s=CHECK_TOTAL_TIMEOUT_S)
         refused = refusal(report)
         if refused is not None:

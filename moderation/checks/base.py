@@ -150,6 +150,10 @@ class CheckContext:
     #: rules the request path refuses by, so a family reads one wording per rule.
     rules: FileRules
     work_dir: Path
+    #: Also render a PDF's first pages in grey at `pdf_ocr_dpi` (`FileFacts.ocr_images`). The
+    #: worker turns it off: its OCR stage reads the stored PDF itself (embedded scans as they
+    #: are), so these renders, a third of a PDF's check time, would be thrown away unread.
+    ocr_renders: bool = True
 
 
 @dataclass

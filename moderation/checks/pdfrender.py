@@ -3,8 +3,10 @@
 The sanitized copy of a PDF is a new PDF made only of the rendered page images (decision
 recorded for issue 3): reviewers and inmates get a file that looks the same, keeps its pages
 together and opens anywhere, while no font, script, form, link, attachment or metadata of the
-original survives. Its text layer is lost; OCR (on the separate 300-dpi greyscale renders of
-the first pages, `ocr_images`) is what reads the text. The preview is the first page, small.
+original survives. Its text layer is lost; OCR is what reads the text (the worker's OCR stage
+reads the stored PDF; callers that want page images for OCR get 300-dpi greyscale renders of
+the first pages in `ocr_images`, unless `CheckContext.ocr_renders` is off). The preview is the
+first page, small.
 
 `FileFacts.width/height` of a PDF are those of its first page's sanitized render.
 
@@ -69,7 +71,7 @@ def render_pdf(file: FileUnderCheck, facts: FileFacts, ctx: CheckContext) -> lis
             try:
                 view_max = min(VIEW_MAX_PIXELS, policy.max_image_pixels)
                 pages.append(_render(page, policy.pdf_view_dpi, view_max)[0])
-                if index < policy.pdf_ocr_pages:
+                if ctx.ocr_renders and index < policy.pdf_ocr_pages:
                     _write_ocr_image(file, facts, ctx, page, index)
             finally:
                 page.close()

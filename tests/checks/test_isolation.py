@@ -1,7 +1,11 @@
 """A hostile file ends as a verdict: never a hung, crashed or OOM-killed worker."""
 
 import multiprocessing
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -110,3 +114,46 @@ def test_total_timeout_bounds_the_whole_submission(make_file, ctx):
     # Then both are timed out within about 2 s
     assert time.monotonic() - started < 6
     assert verdicts(report) == {f.file_id: ["check_timed_out"] for f in files}
+
+
+MAIN_SCRIPT = """
+import sys
+from pathlib import Path
+
+# Top-level code of the program's main script, as in `familybook worker` (which imports the
+# whole application here): it must run once, in the parent, never again in a checking child.
+with open(sys.argv[1], "a") as marker:
+    marker.write("main ran\\n")
+
+if __name__ == "__main__":
+    from moderation.checks.base import CheckContext, FileUnderCheck
+    from moderation.checks.isolation import run_checks_isolated
+    from moderation.file_rules import FileCategory, application_rules
+    from moderation.policy import Policy
+    from tests.checks import samples
+
+    work = Path(sys.argv[2])
+    photo = work / "photo"
+    photo.write_bytes(samples.jpeg())
+    files = [FileUnderCheck("f1", FileCategory.IDENTITY, photo, photo.stat().st_size, "a.jpg")]
+    ctx = CheckContext(Policy(), application_rules(Policy()), work)
+    report = run_checks_isolated(files + files, ctx)  # two files: one child checks both
+    print(sorted({o.code for o in report.outcomes if o.file_id and not o.ok}))
+"""
+
+
+def test_child_does_not_run_the_main_script_again(tmp_path):
+    script, marker = tmp_path / "main.py", tmp_path / "marker"
+    script.write_text(MAIN_SCRIPT)
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, str(script), str(marker), str(tmp_path)],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"  # the photo passed its checks in the child
+    assert marker.read_text() == "main ran\n"  # and the main script ran in the parent only

@@ -1,5 +1,6 @@
 """PDFs: active content refused, locked files sent back, pages rendered for review and OCR."""
 
+import dataclasses
 import io
 
 import pytest
@@ -7,6 +8,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from moderation.checks.pdfs import RAW_ACTIVE, find_active_content, raw_active_content
+from moderation.checks.pipeline import check_file
 from moderation.policy import Policy
 from tests.checks import samples
 from tests.checks.samples import failed
@@ -199,3 +201,17 @@ def test_image_declaring_too_many_pixels_is_refused_before_rendering(check):
 def test_image_within_the_ceiling_is_rendered(check):
     outcomes, _ = check(samples.pdf_with_image_bomb(1000, 1000), "doc.pdf")
     assert failed(outcomes) == []
+
+
+def test_without_ocr_renders_the_pdf_is_still_rendered_and_sanitized(make_file, ctx):
+    # Given the worker's context: its OCR stage reads the stored PDF, not these renders
+    worker_ctx = dataclasses.replace(ctx, ocr_renders=False)
+    pdf = make_file(samples.pdf_bytes(samples.pdf(pages=2)), "letter.pdf")
+    outcomes, facts = check_file(pdf, worker_ctx)
+    # Then every check ran and passed, the sanitized copy and preview exist, no OCR image
+    assert failed(outcomes) == []
+    assert "pdf_rendered" in [o.code for o in outcomes]
+    assert len(PdfReader(facts.sanitized_path).pages) == 2
+    assert facts.preview_path.exists()
+    assert facts.ocr_images == []
+    assert not list(ctx.work_dir.glob("*ocr*"))
