@@ -31,29 +31,28 @@ MAX_AGE_HOURS = 24 * 365
 
 def list_row(r: ItemRow, now: datetime, stale: datetime, *, decided: bool) -> dict[str, Any]:
     """A row of the queue, or (`decided`) of the item list, which also says when."""
-    s, a = r.submission, r.attempt
     row = {
-        "id": s.id,
-        "kind": s.kind,
+        "id": r.id,
+        "kind": r.kind,
         "institution": r.institution_code,
-        "status": s.status,
-        "attempt": s.attempt,
-        "submitted_at": s.submitted_at.isoformat(),
-        "waiting_s": int((now - s.submitted_at).total_seconds()),
-        "claimed_by": s.claimed_by,
-        "flags": a.flags or [],
+        "status": r.status,
+        "attempt": r.attempt,
+        "submitted_at": r.submitted_at.isoformat(),
+        "waiting_s": int((now - r.submitted_at).total_seconds()),
+        "claimed_by": r.claimed_by,
+        "flags": r.flags or [],
         "claimed_by_staff": (
-            {"id": s.claimed_by, "name": r.holder_name or ""} if s.claimed_by else None
+            {"id": r.claimed_by, "name": r.holder_name or ""} if r.claimed_by else None
         ),
         "family_name": r.family_name,
         "inmate": {"callsign": r.callsign, "name": r.inmate_name},
-        "title": a.title,
+        "title": r.title,
         "ocr_state": ocr_state(
-            started_at=a.ocr_started_at, done_at=a.ocr_done_at, flags=a.flags, stale_before=stale
+            started_at=r.ocr_started_at, done_at=r.ocr_done_at, flags=r.flags, stale_before=stale
         ),
     }
     if decided:
-        row["decided_at"] = iso(s.decided_at)
+        row["decided_at"] = iso(r.decided_at)
     return row
 
 
