@@ -56,7 +56,7 @@ def list_row(r: ItemRow, now: datetime, stale: datetime, *, decided: bool) -> di
     return row
 
 
-def _common(
+async def _common(
     kind: SubmissionKind | None = None,
     flag: Annotated[
         list[FlagCode] | None, Query(description="有任一旗標 any of these flags (repeatable)")
@@ -84,7 +84,7 @@ def _common(
     )
 
 
-def queue_filters(
+async def queue_filters(
     common: Annotated[ItemQuery, Depends(_common)],
     claimed: Claimed | None = None,
     min_attempt: Annotated[int | None, Query(ge=1, le=1000)] = None,
@@ -127,7 +127,7 @@ def _day(name: str, value: str | None) -> date | None:
         raise invalid_fields({name: ("日期不存在。", "No such date (YYYY-MM-DD).")}) from None
 
 
-def item_filters(
+async def item_filters(
     common: Annotated[ItemQuery, Depends(_common)],
     status: Status | None = None,
     decided_by: Annotated[str | None, Query(pattern="^me$", description="me：我決定的")] = None,
