@@ -14,7 +14,7 @@ from review_api.queue_view import ItemFilters, QueueFilters, for_staff, list_row
 from review_api.schemas import ItemListEntry, QueueEntry
 from storage.models import utcnow
 from storage.review_search import ItemQuery, item_page
-from usecases.review import claim_next, viewing
+from usecases.review import claim_next
 from usecases.review.access import institutions_in_scope
 from web.paging import PageDep, link_next
 
@@ -85,6 +85,5 @@ def next_item(
     submission = claim_next.claim_next(work, staff, kind=kind, institution=institution)
     if submission is None:
         return Response(status_code=status.HTTP_204_NO_CONTENT)
-    viewing.record_view(work, staff, submission)
     stale = stale_before(utcnow(), work.rt.settings.ocr_claim_stale_after_s)
     return item_view(work.session, submission, stale_before=stale)

@@ -17,10 +17,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Select, literal, select, tuple_
 
+from moderation.audit import AuditAction
 from moderation.errors import Conflict
 from moderation.kinds import SubmissionKind
 from moderation.staff import StaffMember
 from moderation.statuses import Status
+from storage.audit import record
 from storage.models import Submission, utcnow
 from usecases.review.access import institutions_in_scope
 from usecases.review.claims import take
@@ -37,7 +39,8 @@ def claim_next(
     kind: SubmissionKind | None,
     institution: str | None,
 ) -> Submission | None:
-    """The item now claimed by `staff` (committed), or None if the queue has nothing free."""
+    """The item now claimed by `staff` (committed), or None if the queue has nothing free.
+    Claim-next shows what it claims: the look is recorded with the claim, one transaction."""
     session = work.session
     ids = institutions_in_scope(session, staff, institution)
     lease = timedelta(minutes=work.rt.settings.claim_lease_minutes)
@@ -51,6 +54,7 @@ def claim_next(
         except Conflict:
             work.rollback()
             continue
+        record(session, staff.actor, AuditAction.VIEW_ITEM, submission_id=candidate.id)
         work.commit()
         return candidate
     return None

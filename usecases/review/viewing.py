@@ -32,15 +32,9 @@ class FileToServe:
 def open_item(work: UnitOfWork, staff: StaffMember, item_id: str) -> Submission:
     """The item, its look recorded and committed: the caller shows it (no second lookup)."""
     submission = visible_item(work.session, staff, item_id)
-    record_view(work, staff, submission)
-    return submission
-
-
-def record_view(work: UnitOfWork, staff: StaffMember, submission: Submission) -> None:
-    """The look at an item the caller already holds as visible (claim-next just claimed it
-    among the reviewer's institutions' queue), recorded and committed before it is shown."""
     record(work.session, staff.actor, AuditAction.VIEW_ITEM, submission_id=submission.id)
     work.commit()
+    return submission
 
 
 def open_file(
