@@ -30,6 +30,8 @@ from sqlalchemy import create_engine, make_url, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from review_explain import explain_all
+
 from core.security import token_hash
 from core.settings import Settings
 from storage.migrate import upgrade
@@ -175,6 +177,7 @@ Row = tuple[str, float, float, float, str]
 def measure(url: str, n: int, claims: int) -> list[Row]:
     from fastapi.testclient import TestClient
 
+    from familybook.app import create_app
     from familybook.bootstrap import build_runtime
     from review_api.app import create_review_app
 
@@ -185,8 +188,31 @@ def measure(url: str, n: int, claims: int) -> list[Row]:
     # One event loop for the whole run (a TestClient outside `with` starts one per request).
     with TestClient(create_review_app(rt)) as client:
         rows = _measure(client, n, claims)
+    # The same through the whole app as served (request ids, access log, metrics, security
+    # headers, body limits): a trivial route is the baseline every request pays.
+    with TestClient(create_app(rt, run_workers=False, apis="review")) as client:
+        me = {"Authorization": f"Bearer {token(1)}"}
+        baseline = "GET /healthz, whole app (baseline)"
+        rows.append(_series(client, me, n, baseline, lambda k: "/healthz"))
+        rows.append(
+            _series(client, me, n, "GET /review/v1/queue, whole app", lambda k: "/review/v1/queue")
+        )
     rt.db.dispose()
     return rows
+
+
+def _series(client, headers, n: int, name: str, path_of, note: str = "") -> Row:
+    """`n` sequential GETs: wall p50/p99, and this process's CPU per request (the API, the
+    driver and the in-process client; PostgreSQL's own CPU is not in it)."""
+    client.get(path_of(0), headers=headers)  # warm: plans cached, connections open
+    samples = []
+    cpu = cpu_ms()
+    for k in range(n):
+        path = path_of(k)
+        ms, r = timed(lambda: client.get(path, headers=headers))  # noqa: B023
+        assert r.status_code == 200, r.text
+        samples.append(ms)
+    return (name, *percentiles(samples), (cpu_ms() - cpu) / n, note)
 
 
 def _measure(client, n: int, claims: int) -> list[Row]:
@@ -194,17 +220,8 @@ def _measure(client, n: int, claims: int) -> list[Row]:
     callsigns = [f"{m:06d}" for m in range(1, SERVICES * INSTITUTIONS, INSTITUTIONS)]
     rows: list[Row] = []
 
-    def series(name: str, path_of, note: str = "") -> list[float]:
-        client.get(path_of(0), headers=me)  # warm: plans cached, connections open
-        samples = []
-        cpu = cpu_ms()
-        for k in range(n):
-            path = path_of(k)
-            ms, r = timed(lambda: client.get(path, headers=me))  # noqa: B023
-            assert r.status_code == 200, r.text
-            samples.append(ms)
-        rows.append((name, *percentiles(samples), (cpu_ms() - cpu) / n, note))
-        return samples
+    def series(name: str, path_of, note: str = "") -> None:
+        rows.append(_series(client, me, n, name, path_of, note))
 
     series("GET /queue (first page, 50 rows)", lambda k: "/queue")
     series(
@@ -271,7 +288,8 @@ EXPLAINED = {
 
 
 def explain(url: str) -> None:
-    """The plans of the queue's first page and searches, as the API sends them."""
+    """The plans of the queue's first page and searches, as the API sends them; then every
+    statement of every measured operation, explained (`review_explain`)."""
     from fastapi.testclient import TestClient
     from sqlalchemy import event
 
@@ -292,6 +310,14 @@ def explain(url: str) -> None:
             client.get(path, headers={"Authorization": f"Bearer {token(1)}"})
             _print_plan(rt, name, path, *captured[-1])
     rt.db.dispose()
+    operations = {name: ("GET", path) for name, path in EXPLAINED.items()}
+    operations["flag"] = ("GET", "/queue?flag=contains_phone_number")
+    operations["items"] = ("GET", "/items?status=awaiting_review")
+    # A post and a waiting application of the reviewer's institution (ids as `FILL` makes them)
+    operations["detail (post)"] = ("GET", "/items/00000005-0000-4000-8000-000000000001")
+    operations["detail (application)"] = ("GET", "/items/00000004-0000-4000-8000-000000020001")
+    operations["claim-next"] = ("POST", "/queue/next")
+    explain_all(url, operations, {"Authorization": f"Bearer {token(1)}"})
 
 
 def _print_plan(rt, name: str, path: str, statement: str, parameters: object) -> None:

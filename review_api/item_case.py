@@ -58,24 +58,44 @@ def ocr_view(attempt: Attempt, stale_before: datetime) -> dict[str, Any]:
     return {"state": state, "done_at": iso(attempt.ocr_done_at)}
 
 
-def _decision_of(session: Session, attempt_id: str) -> Decision | None:
-    """The attempt's standing decision, or the last one reversed if none stands."""
-    return session.scalar(
+def _standing_decisions(session: Session, attempt_ids: list[str]) -> dict[str, Decision]:
+    """Each attempt's standing decision, or the last one reversed if none stands."""
+    rows = session.scalars(
         select(Decision)
-        .where(Decision.attempt_id == attempt_id)
+        .where(Decision.attempt_id.in_(attempt_ids))
         .order_by(Decision.reversed_at.is_not(None), Decision.decided_at.desc())
-        .limit(1)
     )
+    found: dict[str, Decision] = {}
+    for d in rows:
+        found.setdefault(d.attempt_id, d)
+    return found
+
+
+def _staff_names(session: Session, ids: set[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    rows = session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(sorted(ids))))
+    return {staff_id: name for staff_id, name in rows}
 
 
 def history(session: Session, submission: Submission) -> list[dict[str, Any]]:
-    """Earlier attempts, each with what the family sent and who decided it."""
+    """Earlier attempts, each with what the family sent and who decided it. A first attempt
+    has none (attempts are numbered from 1): nothing to read. Earlier attempts' decisions,
+    files and deciders are each read once for all of them."""
+    if submission.attempt <= 1:
+        return []
+    earlier = [a for a in attempts_of(session, submission.id) if a.number != submission.attempt]
+    if not earlier:
+        return []
+    ids = [a.id for a in earlier]
+    decisions = _standing_decisions(session, ids)
+    files: dict[str, list[StoredFile]] = {}
+    for f in session.scalars(select(StoredFile).where(StoredFile.attempt_id.in_(ids))):
+        files.setdefault(f.attempt_id, []).append(f)
+    names = _staff_names(session, {d.staff_id for d in decisions.values()})
     out = []
-    for a in attempts_of(session, submission.id):
-        if a.number == submission.attempt:
-            continue
-        d = _decision_of(session, a.id)
-        files = session.scalars(select(StoredFile).where(StoredFile.attempt_id == a.id)).all()
+    for a in earlier:
+        d = decisions.get(a.id)
         out.append(
             {
                 "attempt": a.number,
@@ -88,8 +108,8 @@ def history(session: Session, submission: Submission) -> list[dict[str, Any]]:
                 "decided_at": iso(a.decided_at),
                 "title": a.title,
                 "body": a.body,
-                "files": [file_view(submission.id, f) for f in files],
-                "decided_by": staff_ref(session, d.staff_id) if d else None,
+                "files": [file_view(submission.id, f) for f in files.get(a.id, [])],
+                "decided_by": {"id": d.staff_id, "name": names.get(d.staff_id, "")} if d else None,
             }
         )
     return out
@@ -124,9 +144,16 @@ def strikes_of(session: Session, account_id: str) -> list[dict[str, Any]]:
 
 
 def notes_view(session: Session, submission_id: str) -> list[dict[str, Any]]:
+    notes = notes_of(session, submission_id)
+    names = _staff_names(session, {n.staff_id for n in notes})
     return [
-        {"id": n.id, "at": iso(n.created_at), "text": n.text, "by": staff_ref(session, n.staff_id)}
-        for n in notes_of(session, submission_id)
+        {
+            "id": n.id,
+            "at": iso(n.created_at),
+            "text": n.text,
+            "by": {"id": n.staff_id, "name": names.get(n.staff_id, "")},
+        }
+        for n in notes
     ]
 
 

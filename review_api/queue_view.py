@@ -31,33 +31,32 @@ MAX_AGE_HOURS = 24 * 365
 
 def list_row(r: ItemRow, now: datetime, stale: datetime, *, decided: bool) -> dict[str, Any]:
     """A row of the queue, or (`decided`) of the item list, which also says when."""
-    s, a = r.submission, r.attempt
     row = {
-        "id": s.id,
-        "kind": s.kind,
+        "id": r.id,
+        "kind": r.kind,
         "institution": r.institution_code,
-        "status": s.status,
-        "attempt": s.attempt,
-        "submitted_at": s.submitted_at.isoformat(),
-        "waiting_s": int((now - s.submitted_at).total_seconds()),
-        "claimed_by": s.claimed_by,
-        "flags": a.flags or [],
+        "status": r.status,
+        "attempt": r.attempt,
+        "submitted_at": r.submitted_at.isoformat(),
+        "waiting_s": int((now - r.submitted_at).total_seconds()),
+        "claimed_by": r.claimed_by,
+        "flags": r.flags or [],
         "claimed_by_staff": (
-            {"id": s.claimed_by, "name": r.holder_name or ""} if s.claimed_by else None
+            {"id": r.claimed_by, "name": r.holder_name or ""} if r.claimed_by else None
         ),
         "family_name": r.family_name,
         "inmate": {"callsign": r.callsign, "name": r.inmate_name},
-        "title": a.title,
+        "title": r.title,
         "ocr_state": ocr_state(
-            started_at=a.ocr_started_at, done_at=a.ocr_done_at, flags=a.flags, stale_before=stale
+            started_at=r.ocr_started_at, done_at=r.ocr_done_at, flags=r.flags, stale_before=stale
         ),
     }
     if decided:
-        row["decided_at"] = iso(s.decided_at)
+        row["decided_at"] = iso(r.decided_at)
     return row
 
 
-def _common(
+async def _common(
     kind: SubmissionKind | None = None,
     flag: Annotated[
         list[FlagCode] | None, Query(description="有任一旗標 any of these flags (repeatable)")
@@ -85,7 +84,7 @@ def _common(
     )
 
 
-def queue_filters(
+async def queue_filters(
     common: Annotated[ItemQuery, Depends(_common)],
     claimed: Claimed | None = None,
     min_attempt: Annotated[int | None, Query(ge=1, le=1000)] = None,
@@ -128,7 +127,7 @@ def _day(name: str, value: str | None) -> date | None:
         raise invalid_fields({name: ("日期不存在。", "No such date (YYYY-MM-DD).")}) from None
 
 
-def item_filters(
+async def item_filters(
     common: Annotated[ItemQuery, Depends(_common)],
     status: Status | None = None,
     decided_by: Annotated[str | None, Query(pattern="^me$", description="me：我決定的")] = None,

@@ -60,9 +60,20 @@ class ItemQuery:
 
 @dataclass(frozen=True)
 class ItemRow:
-    submission: Submission
+    """What a list row shows, in the order `_shown` selects it."""
+
+    id: str
+    kind: str
+    status: str
+    attempt: int
+    submitted_at: datetime
+    claimed_by: str | None
+    decided_at: datetime | None
+    flags: list[dict[str, Any]] | None
+    title: str | None
+    ocr_started_at: datetime | None
+    ocr_done_at: datetime | None
     institution_code: str
-    attempt: Attempt
     family_name: str
     callsign: str
     inmate_name: str
@@ -70,77 +81,68 @@ class ItemRow:
 
 
 def item_page(session: Session, q: ItemQuery, *, after: Keyset | None, limit: int) -> Page[ItemRow]:
-    """One page of items: first their ids, from one range scan of the (partial) index in
-    keyset order with the filters applied on the way; then what each row shows, fetched for
-    those ids only. One big join would leave the planner to weigh nine tables on every page
-    (tens of milliseconds of planning alone) and tempt it into hashing whole tables."""
+    """One page of items in one statement: the page is cut first, from one range scan of the
+    (partial) index in keyset order with the filters applied on the way; only its rows are
+    then joined to what each shows (institution, family, inmate, holder). Joining all of them
+    before the cut would leave the planner to weigh nine tables against the whole queue (tens
+    of milliseconds of planning alone) and tempt it into hashing whole tables; reading them in
+    a query per table cost a round trip and an ORM pass each (most of the CPU of a page)."""
     dialect = session.get_bind().dialect.name
-    ids_query = select(Submission.id, Submission.submitted_at).join(Attempt, is_current_attempt())
+    ids_query = select(*_PAGE_COLUMNS).join(Attempt, is_current_attempt())
     ids_query = ids_query.where(Submission.institution_id.in_(sorted(q.institution_ids)))
-    query = keyset_query(
+    page = keyset_query(
         _filtered(ids_query, q, dialect),
         Submission.submitted_at,
         Submission.id,
         after=after,
         limit=limit,
         descending=q.newest_first,
-    )
-    found = cut(list(session.execute(query)), limit, lambda r: Keyset(r[1], r[0]))
-    rows = _rows(session, [item_id for item_id, _ in found.rows])
-    return Page(rows, found.next)
+    ).subquery("page")
+    rows = [ItemRow(*row) for row in session.execute(_shown(page, q.newest_first))]
+    return cut(rows, limit, lambda r: Keyset(r.submitted_at, r.id))
 
 
-def _rows(session: Session, ids: list[str]) -> list[ItemRow]:
-    """The page's rows in `ids` order, each table read once for the whole page."""
-    if not ids:
-        return []
-    subs = {s.id: s for s in session.scalars(select(Submission).where(Submission.id.in_(ids)))}
-    attempts = {
-        a.submission_id: a
-        for a in session.scalars(select(Attempt).where(Attempt.submission_id.in_(ids)))
-        if a.number == subs[a.submission_id].attempt
-    }
-    # A post's inmate is its service application's; an application's is its own.
-    service = {s.id: s.id for s in subs.values()}
-    posts = session.execute(select(Post.id, Post.application_id).where(Post.id.in_(ids)))
-    service.update({post_id: application_id for post_id, application_id in posts})
-    applications = session.execute(
-        select(Application.id, Application.inmate_id).where(
-            Application.id.in_(sorted(set(service.values())))
+#: The page's own columns (the submission and its current attempt, read by the range scan).
+_PAGE_COLUMNS = (
+    Submission.id,
+    Submission.kind,
+    Submission.status,
+    Submission.attempt,
+    Submission.submitted_at,
+    Submission.claimed_by,
+    Submission.decided_at,
+    Attempt.flags,
+    Attempt.title,
+    Attempt.ocr_started_at,
+    Attempt.ocr_done_at,
+    Submission.account_id,
+    Submission.institution_id,
+)
+
+
+def _shown(page: Any, newest_first: bool) -> Select[Any]:
+    """The page's rows with what they show, in the page's order. A post's inmate is its
+    service application's; an application's is its own."""
+    c = page.c
+    order = (c.submitted_at, c.id)
+    return (
+        select(
+            *(getattr(c, col.key) for col in _PAGE_COLUMNS[:-2]),
+            Institution.code,
+            Account.name,
+            Inmate.callsign,
+            Inmate.name,
+            Staff.name,
         )
+        .select_from(page)
+        .join(Institution, Institution.id == c.institution_id)
+        .join(Account, Account.id == c.account_id)
+        .outerjoin(Post, Post.id == c.id)
+        .join(Application, Application.id == func.coalesce(Post.application_id, c.id))
+        .join(Inmate, Inmate.id == Application.inmate_id)
+        .outerjoin(Staff, Staff.id == c.claimed_by)
+        .order_by(*(col.desc() for col in order) if newest_first else order)
     )
-    inmate_of = {application_id: inmate_id for application_id, inmate_id in applications}
-    inmates = _by_id(session, Inmate, set(inmate_of.values()), Inmate.callsign, Inmate.name)
-    families = _by_id(session, Account, {s.account_id for s in subs.values()}, Account.name)
-    codes = _by_id(
-        session, Institution, {s.institution_id for s in subs.values()}, Institution.code
-    )
-    holders = {s.claimed_by for s in subs.values() if s.claimed_by}
-    names = _by_id(session, Staff, holders, Staff.name) if holders else {}
-    out = []
-    for item_id in ids:
-        s = subs[item_id]
-        callsign, inmate_name = inmates[inmate_of[service[item_id]]]
-        holder = names.get(s.claimed_by or "")
-        out.append(
-            ItemRow(
-                s,
-                codes[s.institution_id][0],
-                attempts[item_id],
-                families[s.account_id][0],
-                callsign,
-                inmate_name,
-                holder[0] if holder else None,
-            )
-        )
-    return out
-
-
-def _by_id(
-    session: Session, table: Any, ids: set[str], *columns: Any
-) -> dict[str, tuple[Any, ...]]:
-    rows = session.execute(select(table.id, *columns).where(table.id.in_(sorted(ids))))
-    return {row[0]: tuple(row[1:]) for row in rows}
 
 
 def _filtered(query: Select[Any], q: ItemQuery, dialect: str) -> Select[Any]:

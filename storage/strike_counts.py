@@ -12,10 +12,13 @@ from moderation.strikes import AppealOutcome
 from storage.models import Strike, Submission
 
 
-def counting(account_id: str, institution_id: str | None = None) -> tuple[ColumnElement[bool], ...]:
+def counting(
+    account_id: str | ColumnElement[str], institution_id: str | None = None
+) -> tuple[ColumnElement[bool], ...]:
     """Strikes that count towards the next suspension: not yet used by one, not overruled,
     not withdrawn (their rejection reversed on reopen); at `institution_id` only if given
-    (each institution suspends for its own rejections)."""
+    (each institution suspends for its own rejections). `account_id` may be a column: a
+    correlated count in a larger statement (the item detail's)."""
     conditions: tuple[ColumnElement[bool], ...] = (
         Strike.account_id == account_id,
         Strike.suspension_id.is_(None),

@@ -2,6 +2,10 @@
 
 The runtime is the one the composition built and attached to each app (`app.state.runtime`);
 nothing here reads the environment.
+
+A dependency that only reads the request is `async def`: FastAPI runs a plain `def` one in the
+thread pool, a thread hop per dependency per request for nothing; those that touch the
+database stay plain `def` (they block, and must not do so on the event loop).
 """
 
 from collections.abc import Iterator
@@ -17,7 +21,7 @@ from usecases.runtime import Runtime
 from usecases.transaction import UnitOfWork
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -44,7 +48,7 @@ BEARER = HTTPBearer(
 )
 
 
-def bearer_token(
+async def bearer_token(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
 ) -> str:
     token = credentials.credentials.strip() if credentials is not None else ""
@@ -58,7 +62,7 @@ def bearer_token(
 BearerToken = Annotated[str, Depends(bearer_token)]
 
 
-def get_work(rt: RuntimeDep, session: SessionDep) -> UnitOfWork:
+async def get_work(rt: RuntimeDep, session: SessionDep) -> UnitOfWork:
     """The request's session as a use case's unit of work: the use case commits it (and only
     then wakes the workers). One session per request: on SQLite a second transaction beside
     the first would wait for the first's write lock."""
@@ -68,7 +72,7 @@ def get_work(rt: RuntimeDep, session: SessionDep) -> UnitOfWork:
 WorkDep = Annotated[UnitOfWork, Depends(get_work)]
 
 
-def client_address(request: Request) -> str:
+async def client_address(request: Request) -> str:
     """The caller's address, as the server saw it (behind a proxy, uvicorn's --proxy-headers
     with --forwarded-allow-ips makes it the client's rather than the proxy's)."""
     return request.client.host if request.client else "unknown"

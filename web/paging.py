@@ -99,7 +99,7 @@ class PageRequest:
         return decode_cursor(ordering, self.cursor, key_type)
 
 
-def page_request(
+async def page_request(
     limit: Annotated[
         int, Query(ge=1, le=MAX_LIMIT, description=f"每頁筆數 rows per page (≤ {MAX_LIMIT})")
     ] = DEFAULT_LIMIT,

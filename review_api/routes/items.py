@@ -14,7 +14,6 @@ from review_api.item_view import item_view
 from review_api.schemas import Claim, DecisionResult
 from storage.models import utcnow
 from usecases.review import claims, decisions, viewing
-from usecases.review.access import visible_item
 from usecases.review.viewing import FileVariant
 
 router = APIRouter(tags=["review"])
@@ -43,9 +42,9 @@ def release(item_id: str, staff: CurrentStaff, work: WorkDep) -> Response:
 
 @router.get("/items/{item_id}", response_model=ReviewItem)
 def item(item_id: str, staff: CurrentStaff, work: WorkDep) -> dict[str, Any]:
-    viewing.open_item(work, staff, item_id)
+    submission = viewing.open_item(work, staff, item_id)
     stale = stale_before(utcnow(), work.rt.settings.ocr_claim_stale_after_s)
-    return item_view(work.session, visible_item(work.session, staff, item_id), stale_before=stale)
+    return item_view(work.session, submission, stale_before=stale)
 
 
 @router.get("/items/{item_id}/files/{file_id}", response_class=StreamingResponse)

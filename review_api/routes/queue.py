@@ -14,8 +14,8 @@ from review_api.queue_view import ItemFilters, QueueFilters, for_staff, list_row
 from review_api.schemas import ItemListEntry, QueueEntry
 from storage.models import utcnow
 from storage.review_search import ItemQuery, item_page
-from usecases.review import claim_next, viewing
-from usecases.review.access import institutions_in_scope, visible_item
+from usecases.review import claim_next
+from usecases.review.access import institutions_in_scope
 from web.paging import PageDep, link_next
 
 router = APIRouter(tags=["review"])
@@ -82,9 +82,8 @@ def next_item(
     institution: str | None = None,
 ) -> Any:
     """Claim the oldest unclaimed item and answer its whole detail (204 when none is left)."""
-    item_id = claim_next.claim_next(work, staff, kind=kind, institution=institution)
-    if item_id is None:
+    submission = claim_next.claim_next(work, staff, kind=kind, institution=institution)
+    if submission is None:
         return Response(status_code=status.HTTP_204_NO_CONTENT)
-    viewing.open_item(work, staff, item_id)
     stale = stale_before(utcnow(), work.rt.settings.ocr_claim_stale_after_s)
-    return item_view(work.session, visible_item(work.session, staff, item_id), stale_before=stale)
+    return item_view(work.session, submission, stale_before=stale)

@@ -37,6 +37,22 @@ class Submission(Base):
         ),
         # Keyset pages of every item, decided or not (GET /items).
         Index("ix_submissions_all_items", "institution_id", "submitted_at", "id"),
+        # Claim-next: the oldest item awaiting review, and lapsed leases (migration 0012).
+        Index(
+            "ix_submissions_claimable",
+            "institution_id",
+            "submitted_at",
+            "id",
+            sqlite_where=text("status = 'awaiting_review'"),
+            postgresql_where=text("status = 'awaiting_review'"),
+        ),
+        Index(
+            "ix_submissions_lease",
+            "institution_id",
+            "lease_expires_at",
+            sqlite_where=text("status = 'in_review'"),
+            postgresql_where=text("status = 'in_review'"),
+        ),
     )
     id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
     kind: Mapped[str] = mapped_column(String(20))

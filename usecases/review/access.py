@@ -18,28 +18,17 @@ def item_not_found() -> NotFound:
 def visible_item(session: Session, staff: StaffMember, item_id: str) -> Submission:
     """The item if the staff member serves its institution and it has reached review at least
     once: one of its attempts passed the checks. Attempts that failed them go back to the
-    family and never reach a reviewer, not even by the item's id (whichever attempt it is)."""
-    submission = session.get(Submission, item_id)
-    if (
-        submission is None
-        or submission.institution_id not in staff.institution_ids
-        or not _passed_the_checks_once(session, submission.id)
-    ):
-        raise item_not_found()
-    return submission
-
-
-def _passed_the_checks_once(session: Session, submission_id: str) -> bool:
-    return bool(
-        session.scalar(
-            select(
-                exists().where(
-                    Attempt.submission_id == submission_id,
-                    Attempt.status.not_in([s.value for s in NOT_CHECKED]),
-                )
-            )
-        )
+    family and never reach a reviewer, not even by the item's id (whichever attempt it is).
+    The item and that test are one statement (every review action starts here)."""
+    passed = exists().where(
+        Attempt.submission_id == Submission.id,
+        Attempt.status.not_in([s.value for s in NOT_CHECKED]),
     )
+    row = session.execute(select(Submission, passed).where(Submission.id == item_id)).first()
+    if row is None or row[0].institution_id not in staff.institution_ids or not row[1]:
+        raise item_not_found()
+    submission: Submission = row[0]
+    return submission
 
 
 def institutions_in_scope(session: Session, staff: StaffMember, code: str | None) -> set[str]:

@@ -6,16 +6,23 @@ queueing behind the first; the claim itself is still the guarded compare-and-set
 `claims.take` (SQLite takes its one write lock at BEGIN, so there the transactions simply run
 one after the other). Should the guarded move still lose (a claim by id landing on the same
 row between our read and our write), the next candidate is tried.
+
+The candidate is the older of two, each found by its own partial index (migration 0012): the
+oldest item awaiting review, and an older one whose lease lapsed (anyone's again, even before
+the sweeper runs). One scan over both statuses would wade through every claimed item at the
+head of the queue, row by row, on each claim.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, literal, select, tuple_
 
+from moderation.audit import AuditAction
 from moderation.errors import Conflict
 from moderation.kinds import SubmissionKind
 from moderation.staff import StaffMember
-from moderation.statuses import IN_QUEUE, Status
+from moderation.statuses import Status
+from storage.audit import record
 from storage.models import Submission, utcnow
 from usecases.review.access import institutions_in_scope
 from usecases.review.claims import take
@@ -31,31 +38,14 @@ def claim_next(
     *,
     kind: SubmissionKind | None,
     institution: str | None,
-) -> str | None:
-    """The id of the item now claimed by `staff`, or None if the queue has nothing free."""
+) -> Submission | None:
+    """The item now claimed by `staff` (committed), or None if the queue has nothing free.
+    Claim-next shows what it claims: the look is recorded with the claim, one transaction."""
     session = work.session
     ids = institutions_in_scope(session, staff, institution)
     lease = timedelta(minutes=work.rt.settings.claim_lease_minutes)
     for _ in range(MAX_TRIES):
-        now = utcnow()
-        query = (
-            select(Submission)
-            .where(
-                Submission.institution_id.in_(sorted(ids)),
-                # The queue's partial index covers both statuses; an expired lease is free.
-                Submission.status.in_(sorted(IN_QUEUE)),
-                or_(
-                    Submission.status == Status.AWAITING_REVIEW,
-                    and_(Submission.status == Status.IN_REVIEW, Submission.lease_expires_at <= now),
-                ),
-            )
-            .order_by(Submission.submitted_at, Submission.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
-        if kind is not None:
-            query = query.where(Submission.kind == kind)
-        candidate = session.scalar(query)
+        candidate = _oldest_free(work, sorted(ids), kind, utcnow())
         if candidate is None:
             work.rollback()
             return None
@@ -64,6 +54,35 @@ def claim_next(
         except Conflict:
             work.rollback()
             continue
+        record(session, staff.actor, AuditAction.VIEW_ITEM, submission_id=candidate.id)
         work.commit()
-        return candidate.id
+        return candidate
     return None
+
+
+def _oldest_free(
+    work: UnitOfWork, ids: list[str], kind: SubmissionKind | None, now: datetime
+) -> Submission | None:
+    """The oldest item nobody holds, locked (rows others lock are skipped). When a lapsed
+    lease is older than the oldest waiting item, that waiting row stays locked until our
+    commit, a few milliseconds: another reviewer skips to the next one meanwhile."""
+
+    def locked_first(query: Select[tuple[Submission]]) -> Submission | None:
+        query = query.where(Submission.institution_id.in_(ids))
+        if kind is not None:
+            query = query.where(Submission.kind == kind)
+        query = query.order_by(Submission.submitted_at, Submission.id).limit(1)
+        return work.session.scalar(query.with_for_update(skip_locked=True))
+
+    waiting = locked_first(select(Submission).where(Submission.status == Status.AWAITING_REVIEW))
+    lapsed = select(Submission).where(
+        Submission.status == Status.IN_REVIEW, Submission.lease_expires_at <= now
+    )
+    if waiting is not None:
+        position = tuple_(Submission.submitted_at, Submission.id)
+        bound = tuple_(
+            literal(waiting.submitted_at, Submission.submitted_at.type),
+            literal(waiting.id, Submission.id.type),
+        )
+        lapsed = lapsed.where(position < bound)
+    return locked_first(lapsed) or waiting

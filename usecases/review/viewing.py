@@ -8,7 +8,7 @@ from moderation.errors import ErrorCode, Gone, NotFound
 from moderation.staff import StaffMember
 from moderation.statuses import NOT_CHECKED, Status
 from storage.audit import record
-from storage.models import Attempt, StoredFile
+from storage.models import Attempt, StoredFile, Submission
 from usecases.review.access import item_not_found, visible_item
 from usecases.transaction import UnitOfWork
 
@@ -29,10 +29,12 @@ class FileToServe:
     media_type: str
 
 
-def open_item(work: UnitOfWork, staff: StaffMember, item_id: str) -> None:
+def open_item(work: UnitOfWork, staff: StaffMember, item_id: str) -> Submission:
+    """The item, its look recorded and committed: the caller shows it (no second lookup)."""
     submission = visible_item(work.session, staff, item_id)
     record(work.session, staff.actor, AuditAction.VIEW_ITEM, submission_id=submission.id)
     work.commit()
+    return submission
 
 
 def open_file(
