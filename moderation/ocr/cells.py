@@ -132,9 +132,12 @@ def labelled(cell: Cell, after: str | None = None) -> list[Labelled]:
     `after`: the field of the pair before this cell on its line, if any."""
     text = cell.text
     starts = _label_starts(text)
-    if (not starts or starts[0][0] != 0) and text[:1] in COLONS and after in _NEXT:
+    # A stray mark before the label (".配偶：" where a dot of the colon before was read
+    # into this cell) does not stop it being a label.
+    lead = len(text) - len(text.lstrip(COLONS))
+    if (not starts or starts[0][0] != lead) and text[:1] in COLONS and after in _NEXT:
         starts.insert(0, (0, 0, _FIELD_LABEL[_NEXT[after]]))
-    if not starts or starts[0][0] != 0:
+    if not starts or starts[0][0] not in (0, lead):
         return []
     out = []
     for i, (_, end, label) in enumerate(starts):

@@ -14,6 +14,7 @@ halves of a band keep their own. Remarks (記事) are never a member's fields: a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .cells import COLONS, Cell, Labelled, cells, labelled
@@ -23,6 +24,9 @@ from .text import Line, find_roc_dates
 from .verify import by_digits
 
 KIN = ("father", "mother", "spouse")
+#: What chi_tra reads before a value from the colon or the rule beside it; never a name's first
+#: character.
+STRAY = COLONS + "了【〔[(（|!"
 #: Fields a table's header row may name, by their label.
 _HEADER_FIELDS = {"title", "name", "birth", "id", "father", "mother", "spouse", "order", "place"}
 
@@ -37,8 +41,10 @@ class Member:
     x1: int = 0
 
     def value(self, name: str) -> str | None:
+        """The value as read, without marks read before it (a Ming face's full-width colon
+        reads as ：了 before every value of a page; no name starts with 了)."""
         found = self.values.get(name)
-        return found[0].text[found[1] : found[2]] if found else None
+        return found[0].text[found[1] : found[2]].lstrip(STRAY) if found else None
 
     @property
     def lines(self) -> list[Line]:
@@ -61,14 +67,22 @@ class Member:
 
 def _joined(row: list[Cell]) -> list[Cell]:
     """A label with its colon and nothing after it takes the next cell as its value (a
-    centred full-width colon leaves a gap as wide as a cell's in some Ming faces)."""
+    centred full-width colon leaves a gap as wide as a cell's in some Ming faces). So does a
+    bare label whose colon went to the value (母 | ：王美玲) or was lost (母 | 王美玲) on a
+    line of labels; on a table row (it holds a date or an ID) a bare 配偶 is a title."""
     out: list[Cell] = []
+    data = any(find_ids(c.text) or find_roc_dates(c.text) for c in row)
     for cell in row:
         prev = out[-1] if out else None
-        pairs = labelled(prev) if prev is not None and prev.text[-1:] in COLONS else []
+        colon = prev is not None and (
+            prev.text[-1:] in COLONS or cell.text[:1] in COLONS or not data
+        )
+        pairs = labelled(prev) if prev is not None and colon else []
         bare = len(pairs) == 1 and pairs[0].start >= pairs[0].end
         # 配偶, 父, 母 are labels too: after 稱謂： they are the value.
-        value = not labelled(cell) or (bare and pairs[0].field == "title")
+        value = not labelled(cell) or (
+            bare and pairs[0].field == "title" and prev.text[-1:] in COLONS
+        )
         if prev is not None and bare and value:
             out[-1] = Cell(prev.words + cell.words)
             continue
@@ -89,11 +103,15 @@ def _header(row: list[Cell]) -> dict[str, float] | None:
     return found if len(found) >= 3 else None
 
 
+#: Part of a date split over two cells by a wide gap (民國80年12月 | 14日): never a name.
+_DATE_PART = re.compile(r"民國|\d\s*[年月]|^\W?\d{1,2}\s*日$")
+
+
 def _kind(cell: Cell) -> str:
     text = cell.text
     if find_ids(text):
         return "id"
-    if find_roc_dates(text):
+    if find_roc_dates(text) or _DATE_PART.search(text):
         return "birth"
     return "name"
 

@@ -104,3 +104,26 @@ def test_no_reading_of_labels_titles_and_values_crashes_the_reader() -> None:
             cells = ["".join(rng.choices(pieces, k=rng.randint(1, 4))) for _ in range(6)]
             rows.append(" ".join(cells[: rng.randint(1, 6)]))
         assert len(register_fields(lines(*rows), declared)) == 5
+
+
+def test_a_label_whose_colon_strayed_or_went_missing_keeps_its_value() -> None:
+    # Ming faces: the colon read into the value's cell (：王金水), lost (母 林阿滿), or read
+    # before the next label (.配偶：); a full-width colon read as ：了 before the value.
+    rows = lines(
+        "稱謂：戶長 _ 姓名：了王大明 _ 性別：男",
+        "父姓名 ：王金水 母 林阿滿 .配偶： 陳美玲",
+    )
+    assert _values(read_members(rows)) == [
+        {"title": "戶長", "name": "王大明", "father": "王金水", "mother": "林阿滿",
+         "spouse": "陳美玲"},
+    ]  # fmt: skip
+
+
+def test_a_date_split_over_two_cells_is_no_kin_column() -> None:
+    rows = lines(
+        "稱謂 姓名 出生日期 _ 統一編號 父 母",
+        "次子 宋玲洲 民國80年12月 !4日 L120839507 宋寶純 沈翰蓮",
+    )
+    assert _values(read_members(rows)) == [
+        {"title": "次子", "name": "宋玲洲", "father": "宋寶純", "mother": "沈翰蓮", "spouse": None}
+    ]
