@@ -26,7 +26,7 @@ from .verify import by_digits
 KIN = ("father", "mother", "spouse")
 #: What chi_tra reads before a value from the colon or the rule beside it; never a name's first
 #: character.
-STRAY = COLONS + "了【〔[(（|!"
+STRAY = COLONS + "了人一丨【〔[(（|!"
 #: Fields a table's header row may name, by their label.
 _HEADER_FIELDS = {"title", "name", "birth", "id", "father", "mother", "spouse", "order", "place"}
 
@@ -109,7 +109,7 @@ _DATE_PART = re.compile(r"民國|\d\s*[年月]|^\W?\d{1,2}\s*日$")
 
 def _kind(cell: Cell) -> str:
     text = cell.text
-    if find_ids(text):
+    if find_ids(text) or sum(ch.isdigit() for ch in text) >= 6:  # an ID with a letter misread
         return "id"
     if find_roc_dates(text) or _DATE_PART.search(text):
         return "birth"
@@ -162,6 +162,8 @@ class _Reader:
                 continue
             if current is not None:
                 seen_id |= self._table_cell(current, cell)
+            elif find_ids(cell.text) and (owner := self.owner(cell)) is not None:
+                _add_cell(owner, cell)  # an ID whose label was misread (統-號碼): its block's
 
     def _pairs(self, pairs: list[Labelled], current: Member | None) -> Member | None:
         """Label：value pairs: to the member started on this line, else to the one whose

@@ -23,6 +23,7 @@ VARIANTS = dict(
     )
 )
 VARIANTS |= dict(zip("况冲决羣灯寳刘", "況沖決群燈寶劉", strict=True))
+VARIANTS |= dict(zip("凉凈减凖衆煕姸冨嵗鷄綫硏", "涼淨減準眾熙妍富歲雞線研", strict=True))
 _FOLD = str.maketrans({**_CHAR_FIXES, **VARIANTS})
 
 

@@ -127,3 +127,15 @@ def test_a_date_split_over_two_cells_is_no_kin_column() -> None:
     assert _values(read_members(rows)) == [
         {"title": "次子", "name": "宋玲洲", "father": "宋寶純", "mother": "沈翰蓮", "spouse": None}
     ]
+
+
+def test_an_id_number_whose_label_was_misread_stays_with_its_block() -> None:
+    rows = lines(
+        "稱謂：配偶 _ 姓名：陳雲泗 _ 性別：女",
+        "出生年月日：民國35年10月13日 _ _ _ 統.-號碼:O230496109",
+        "稱謂：長女 _ 姓名：徐宗興 _ 性別：女",
+        "出生年月日：民國61年4月15日 _ _ _ 統-號碼：U232057088",
+    )
+    spouse, daughter = read_members(rows)
+    assert spouse.has_id("O230496109") and not spouse.has_id("U232057088")
+    assert daughter.has_id("U232057088")
