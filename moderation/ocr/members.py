@@ -27,6 +27,7 @@ KIN = ("father", "mother", "spouse")
 #: What chi_tra reads before a value from the colon or the rule beside it; never a name's first
 #: character.
 STRAY = COLONS + "了人一丨【〔[(（|!"
+STRAY_AFTER = COLONS + "丨|】〕])）!"
 #: Fields a table's header row may name, by their label.
 _HEADER_FIELDS = {"title", "name", "birth", "id", "father", "mother", "spouse", "order", "place"}
 
@@ -41,10 +42,14 @@ class Member:
     x1: int = 0
 
     def value(self, name: str) -> str | None:
-        """The value as read, without marks read before it (a Ming face's full-width colon
+        """The value as read, without marks read around it (a Ming face's full-width colon
         reads as ：了 before every value of a page; no name starts with 了)."""
         found = self.values.get(name)
-        return found[0].text[found[1] : found[2]].lstrip(STRAY) if found else None
+        if not found:
+            return None
+        value = found[0].text[found[1] : found[2]].lstrip(STRAY).rstrip(STRAY_AFTER)
+        # A rule's end read as 一 after a name (何改鈞一); a two-character name keeps its 一.
+        return value[:-1] if value.endswith("一") and len(value) >= 4 else value
 
     @property
     def lines(self) -> list[Line]:
@@ -116,6 +121,13 @@ def _kind(cell: Cell) -> str:
     return "name"
 
 
+def _title_alone(text: str, title: str) -> bool:
+    """The cell is the title, or the title and a mark before the name (配偶.何改鈞): a second
+    member's start on a band, not a kin column's name that starts like a title (孫大同)."""
+    end = text.find(title) + len(title)
+    return text[end:].rstrip(COLONS) == "" or text[end : end + 1] in tuple(COLONS)
+
+
 class _Reader:
     """The state while reading lines in order: the members so far and the latest header."""
 
@@ -145,7 +157,7 @@ class _Reader:
         for i, cell in enumerate(row):
             title = title_at_start(cell.text)
             starts_row = bool(title) and (
-                (i == 0 and holds_data) or (seen_id and cell.text == title)
+                (i == 0 and holds_data) or (seen_id and _title_alone(cell.text, title))
             )
             pairs = [] if starts_row else labelled(cell, after)
             if pairs:  # 配偶, 父, 母: a row's title before its data, else a label

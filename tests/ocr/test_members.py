@@ -139,3 +139,26 @@ def test_an_id_number_whose_label_was_misread_stays_with_its_block() -> None:
     spouse, daughter = read_members(rows)
     assert spouse.has_id("O230496109") and not spouse.has_id("U232057088")
     assert daughter.has_id("U232057088")
+
+
+def test_a_rules_end_read_after_a_name_is_no_part_of_it() -> None:
+    rows = lines(
+        "稱謂 姓名 出生日期 統一編號 父 母",
+        "長子 何毅薇 民國70年1月1日 Y134639659 何改鈞一 林阿滿|",
+        "次子 何小一 民國71年1月1日 J193032304 王建一 林阿滿",  # a name that ends in 一 keeps it
+    )
+    assert [(m.value("father"), m.value("mother")) for m in read_members(rows)] == [
+        ("何改鈞", "林阿滿"),
+        ("王建一", "林阿滿"),
+    ]
+
+
+def test_the_second_member_of_a_band_starts_at_its_title_with_a_mark_after_it() -> None:
+    rows = lines(
+        "戶長 謝朋豎 民國35年11月1日 U201462308 配偶.何改鈞 民國33年2月16日 164453408",
+        "長子 何毅薇 民國60年9月7日 Y134639659 孫大同",  # a kin name that starts like a title
+    )
+    head, spouse, son = read_members(rows)
+    assert (spouse.title, spouse.value("name")) == ("配偶", "何改鈞")
+    assert spouse.has_id("W164453408") and not head.has_id("W164453408")  # letter dropped
+    assert son.value("name") == "何毅薇" and son.value("father") == "孫大同"
