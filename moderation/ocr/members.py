@@ -134,17 +134,27 @@ class _Reader:
     def __init__(self) -> None:
         self.members: list[Member] = []
         self.header: dict[str, float] | None = None
+        self.band: list[Member] = []  # the members started on the latest line that started any
+        self.lines = 0
+        self.band_line = -1
 
     def start(self, title: str | None, first: Cell) -> Member:
         m = Member(title=title, cells=[first], x0=first.x0, x1=first.x1)
         self.members.append(m)
+        if self.band_line != self.lines:
+            self.band, self.band_line = [], self.lines
+        self.band.append(m)
         return m
 
     def owner(self, cell: Cell) -> Member | None:
-        """The latest member whose columns the cell lies under."""
-        return next((m for m in reversed(self.members) if m.covers(cell)), None)
+        """The member of the latest band whose columns the cell lies under; a band of one
+        member (a block) owns every line until the next: a value reaching past its block's
+        short first line (媳 張榮武) is not the member's above, whose values were wider."""
+        covering = next((m for m in reversed(self.band) if m.covers(cell)), None)
+        return covering or (self.band[0] if len(self.band) == 1 else None)
 
     def line(self, line: Line) -> None:
+        self.lines += 1
         row = _joined(cells(line))
         header = _header(row)
         if header:

@@ -162,3 +162,14 @@ def test_the_second_member_of_a_band_starts_at_its_title_with_a_mark_after_it() 
     assert (spouse.title, spouse.value("name")) == ("配偶", "何改鈞")
     assert spouse.has_id("W164453408") and not head.has_id("W164453408")  # letter dropped
     assert son.value("name") == "何毅薇" and son.value("father") == "孫大同"
+
+
+def test_a_line_under_a_block_is_that_blocks_even_where_the_block_above_was_wider() -> None:
+    rows = lines(
+        "稱謂：次子 _ 姓名：蕭豪鉦 _ 性別：男",
+        "出生年月日：民國87年9月9日 _ _ 統一號碼：C122542724",
+        "稱謂：媳 姓名：張榮武",  # a short first line: its cells end left of the ID column
+        "出生年月日：民國86年9月19日 _ _ 統一號碼： U280331728",
+    )
+    son, wife = read_members(rows)
+    assert wife.has_id("U280331728") and not son.has_id("U280331728")
