@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from .cells import COLONS
 from .confusions import known_confusion, misread_unsteadily
 from .idnumber import hamming
 from .members import Member, read_members
@@ -30,7 +31,10 @@ def _name_at(m: Member, name: str) -> tuple[Line, int] | None:
         return None
     cell, start, end = found
     pos = cell.text.find(name, start, end + 1)
-    return (cell.line, pos) if 0 <= pos <= start + 1 else None
+    # Right after the name's own label too: 稱謂：孫女 read without 稱謂：孫 leaves 女姓名：….
+    before = cell.text[max(start, pos - 4) : pos].rstrip(COLONS)
+    labelled = before.endswith("姓名") and not before.endswith(("父姓名", "母姓名", "偶姓名"))
+    return (cell.line, pos) if pos >= 0 and (pos <= start + 1 or labelled) else None
 
 
 def _applicant(members: list[Member], d: Declared) -> Member | None:
