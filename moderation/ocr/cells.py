@@ -90,7 +90,7 @@ def _label_starts(text: str) -> list[tuple[int, int, str]]:
             found.append((m.start(), m.end(), m.group(0)))
     if not found or found[0][0] != 0:
         misread = _misread_label(text)
-        if misread:
+        if misread and not (found and found[0][0] < misread[1]):  # not a label found whole
             found.insert(0, misread)
     return _title_before_name(text, found)
 
@@ -112,12 +112,14 @@ def _title_before_name(text: str, found: list[tuple[int, int, str]]) -> list[tup
 
 def _misread_label(text: str) -> tuple[int, int, str] | None:
     """A label with one character misread before its colon (稱調： for 稱謂：)."""
-    colon = next((i for i, ch in enumerate(text[:8]) if ch in COLONS), -1)
+    colon = next((i for i, ch in enumerate(text[:8]) if ch in ":："), -1)
+    if colon < 0:
+        colon = next((i for i, ch in enumerate(text[:8]) if ch in COLONS), -1)
     if colon < 2:
         return None
-    head = text[:colon]
+    head = text[:colon].replace("-", "一").replace(".", "")  # 統.-號碼 for 統一號碼
     for label in LABELS:
-        if len(label) == len(head) and sum(a != b for a, b in zip(label, head, strict=True)) == 1:
+        if len(label) == len(head) and sum(a != b for a, b in zip(label, head, strict=True)) <= 1:
             return 0, colon, label
     return None
 
@@ -132,9 +134,12 @@ def labelled(cell: Cell, after: str | None = None) -> list[Labelled]:
     `after`: the field of the pair before this cell on its line, if any."""
     text = cell.text
     starts = _label_starts(text)
-    if (not starts or starts[0][0] != 0) and text[:1] in COLONS and after in _NEXT:
+    # A stray mark before the label (".配偶：" where a dot of the colon before was read
+    # into this cell) does not stop it being a label.
+    lead = len(text) - len(text.lstrip(COLONS))
+    if (not starts or starts[0][0] != lead) and text[:1] in COLONS and after in _NEXT:
         starts.insert(0, (0, 0, _FIELD_LABEL[_NEXT[after]]))
-    if not starts or starts[0][0] != 0:
+    if not starts or starts[0][0] not in (0, lead):
         return []
     out = []
     for i, (_, end, label) in enumerate(starts):

@@ -9,6 +9,7 @@ else a reading that starts with a kinship title, the most frequent one; else the
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from .kinship import title_at_start
 from .reader import PageRead
@@ -52,5 +53,7 @@ def compose_lines(page: PageRead, d: Declared) -> list[Line]:
     words = []
     for readings in page.readings.values():
         texts = ["".join(w.text for w in ws) for ws in readings]
-        words += readings[pick(texts, d)]
+        i = pick(texts, d)
+        others = tuple(t for j, t in enumerate(texts) if j != i)
+        words += [replace(w, alts=others) for w in readings[i]]
     return group_lines(words)

@@ -15,6 +15,10 @@ mismatch for the reviewer to look at, never a match.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from .text import folded
+
 #: Declared character → the characters chi_tra read instead.
 MISREAD_AS: dict[str, str] = {
     "勝": "騰",
@@ -55,3 +59,23 @@ def known_confusion(expected: str, read: str) -> bool:
         return False
     diffs = [(e, r) for e, r in zip(expected, read, strict=True) if e != r]
     return len(diffs) == 1 and diffs[0][1] in MISREAD_AS.get(diffs[0][0], "")
+
+
+def misread_unsteadily(read: str, expected: str, alts: Iterable[str]) -> bool:
+    """`read` is `expected` with one character different, and the chunk's other readings
+    (pass 2: other scales, heavier strokes) put yet other characters in that place while
+    agreeing on the rest (莅 read 蕉, 薛, 苞): a character the model cannot read, where a
+    character really printed (a brother's 傑 for 俊) reads the same every time."""
+    if len(read) != len(expected):
+        return False
+    diffs = [i for i, (e, r) in enumerate(zip(expected, read, strict=True)) if e != r]
+    if len(diffs) != 1:
+        return False
+    k, n, seen = diffs[0], len(expected), {read[diffs[0]]}
+    for alt in map(folded, alts):
+        for i in range(len(alt) - n + 1):
+            window = alt[i : i + n]
+            if all(window[j] == expected[j] for j in range(n) if j != k):
+                seen.add(window[k])
+                break
+    return len(seen) >= 2 and expected[k] not in seen

@@ -14,6 +14,7 @@ halves of a band keep their own. Remarks (記事) are never a member's fields: a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .cells import COLONS, Cell, Labelled, cells, labelled
@@ -23,6 +24,10 @@ from .text import Line, find_roc_dates
 from .verify import by_digits
 
 KIN = ("father", "mother", "spouse")
+#: What chi_tra reads before a value from the colon or the rule beside it; never a name's first
+#: character.
+STRAY = COLONS + "了人一丨【〔[(（|!"
+STRAY_AFTER = COLONS + "丨|】〕])）!"
 #: Fields a table's header row may name, by their label.
 _HEADER_FIELDS = {"title", "name", "birth", "id", "father", "mother", "spouse", "order", "place"}
 
@@ -37,8 +42,14 @@ class Member:
     x1: int = 0
 
     def value(self, name: str) -> str | None:
+        """The value as read, without marks read around it (a Ming face's full-width colon
+        reads as ：了 before every value of a page; no name starts with 了)."""
         found = self.values.get(name)
-        return found[0].text[found[1] : found[2]] if found else None
+        if not found:
+            return None
+        value = found[0].text[found[1] : found[2]].lstrip(STRAY).rstrip(STRAY_AFTER)
+        # A rule's end read as 一 after a name (何改鈞一); a two-character name keeps its 一.
+        return value[:-1] if value.endswith("一") and len(value) >= 4 else value
 
     @property
     def lines(self) -> list[Line]:
@@ -61,14 +72,22 @@ class Member:
 
 def _joined(row: list[Cell]) -> list[Cell]:
     """A label with its colon and nothing after it takes the next cell as its value (a
-    centred full-width colon leaves a gap as wide as a cell's in some Ming faces)."""
+    centred full-width colon leaves a gap as wide as a cell's in some Ming faces). So does a
+    bare label whose colon went to the value (母 | ：王美玲) or was lost (母 | 王美玲) on a
+    line of labels; on a table row (it holds a date or an ID) a bare 配偶 is a title."""
     out: list[Cell] = []
+    data = any(find_ids(c.text) or find_roc_dates(c.text) for c in row)
     for cell in row:
         prev = out[-1] if out else None
-        pairs = labelled(prev) if prev is not None and prev.text[-1:] in COLONS else []
+        colon = prev is not None and (
+            prev.text[-1:] in COLONS or cell.text[:1] in COLONS or not data
+        )
+        pairs = labelled(prev) if prev is not None and colon else []
         bare = len(pairs) == 1 and pairs[0].start >= pairs[0].end
         # 配偶, 父, 母 are labels too: after 稱謂： they are the value.
-        value = not labelled(cell) or (bare and pairs[0].field == "title")
+        value = not labelled(cell) or (
+            bare and pairs[0].field == "title" and prev.text[-1:] in COLONS
+        )
         if prev is not None and bare and value:
             out[-1] = Cell(prev.words + cell.words)
             continue
@@ -89,13 +108,24 @@ def _header(row: list[Cell]) -> dict[str, float] | None:
     return found if len(found) >= 3 else None
 
 
+#: Part of a date split over two cells by a wide gap (民國80年12月 | 14日): never a name.
+_DATE_PART = re.compile(r"民國|\d\s*[年月]|^\W?\d{1,2}\s*日$")
+
+
 def _kind(cell: Cell) -> str:
     text = cell.text
-    if find_ids(text):
+    if find_ids(text) or sum(ch.isdigit() for ch in text) >= 6:  # an ID with a letter misread
         return "id"
-    if find_roc_dates(text):
+    if find_roc_dates(text) or _DATE_PART.search(text):
         return "birth"
     return "name"
+
+
+def _title_alone(text: str, title: str) -> bool:
+    """The cell is the title, or the title and a mark before the name (配偶.何改鈞): a second
+    member's start on a band, not a kin column's name that starts like a title (孫大同)."""
+    end = text.find(title) + len(title)
+    return text[end:].rstrip(COLONS) == "" or text[end : end + 1] in tuple(COLONS)
 
 
 class _Reader:
@@ -104,17 +134,27 @@ class _Reader:
     def __init__(self) -> None:
         self.members: list[Member] = []
         self.header: dict[str, float] | None = None
+        self.band: list[Member] = []  # the members started on the latest line that started any
+        self.lines = 0
+        self.band_line = -1
 
     def start(self, title: str | None, first: Cell) -> Member:
         m = Member(title=title, cells=[first], x0=first.x0, x1=first.x1)
         self.members.append(m)
+        if self.band_line != self.lines:
+            self.band, self.band_line = [], self.lines
+        self.band.append(m)
         return m
 
     def owner(self, cell: Cell) -> Member | None:
-        """The latest member whose columns the cell lies under."""
-        return next((m for m in reversed(self.members) if m.covers(cell)), None)
+        """The member of the latest band whose columns the cell lies under; a band of one
+        member (a block) owns every line until the next: a value reaching past its block's
+        short first line (媳 張榮武) is not the member's above, whose values were wider."""
+        covering = next((m for m in reversed(self.band) if m.covers(cell)), None)
+        return covering or (self.band[0] if len(self.band) == 1 else None)
 
     def line(self, line: Line) -> None:
+        self.lines += 1
         row = _joined(cells(line))
         header = _header(row)
         if header:
@@ -127,7 +167,7 @@ class _Reader:
         for i, cell in enumerate(row):
             title = title_at_start(cell.text)
             starts_row = bool(title) and (
-                (i == 0 and holds_data) or (seen_id and cell.text == title)
+                (i == 0 and holds_data) or (seen_id and _title_alone(cell.text, title))
             )
             pairs = [] if starts_row else labelled(cell, after)
             if pairs:  # 配偶, 父, 母: a row's title before its data, else a label
@@ -144,6 +184,8 @@ class _Reader:
                 continue
             if current is not None:
                 seen_id |= self._table_cell(current, cell)
+            elif find_ids(cell.text) and (owner := self.owner(cell)) is not None:
+                _add_cell(owner, cell)  # an ID whose label was misread (統-號碼): its block's
 
     def _pairs(self, pairs: list[Labelled], current: Member | None) -> Member | None:
         """Label：value pairs: to the member started on this line, else to the one whose

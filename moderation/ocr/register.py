@@ -6,9 +6,11 @@ Members come from members.py (any of the three layouts); the relation from regis
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .confusions import known_confusion
+from .cells import COLONS
+from .confusions import known_confusion, misread_unsteadily
+from .idnumber import hamming
 from .members import Member, read_members
 from .register_proof import (
     inmate_absent,
@@ -29,7 +31,10 @@ def _name_at(m: Member, name: str) -> tuple[Line, int] | None:
         return None
     cell, start, end = found
     pos = cell.text.find(name, start, end + 1)
-    return (cell.line, pos) if 0 <= pos <= start + 1 else None
+    # Right after the name's own label too: 稱謂：孫女 read without 稱謂：孫 leaves 女姓名：….
+    before = cell.text[max(start, pos - 4) : pos].rstrip(COLONS)
+    labelled = before.endswith("姓名") and not before.endswith(("父姓名", "母姓名", "偶姓名"))
+    return (cell.line, pos) if pos >= 0 and (pos <= start + 1 or labelled) else None
 
 
 def _applicant(members: list[Member], d: Declared) -> Member | None:
@@ -105,11 +110,63 @@ def _inmate_field(found: InmateRow | None, expected: str | None) -> PrefillField
 def _named_in_column(app: Member, column: str, expected: str) -> PrefillField:
     """The inmate registered elsewhere, named in the applicant's 父/母/配偶 column."""
     cell, start, end = app.values[column]
-    read = cell.text[start:end]  # the name exactly or with a known misreading (kin_column)
+    read = app.value(column) or ""  # the name exactly or with a known misreading (kin_column)
     conf = cell.line.conf(start, end) * (1 if read == expected else 0.5)
     return PrefillField(
         "inmate_name", read, expected, Status.MATCH, round(conf, 2), cell.line.display
     )
+
+
+#: Declared relations that name one person only: the applicant's spouse, and (a child
+#: declaring) a parent. A sibling, child or grandchild may be one of several with like names.
+_SOLE = ("spouse", "child")
+
+
+def _sole_relative(
+    app: Member | None, found: InmateRow, d: Declared, members: list[Member]
+) -> list[PrefillField] | None:
+    """The inmate's row read one character off the roster's name, taken for the inmate only
+    where the register proves that row the applicant's spouse (or parent, for a child) and
+    that is what was declared, and the differing character reads differently at each scale
+    (rare characters such as 莅: confusions.misread_unsteadily). Either alone is not enough:
+    the father's brother often shares two characters with him, and reads the same each time.
+    The relation is proven with the name as read, by titles or columns."""
+    if app is None or d.relationship not in _SOLE or not d.inmate_name:
+        return None
+    read = found.line.text[found.pos : found.pos + len(d.inmate_name)]
+    if not misread_unsteadily(read, d.inmate_name, {a for w in found.line.words for a in w.alts}):
+        return None
+    rel = relationship_field(app, found.member, (d.name, read), d.relationship, members)
+    if rel.status != Status.MATCH or rel.value != d.relationship:
+        return None
+    role = "配偶" if d.relationship == "spouse" else "父或母"
+    why = (
+        f"收容人姓名讀為「{read}」，與名冊差一字；此列經稱謂或父母欄、配偶欄證明為申請人"
+        f"唯一的{role}，視為辨識誤差 / the name reads one character off the roster's; the "
+        f"register proves this row the applicant's one {d.relationship} relation: a misreading"
+    )
+    # _inmate_field halves the confidence of a name not read exactly.
+    inmate = _inmate_field(replace(found, confirmed=True), d.inmate_name)
+    inmate = replace(inmate, source_text=f"{why} | {inmate.source_text}")
+    rel = replace(
+        rel, confidence=round(rel.confidence * 0.5, 2), source_text=f"{why} | {rel.source_text}"
+    )
+    return [rel, inmate]
+
+
+def _sole_column(app: Member | None, d: Declared) -> str | None:
+    """The applicant's 配偶 (declared spouse) or 父/母 column (declared child: the inmate is
+    the parent) that reads the inmate's name (3+ characters) one character off, one only,
+    and that character unsteadily (as _sole_relative)."""
+    name = d.inmate_name or ""
+    kin = {"spouse": ("spouse",), "child": ("father", "mother")}.get(d.relationship or "", ())
+    if app is None or len(name) < 3:
+        return None
+    near = [k for k in kin if len(v := app.value(k) or "") == len(name) and hamming(v, name) == 1]
+    if len(near) != 1:
+        return None
+    alts = {a for w in app.values[near[0]][0].words for a in w.alts}
+    return near[0] if misread_unsteadily(app.value(near[0]) or "", name, alts) else None
 
 
 def _inmate_fields(members: list[Member], d: Declared, app: Member | None) -> list[PrefillField]:
@@ -118,6 +175,9 @@ def _inmate_fields(members: list[Member], d: Declared, app: Member | None) -> li
     found = _inmate(members, name, app) if name else None
     names = (d.name, name)
     if found is not None and not found.confirmed:  # never from a row that may not be his
+        by_role = _sole_relative(app, found, d, members)
+        if by_role is not None:
+            return by_role
         return [inmate_unsure(d.relationship, found.member.source), _inmate_field(found, name)]
     if found is not None:
         rel = relationship_field(app, found.member, names, d.relationship, members)
@@ -126,6 +186,16 @@ def _inmate_fields(members: list[Member], d: Declared, app: Member | None) -> li
     if app is not None and column is not None:
         rel = relationship_by_column(app, column, d.relationship)
         return [rel, _named_in_column(app, column, name)]
+    column = _sole_column(app, d)
+    if app is not None and column is not None:  # one character off, in the one column
+        why = (
+            "收容人姓名在申請人的父母欄或配偶欄讀為差一字，該欄只載一人，視為辨識誤差 / the "
+            "applicant's own 父/母/配偶 column, which names one person, reads the inmate's "
+            "name one character off: a misreading"
+        )
+        rel = relationship_by_column(app, column, d.relationship)
+        inmate = _named_in_column(app, column, name)
+        return [replace(f, source_text=f"{why} | {f.source_text}") for f in (rel, inmate)]
     rel = (
         inmate_absent(d.relationship)
         if app is not None and name
@@ -148,6 +218,11 @@ def register_fields(lines: list[Line], d: Declared) -> list[PrefillField]:
         fields = [
             _name_field(app, d.name, id_field.status == Status.MATCH),
             id_field,
-            verify_birth_date(app.lines, d.birth_date, skip_issue=False),
+            # The member's cells run together too: a date split by a wide gap is whole again.
+            verify_birth_date(
+                [*app.lines, Line([w for c in app.cells for w in c.words])],
+                d.birth_date,
+                skip_issue=False,
+            ),
         ]
     return [*fields, *_inmate_fields(members, d, app)]

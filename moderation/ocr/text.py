@@ -23,6 +23,7 @@ VARIANTS = dict(
     )
 )
 VARIANTS |= dict(zip("况冲决羣灯寳刘", "況沖決群燈寶劉", strict=True))
+VARIANTS |= dict(zip("凉凈减凖衆煕姸冨嵗鷄綫硏", "涼淨減準眾熙妍富歲雞線研", strict=True))
 _FOLD = str.maketrans({**_CHAR_FIXES, **VARIANTS})
 
 
@@ -33,7 +34,18 @@ def folded(text: str) -> str:
 
 #: In a date, these read as digits (OCR of 1/0/5/8 in a CJK line).
 _DATE_DIGITS = str.maketrans(
-    {"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8", "〇": "0", "Ｏ": "0"}
+    {
+        "O": "0",
+        "o": "0",
+        "I": "1",
+        "l": "1",
+        "|": "1",
+        "!": "1",
+        "S": "5",
+        "B": "8",
+        "〇": "0",
+        "Ｏ": "0",
+    }
 )
 _ROC_DATE = re.compile(r"(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,3})")
 
@@ -46,6 +58,9 @@ class Word:
     width: int
     height: int
     conf: float  # 0..100, tesseract's word confidence
+    #: The other readings of the word's chunk (pass 2, compose.py), whole: a character that
+    #: changes from one reading to the next was misread; one printed reads the same each time.
+    alts: tuple[str, ...] = ()
 
 
 @dataclass

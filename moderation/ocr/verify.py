@@ -62,12 +62,14 @@ def verify_id(lines: list[Line], expected: str) -> PrefillField:
 
 def by_digits(lines: list[Line], expected: str) -> PrefillField | None:
     """The declared number's nine digits after a letter chi_tra misread (L read as I: the
-    check digit then fails, so find_ids cannot repair it). Nine given digits in a row on the
-    applicant's own row are no one else's number."""
+    check digit then fails, so find_ids cannot repair it) or dropped. Nine given digits in a
+    row, not part of a longer number, on the applicant's own row are no one else's number."""
     for line in lines:
         text = line.text.translate(DIGITS_OF_ID)
         pos = text.find(expected[1:])
-        if pos >= 1 and text[pos - 1].isalpha():
+        after = text[pos + 9 : pos + 10]
+        # After a letter, or with the letter dropped at a cell's edge; never inside more digits.
+        if pos >= 0 and not after.isdigit() and (pos == 0 or not text[pos - 1].isdigit()):
             conf = line.conf(pos - 1, pos + 9) * (1 - REPAIR_PENALTY)
             return PrefillField("national_id", expected, expected, Status.MATCH,
                                 round(max(conf, 0.05), 2), line.display)  # fmt: skip

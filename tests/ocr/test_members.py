@@ -104,3 +104,72 @@ def test_no_reading_of_labels_titles_and_values_crashes_the_reader() -> None:
             cells = ["".join(rng.choices(pieces, k=rng.randint(1, 4))) for _ in range(6)]
             rows.append(" ".join(cells[: rng.randint(1, 6)]))
         assert len(register_fields(lines(*rows), declared)) == 5
+
+
+def test_a_label_whose_colon_strayed_or_went_missing_keeps_its_value() -> None:
+    # Ming faces: the colon read into the value's cell (：王金水), lost (母 林阿滿), or read
+    # before the next label (.配偶：); a full-width colon read as ：了 before the value.
+    rows = lines(
+        "稱謂：戶長 _ 姓名：了王大明 _ 性別：男",
+        "父姓名 ：王金水 母 林阿滿 .配偶： 陳美玲",
+    )
+    assert _values(read_members(rows)) == [
+        {"title": "戶長", "name": "王大明", "father": "王金水", "mother": "林阿滿",
+         "spouse": "陳美玲"},
+    ]  # fmt: skip
+
+
+def test_a_date_split_over_two_cells_is_no_kin_column() -> None:
+    rows = lines(
+        "稱謂 姓名 出生日期 _ 統一編號 父 母",
+        "次子 宋玲洲 民國80年12月 !4日 L120839507 宋寶純 沈翰蓮",
+    )
+    assert _values(read_members(rows)) == [
+        {"title": "次子", "name": "宋玲洲", "father": "宋寶純", "mother": "沈翰蓮", "spouse": None}
+    ]
+
+
+def test_an_id_number_whose_label_was_misread_stays_with_its_block() -> None:
+    rows = lines(
+        "稱謂：配偶 _ 姓名：陳雲泗 _ 性別：女",
+        "出生年月日：民國35年10月13日 _ _ _ 統.-號碼:O230496109",
+        "稱謂：長女 _ 姓名：徐宗興 _ 性別：女",
+        "出生年月日：民國61年4月15日 _ _ _ 統-號碼：U232057088",
+    )
+    spouse, daughter = read_members(rows)
+    assert spouse.has_id("O230496109") and not spouse.has_id("U232057088")
+    assert daughter.has_id("U232057088")
+
+
+def test_a_rules_end_read_after_a_name_is_no_part_of_it() -> None:
+    rows = lines(
+        "稱謂 姓名 出生日期 統一編號 父 母",
+        "長子 何毅薇 民國70年1月1日 Y134639659 何改鈞一 林阿滿|",
+        "次子 何小一 民國71年1月1日 J193032304 王建一 林阿滿",  # a name that ends in 一 keeps it
+    )
+    assert [(m.value("father"), m.value("mother")) for m in read_members(rows)] == [
+        ("何改鈞", "林阿滿"),
+        ("王建一", "林阿滿"),
+    ]
+
+
+def test_the_second_member_of_a_band_starts_at_its_title_with_a_mark_after_it() -> None:
+    rows = lines(
+        "戶長 謝朋豎 民國35年11月1日 U201462308 配偶.何改鈞 民國33年2月16日 164453408",
+        "長子 何毅薇 民國60年9月7日 Y134639659 孫大同",  # a kin name that starts like a title
+    )
+    head, spouse, son = read_members(rows)
+    assert (spouse.title, spouse.value("name")) == ("配偶", "何改鈞")
+    assert spouse.has_id("W164453408") and not head.has_id("W164453408")  # letter dropped
+    assert son.value("name") == "何毅薇" and son.value("father") == "孫大同"
+
+
+def test_a_line_under_a_block_is_that_blocks_even_where_the_block_above_was_wider() -> None:
+    rows = lines(
+        "稱謂：次子 _ 姓名：蕭豪鉦 _ 性別：男",
+        "出生年月日：民國87年9月9日 _ _ 統一號碼：C122542724",
+        "稱謂：媳 姓名：張榮武",  # a short first line: its cells end left of the ID column
+        "出生年月日：民國86年9月19日 _ _ 統一號碼： U280331728",
+    )
+    son, wife = read_members(rows)
+    assert wife.has_id("U280331728") and not son.has_id("U280331728")

@@ -116,3 +116,40 @@ def test_a_name_in_the_remarks_is_not_a_row() -> None:
     got = _by_field(rows, replace(DECLARED, relationship="parent"))
     assert got["inmate_name"].status == Status.NOT_FOUND
     assert got["relationship"].status == Status.NOT_FOUND
+
+
+def _readings(rows: list[Line], read: str, *others: str) -> list[Line]:
+    """`rows` as composed after pass 2: the chunks reading `read` were read as `others` at
+    the other scales."""
+    return [Line([replace(w, alts=others) if w.text == read else w for w in ln.words])
+            for ln in rows]  # fmt: skip
+
+
+def test_a_character_read_differently_at_each_scale_in_the_applicants_parent_is_a_misreading() -> (
+    None
+):
+    # 俊 read 傑, 偉, 僅: not legible; the 戶長 is the 長子's father by the titles, and a
+    # child has one father.
+    rows = _readings(_misread("王宥俊", "王宥傑"), "王宥傑", "王宥偉", "王宥僅")
+    got = _by_field(rows, DECLARED)
+    assert (got["relationship"].status, got["relationship"].value) == (Status.MATCH, "child")
+    assert (got["inmate_name"].status, got["inmate_name"].value) == (Status.MATCH, "王宥傑")
+    assert "差一字" in got["inmate_name"].source_text
+    assert got["inmate_name"].confidence < 0.5
+
+
+def test_a_character_read_the_same_at_each_scale_is_another_person() -> None:
+    # The father's brother 王宥俊 and the father 王宥傑: 傑 reads 傑 every time.
+    rows = _readings(_misread("王宥俊", "王宥傑"), "王宥傑", "王宥傑", "王宥傑")
+    got = _by_field(rows, DECLARED)
+    assert got["inmate_name"].status == Status.MISMATCH
+    assert got["relationship"].status == Status.NOT_FOUND
+
+
+def test_an_unsteady_character_proves_nothing_for_a_relation_held_by_several() -> None:
+    # Declared as the inmate's parent: a parent has several children, often with like names.
+    rows = _readings(_misread("王文君", "王文珺"), "王文珺", "王文琚", "王文郡")
+    d = Declared("王宥俊", "L120044428", date(1965, 4, 18), "王文君", "parent")
+    got = _by_field(rows, d)
+    assert got["inmate_name"].status != Status.MATCH
+    assert got["relationship"].status != Status.MATCH
