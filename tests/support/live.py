@@ -15,15 +15,24 @@ import uvicorn
 import uvicorn.config
 
 from familybook.app import create_app
-from tests.support.mail import free_port
 from usecases.runtime import Runtime
+
+#: Socket buffers of the live server and the streaming client (the kernel doubles them).
+SOCKET_BUFFER = 256 * 1024
 
 
 @contextmanager
 def live_server(rt: Runtime, *, access_log: bool = False) -> Iterator[str]:
     """`access_log`: uvicorn logs each request at INFO through the ordinary logging tree (no
     config of its own), where pytest's caplog sees it."""
-    port = free_port()
+    # A fixed receive buffer (it also turns off the kernel's autotuning, which lets loopback
+    # windows grow to tens of MB): what a client counts as sent then tells what the server read,
+    # give or take this buffer, however fast the machine is.
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SOCKET_BUFFER)
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
     config = uvicorn.Config(
         create_app(rt, run_workers=False),
         host="127.0.0.1",
@@ -32,7 +41,9 @@ def live_server(rt: Runtime, *, access_log: bool = False) -> Iterator[str]:
         log_config=None if access_log else uvicorn.config.LOGGING_CONFIG,
     )
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="live-api", daemon=True)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [listener]}, name="live-api", daemon=True
+    )
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started:
@@ -44,6 +55,7 @@ def live_server(rt: Runtime, *, access_log: bool = False) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        listener.close()
 
 
 class MultipartStream:
@@ -140,7 +152,11 @@ def post_streaming(
     lines = [f"POST {target.path} HTTP/1.1", f"Host: {target.netloc}", "Connection: close"]
     lines += [f"{k}: {v}" for k, v in {**headers, "Content-Type": body.content_type}.items()]
     lines.append("Transfer-Encoding: chunked")
-    with socket.create_connection((target.hostname, target.port), timeout=30) as sock:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # A small send buffer: `sent` cannot run megabytes ahead of what the server read.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SOCKET_BUFFER)
+        sock.settimeout(30)
+        sock.connect((target.hostname, target.port))
         sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
         for piece in body:
             if select.select([sock], [], [], 0)[0]:
