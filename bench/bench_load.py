@@ -64,6 +64,11 @@ def _environment(args: argparse.Namespace, data_dir: Path, redis_port: int, smtp
         FAMILYBOOK_ARGON2_MEMORY_KIB="8",
         FAMILYBOOK_ARGON2_PARALLELISM="1",
         FAMILYBOOK_LOGIN_MAX_FAILURES="1000",
+        # Every simulated family comes from 127.0.0.1: the per-address limits (issue 12: 60
+        # logins, 10 registrations an hour) would refuse the crowd that real addresses spread.
+        FAMILYBOOK_LOGIN_PER_ADDRESS="1000000",
+        FAMILYBOOK_REGISTER_PER_ADDRESS="1000000",
+        FAMILYBOOK_RESEND_PER_ADDRESS="1000000",
         OMP_THREAD_LIMIT="1",
     )
 

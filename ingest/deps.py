@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from core.security import token_hash
 from moderation.errors import ErrorCode, Forbidden, Unauthenticated
 from storage.models import Account, AuthToken, utcnow
+from usecases.transaction import end_read
 from web.deps import BearerToken, ClientAddress, RuntimeDep, SessionDep, WorkDep
 
 __all__ = [
@@ -45,7 +46,9 @@ def _ensure_verified(account: Account) -> Account:
 
 
 def current_family(session: SessionDep, token: BearerToken) -> Account:
-    return _family_for(session, token)
+    account = _family_for(session, token)
+    end_read(session)  # no connection held while the request waits for its next thread
+    return account
 
 
 CurrentFamily = Annotated[Account, Depends(current_family)]

@@ -10,6 +10,7 @@ from core.security import token_hash
 from moderation.errors import ErrorCode, Forbidden, Unauthenticated
 from moderation.staff import StaffMember, StaffRole, token_usable
 from storage.models import Staff, StaffInstitution, utcnow
+from usecases.transaction import end_read
 from web.deps import BearerToken, RuntimeDep, SessionDep, WorkDep
 
 __all__ = [
@@ -24,7 +25,9 @@ __all__ = [
 
 
 def current_staff(session: SessionDep, token: BearerToken) -> StaffMember:
-    return _staff_for(session, token)
+    staff = _staff_for(session, token)
+    end_read(session)  # no connection held while the request waits for its next thread
+    return staff
 
 
 #: The staff member and the institutions they serve, in one round trip (every request of the
