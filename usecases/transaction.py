@@ -57,10 +57,13 @@ def transaction(rt: Runtime) -> Iterator[UnitOfWork]:
 
 
 def end_read(session: Session) -> None:
-    """End a request's read so far (an authentication lookup), handing its connection back to
-    the pool; the session's objects stay loaded (expire_on_commit=False) and its next query
-    starts a new transaction. Why: FastAPI runs each plain dependency and the endpoint in its
-    own thread-pool hop, and a connection held while a request waits for its next hop lets 200
-    families wedge the API — every pool thread waiting for a connection that requests waiting for
-    a thread hold (seen in bench_load: 60 s timeouts, an idle CPU)."""
+    """End a request's read so far, handing its connection back to the pool; the session's
+    objects stay loaded (expire_on_commit=False) and its next query starts a new transaction.
+    Why: FastAPI runs each plain dependency, the endpoint and the validation of its result in
+    separate thread-pool hops, and a connection held while a request waits for its next hop
+    lets 200 families wedge the API — every pool thread waiting for a connection that requests
+    waiting for a thread hold (seen in bench_load: 60 s timeouts, an idle CPU). Changes not
+    yet saved are a use case's to commit or drop, never a reader's: then nothing is ended."""
+    if session.new or session.dirty or session.deleted:
+        return
     session.commit()

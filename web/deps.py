@@ -8,10 +8,11 @@ thread pool, a thread hop per dependency per request for nothing; those that tou
 database stay plain `def` (they block, and must not do so on the event loop).
 """
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.concurrency import contextmanager_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -19,6 +20,7 @@ from core.settings import Settings
 from moderation.errors import ErrorCode, Unauthenticated
 from usecases.runtime import Runtime
 from usecases.transaction import UnitOfWork
+from web.routing import REQUEST_SESSION
 
 
 async def get_runtime(request: Request) -> Runtime:
@@ -29,9 +31,13 @@ async def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def get_session(rt: RuntimeDep) -> Iterator[Session]:
-    """The request's one session: routes read with it; a use case given it (`WorkDep`) commits."""
-    with rt.db.session() as session:
+async def get_session(rt: RuntimeDep) -> AsyncIterator[Session]:
+    """The request's one session: routes read with it; a use case given it (`WorkDep`) commits.
+    `async` so that it is opened in the request's own task, where `REQUEST_SESSION` then names it
+    to every later thread hop of this request (`web.routing` ends its reads); opening and closing
+    run in threads as FastAPI runs a plain generator's (closing may talk to the database)."""
+    async with contextmanager_in_threadpool(rt.db.session()) as session:
+        REQUEST_SESSION.set(session)
         yield session
 
 

@@ -12,8 +12,9 @@ from ingest.deps import ClientAddress, CurrentFamily, WorkDep
 from ingest.schemas import ResendNotice
 from usecases import passwords
 from web.deps import BearerToken
+from web.routing import ReadEndingRoute
 
-router = APIRouter(tags=["accounts"])
+router = APIRouter(route_class=ReadEndingRoute, tags=["accounts"])
 
 #: A reset request is answered no sooner than this: a registered address costs a token and an
 #: email more than a stranger's (about 5 ms, bench/bench_reset_timing.py), which must not show.

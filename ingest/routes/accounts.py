@@ -13,8 +13,9 @@ from moderation.taiwan_time import taiwan_date
 from storage.models import utcnow
 from storage.strike_counts import active_strikes
 from usecases import accounts
+from web.routing import ReadEndingRoute
 
-router = APIRouter(tags=["accounts"])
+router = APIRouter(route_class=ReadEndingRoute, tags=["accounts"])
 
 
 class RegistrationIn(BaseModel):

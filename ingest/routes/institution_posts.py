@@ -14,8 +14,9 @@ from ingest.deps import CurrentFamily, RuntimeDep, SessionDep
 from ingest.schemas import InstitutionPostEntry
 from moderation.errors import not_found
 from storage.models import Institution, InstitutionPost, InstitutionPostFile
+from web.routing import ReadEndingRoute
 
-router = APIRouter(tags=["institution posts"])
+router = APIRouter(route_class=ReadEndingRoute, tags=["institution posts"])
 
 
 @router.get("/institution-posts", response_model=list[InstitutionPostEntry])

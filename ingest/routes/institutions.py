@@ -11,8 +11,9 @@ from moderation.inmates import ensure_callsign_format, mask_name
 from moderation.policy import Policy
 from storage.models import Institution
 from storage.queries import find_inmate
+from web.routing import ReadEndingRoute
 
-router = APIRouter(tags=["institutions"])
+router = APIRouter(route_class=ReadEndingRoute, tags=["institutions"])
 
 
 @router.get("/institutions", response_model=list[InstitutionPublic])

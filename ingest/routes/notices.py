@@ -8,8 +8,9 @@ from pydantic import BaseModel, Field
 from ingest.deps import SessionDep
 from storage.models import Notice
 from usecases import notices
+from web.routing import ReadEndingRoute
 
-router = APIRouter(tags=["notices"])
+router = APIRouter(route_class=ReadEndingRoute, tags=["notices"])
 
 
 class NoticeOut(BaseModel):

@@ -12,8 +12,9 @@ from pydantic import BaseModel
 from ingest.deps import CurrentFamily, WorkDep
 from moderation.taiwan_time import taiwan_date
 from usecases import closing, exporting
+from web.routing import ReadEndingRoute
 
-router = APIRouter(tags=["accounts"])
+router = APIRouter(route_class=ReadEndingRoute, tags=["accounts"])
 
 #: Read back to the client in pieces this large.
 CHUNK = 256 * 1024

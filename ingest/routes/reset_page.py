@@ -11,8 +11,9 @@ from ingest.pages import button, hidden, page, password_field, say
 from moderation.errors import BadToken, FamilybookError, Gone
 from usecases.passwords import check_reset_link, confirm_reset
 from web.deps import WorkDep
+from web.routing import ReadEndingRoute
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=ReadEndingRoute, include_in_schema=False)
 
 TITLE = ("重設密碼", "Reset your password")
 

@@ -9,8 +9,9 @@ from ingest.deps import CurrentFamily, WorkDep
 from moderation.services import EndReason
 from moderation.statuses import Status
 from usecases import services
+from web.routing import ReadEndingRoute
 
-router = APIRouter(tags=["applications"])
+router = APIRouter(route_class=ReadEndingRoute, tags=["applications"])
 
 
 class Withdrawn(BaseModel):

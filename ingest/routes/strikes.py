@@ -11,8 +11,9 @@ from ingest.schemas import StrikeRecord
 from moderation.strikes import AppealOutcome
 from storage.models import Strike
 from usecases import strikes
+from web.routing import ReadEndingRoute
 
-router = APIRouter(tags=["strikes"])
+router = APIRouter(route_class=ReadEndingRoute, tags=["strikes"])
 
 
 class AppealIn(BaseModel):

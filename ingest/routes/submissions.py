@@ -17,6 +17,7 @@ from moderation.kinds import SubmissionKind
 from moderation.policy import Policy
 from storage.models import Submission, utcnow
 from usecases.submissions import lifecycle
+from web.routing import ReadEndingRoute
 
 View = Callable[[Session, Submission], dict[str, Any]]
 
@@ -40,7 +41,7 @@ def submission_routes(
     response: type[BaseModel],
     upload_doc: dict[str, Any],
 ) -> APIRouter:
-    router = APIRouter(tags=[path])
+    router = APIRouter(route_class=ReadEndingRoute, tags=[path])
     _sending(router, kind, path=path, id_name=id_name, upload_doc=upload_doc)
     _reading(router, kind, path=path, id_name=id_name, view=view, response=response)
     return router

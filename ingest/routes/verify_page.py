@@ -11,8 +11,9 @@ from ingest.pages import button, hidden, page, say
 from moderation.errors import FamilybookError
 from usecases.accounts import verify_email
 from web.deps import WorkDep
+from web.routing import ReadEndingRoute
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=ReadEndingRoute, include_in_schema=False)
 
 TITLE = ("帳號驗證", "Verify your account")
 

@@ -14,9 +14,10 @@ from storage.models import AuditEntry, Institution, Staff
 from storage.paging import Keyset, cut
 from web.paging import PageDep, link_next
 from web.query_dates import MOMENT_PATTERN, parse_moment
+from web.routing import ReadEndingRoute
 from web.submission_views import iso
 
-router = APIRouter(tags=["audit"])
+router = APIRouter(route_class=ReadEndingRoute, tags=["audit"])
 
 #: The audit list's ordering (newest first, by entry number), named in its cursors.
 AUDIT_ORDER = "audit-newest"

@@ -8,8 +8,9 @@ from pydantic import BaseModel, Field
 
 from review_api.deps import CurrentAdmin, WorkDep
 from usecases import corrections
+from web.routing import ReadEndingRoute
 
-router = APIRouter(tags=["families"])
+router = APIRouter(route_class=ReadEndingRoute, tags=["families"])
 
 
 class RestrictionBody(BaseModel):

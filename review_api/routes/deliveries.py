@@ -16,9 +16,10 @@ from usecases.review import deliveries
 from usecases.review.access import institutions_in_scope
 from web.delivery_pdf import render
 from web.paging import PageDep, link_next
+from web.routing import ReadEndingRoute
 from web.submission_views import post_view
 
-router = APIRouter(tags=["deliveries"])
+router = APIRouter(route_class=ReadEndingRoute, tags=["deliveries"])
 
 PDF_DOC: dict[str, Any] = {
     "200": {

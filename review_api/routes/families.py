@@ -13,8 +13,9 @@ from storage.models import Account, Attempt, Decision, Strike, Submission
 from storage.paging import Keyset, cut, keyset_query
 from usecases import strikes, suspensions
 from web.paging import PageDep, link_next
+from web.routing import ReadEndingRoute
 
-router = APIRouter(tags=["families"])
+router = APIRouter(route_class=ReadEndingRoute, tags=["families"])
 
 
 class AppealDecision(BaseModel):

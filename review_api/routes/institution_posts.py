@@ -8,12 +8,13 @@ from fastapi.concurrency import run_in_threadpool
 from review_api.deps import RuntimeDep, UploadingStaff
 from review_api.schemas import PublishedEntry
 from usecases import institution_posts
+from web.routing import ReadEndingRoute
 from web.uploads import receive_upload
 
 #: The longest Idempotency-Key kept (as for decisions).
 MAX_IDEMPOTENCY_KEY = 200
 
-router = APIRouter(tags=["institution posts"])
+router = APIRouter(route_class=ReadEndingRoute, tags=["institution posts"])
 
 UPLOAD_DOC = {
     "requestBody": {

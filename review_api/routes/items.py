@@ -15,8 +15,9 @@ from review_api.schemas import Claim, DecisionResult
 from storage.models import utcnow
 from usecases.review import claims, decisions, viewing
 from usecases.review.viewing import FileVariant
+from web.routing import ReadEndingRoute
 
-router = APIRouter(tags=["review"])
+router = APIRouter(route_class=ReadEndingRoute, tags=["review"])
 
 #: The longest Idempotency-Key kept (a client's UUID or a short counter fits many times).
 MAX_IDEMPOTENCY_KEY = 200

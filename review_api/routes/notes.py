@@ -10,9 +10,10 @@ from review_api.item_case import staff_ref
 from review_api.item_schemas import Note
 from review_api.schemas import DecisionResult
 from usecases.review import notes, reopen
+from web.routing import ReadEndingRoute
 from web.submission_views import iso
 
-router = APIRouter(tags=["review"])
+router = APIRouter(route_class=ReadEndingRoute, tags=["review"])
 
 
 class NoteIn(BaseModel):

@@ -17,8 +17,9 @@ from storage.review_search import ItemQuery, item_page
 from usecases.review import claim_next
 from usecases.review.access import institutions_in_scope
 from web.paging import PageDep, link_next
+from web.routing import ReadEndingRoute
 
-router = APIRouter(tags=["review"])
+router = APIRouter(route_class=ReadEndingRoute, tags=["review"])
 
 
 def _list(

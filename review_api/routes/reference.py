@@ -11,8 +11,9 @@ from review_api.deps import CurrentStaff, RuntimeDep, SessionDep
 from review_api.stats_schemas import ReasonOption, Stats
 from storage.models import Institution, Submission, utcnow
 from usecases.pipeline_health import stuck_report
+from web.routing import ReadEndingRoute
 
-router = APIRouter(tags=["review"])
+router = APIRouter(route_class=ReadEndingRoute, tags=["review"])
 
 
 @router.get("/reasons", response_model=list[ReasonOption])

@@ -12,8 +12,9 @@ from moderation.reports import DayFigures
 from review_api.deps import CurrentStaff, SessionDep
 from usecases.reports import Report, report
 from web.query_dates import DAY_PATTERN, DAY_SCHEMA, parse_day
+from web.routing import ReadEndingRoute
 
-router = APIRouter(tags=["reports"])
+router = APIRouter(route_class=ReadEndingRoute, tags=["reports"])
 
 #: Spreadsheets run a cell that starts so as a formula (CSV injection): such text is quoted.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -15,9 +15,10 @@ from storage.models import Account, Application, Inmate, Institution, Submission
 from storage.paging import Keyset, cut, keyset_query
 from usecases import services
 from web.paging import PageDep, link_next
+from web.routing import ReadEndingRoute
 from web.submission_views import iso
 
-router = APIRouter(tags=["services"])
+router = APIRouter(route_class=ReadEndingRoute, tags=["services"])
 
 
 class ServiceState(StrEnum):

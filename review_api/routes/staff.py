@@ -13,9 +13,10 @@ from storage.models import Institution, Staff, StaffInstitution
 from storage.paging import Keyset, cut, keyset_query
 from usecases.review import staffing
 from web.paging import PageDep, link_next
+from web.routing import ReadEndingRoute
 from web.submission_views import iso
 
-router = APIRouter(tags=["staff"])
+router = APIRouter(route_class=ReadEndingRoute, tags=["staff"])
 
 #: The staff list's ordering, named in its cursors.
 STAFF_ORDER = "staff-by-email"

@@ -12,9 +12,10 @@ from storage.models import Account, Institution, Strike, Suspension
 from storage.paging import Keyset, cut, keyset_query
 from usecases import suspensions
 from web.paging import PageDep, link_next
+from web.routing import ReadEndingRoute
 from web.submission_views import iso
 
-router = APIRouter(tags=["families"])
+router = APIRouter(route_class=ReadEndingRoute, tags=["families"])
 
 
 class SuspensionOut(BaseModel):

@@ -1,0 +1,48 @@
+"""Routes whose endpoint hands its database connection back before the request's next thread hop.
+
+Why: FastAPI runs a plain `def` endpoint in one thread-pool hop and then validates its return
+value in another hop (`serialize_response` for a non-async endpoint), both on AnyIO's one
+default limiter. A request whose endpoint read through the request's session kept its
+connection across that second hop; under 200 families every pool thread was a request waiting
+for a connection, and every connection belonged to a request waiting for a thread: the API
+wedged with an idle CPU until the pool's 30 s timeout broke it (seen in bench_load). Ending the
+read where the endpoint returns, on the endpoint's own thread, breaks the cycle: a request that
+waits for a thread holds no connection.
+"""
+
+import functools
+import inspect
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any
+
+from fastapi.routing import APIRoute
+from sqlalchemy.orm import Session
+
+from usecases.transaction import end_read
+
+#: The request's session (`web.deps.get_session` sets it in the request's own task, so every
+#: thread-pool hop of that request sees it and no other request does).
+REQUEST_SESSION: ContextVar[Session | None] = ContextVar("familybook_request_session", default=None)
+
+
+def _ending_read(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(endpoint)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        result = endpoint(*args, **kwargs)
+        session = REQUEST_SESSION.get()
+        if session is not None:
+            end_read(session)
+        return result
+
+    return run
+
+
+class ReadEndingRoute(APIRoute):
+    """An `APIRoute` whose plain (threaded) endpoint ends the request session's read on return.
+    An `async def` endpoint is left alone: it does not read the database on the event loop."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        if not inspect.iscoroutinefunction(endpoint):
+            endpoint = _ending_read(endpoint)
+        super().__init__(path, endpoint, **kwargs)
