@@ -90,6 +90,10 @@ class Settings(BaseSettings):
     argon2_parallelism: int = Field(DEFAULT_ARGON2_PARALLELISM, ge=1)
     db_pool_size: int = Field(DEFAULT_DB_POOL_SIZE, ge=1)
     db_max_overflow: int = Field(DEFAULT_DB_MAX_OVERFLOW, ge=0)
+    #: The scheduling priority (nice) `familybook worker` runs its checks and OCR at. Workers
+    #: are batch work: a family waits seconds for a check anyway, but a page waits on the API.
+    #: Where both share cores, the API then gets them first (0 = no preference; Linux only).
+    worker_nice: int = Field(10, ge=0, le=19)
 
     # --- issue 13 (operations) ---
     #: "text" (human-readable) or "json": one JSON object a line for a log collector.

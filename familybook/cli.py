@@ -1,9 +1,11 @@
 """The `familybook` command (API.md: Command line)."""
 
 import argparse
+import os
 import signal
 import sys
 import threading
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -47,10 +49,22 @@ def _serve(args: argparse.Namespace) -> None:
     uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
 
 
+def lower_priority(nice: int) -> None:
+    """At least `nice` for every thread of this process (never raising a priority an operator
+    already lowered further). Linux keeps a nice value per thread, new ones inheriting their
+    creator's, and a native library had already started one at import (seen left at 0)."""
+    tasks = Path("/proc/self/task")
+    for tid in [int(t.name) for t in tasks.iterdir()] if tasks.exists() else [0]:
+        if nice > os.getpriority(os.PRIO_PROCESS, tid):
+            os.setpriority(os.PRIO_PROCESS, tid, nice)
+
+
 def _worker(args: argparse.Namespace) -> None:
     from workers.runner import WorkerPool
 
     settings = get_settings()
+    # Before our threads and tesseract children exist: they inherit it.
+    lower_priority(settings.worker_nice)
     require_redis(settings)
     rt = runtime_checked(settings, broker=True)
     require_schema_at_head(settings)
