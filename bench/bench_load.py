@@ -160,12 +160,13 @@ async def family_loop(http: Any, fam: dict[str, str], until: float, think: float
         started = time.perf_counter()
         try:
             r = await http.request(method, url, **kw)
-            ok = r.status_code == expect
-        except Exception:
-            r, ok = None, False
+            ok, why = r.status_code == expect, str(r.status_code)
+        except Exception as exc:
+            r, ok, why = None, False, type(exc).__name__
         samples[op].append(time.perf_counter() - started)
         if not ok:
             errors[op] += 1
+            errors[f"{op}: {why}"] += 1  # what went wrong, listed under the table
         return r
 
     login = {"email": fam["email"], "password": PASSWORD}
@@ -383,6 +384,7 @@ def main() -> int:
     p.add_argument("--roster-lines", type=int, default=100_000)
     p.add_argument("--review-baseline", type=float, default=10.0,
                    help="seconds of reviewer latency measured before the import")  # fmt: skip
+    p.add_argument("--api-processes", type=int, default=1, help="familybook serve --processes")
     p.add_argument("--phases", default="families,pipeline,roster", help="which parts to run")
     args = p.parse_args()
     if not args.database_url:
@@ -407,7 +409,7 @@ def main() -> int:
         _fresh_schema(rt)
         accounts = seed(rt, args.families, 2 * args.apps + 1 + args.cpu_apps)
         reviewer = flow.staff(rt, "r@bench.example", [CODE])
-        _, url = procs.api()
+        _, url = procs.api(processes=args.api_processes)
         if "families" in phases:
             load_workers = [procs.worker(threads=2, queues="checks,ocr,post_ocr,mail")
                             for _ in (1, 2)]  # fmt: skip
@@ -429,12 +431,15 @@ def main() -> int:
     load = os.getloadavg()
     print(
         f"\nbench_load: {os.cpu_count()} cores (load average {load[0]:.1f} at the end, shared "
-        "machine), PostgreSQL + private Redis on loopback, API 1 process, 2 worker processes "
-        f"x 2 threads; {args.families} families for {args.seconds:.0f} s, think {args.think} s"
+        f"machine), PostgreSQL + private Redis on loopback, API {args.api_processes} process(es), "
+        f"2 worker processes (nice 10) x 2 threads; {args.families} families for "
+        f"{args.seconds:.0f} s, think {args.think} s"
     )
     print(f"{'operation':<36}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
     for op in sorted(samples):
         print(_row(op, samples[op], errors.get(op, 0)))
+    for why in sorted(k for k in errors if k not in samples):
+        print(f"  error {why}: {errors[why]}")
     for op in sorted(review):
         print(_row(op, review[op], 0))
     if "pipeline" in phases:

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from core.config_errors import EXIT_CONFIG, ConfigError, describe_settings_error
 from core.logs import configure_logging
 from core.settings import get_settings
-from familybook import ops_cli
+from familybook import ops_cli, serving
 from familybook.bootstrap import RefusedSettings
 from familybook.preflight import (
     command_runtime,
@@ -29,24 +29,6 @@ SHUTDOWN_GRACE_MS = 25_000
 
 
 _runtime = command_runtime
-
-
-def _serve(args: argparse.Namespace) -> None:
-    import uvicorn
-
-    from familybook.app import create_app
-    from storage.migrate import upgrade
-
-    settings = get_settings()
-    rt = runtime_checked(settings, broker=True)
-    if settings.embedded:
-        upgrade(settings.database_url)  # an embedded newcomer should not need a separate step
-    else:
-        require_schema_at_head(settings)  # replicas never race to migrate: `migrate` does it
-    app = create_app(rt, apis=args.apis)
-    # Our logging (FAMILYBOOK_LOG_FORMAT) and our access line (route templates, request ids):
-    # uvicorn's access log would print raw paths and query strings, which can hold tokens.
-    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
 
 
 def lower_priority(nice: int) -> None:
@@ -203,7 +185,13 @@ def parser() -> argparse.ArgumentParser:
         default="all",
         help="run both APIs (default) or only one, e.g. review on an inner port",
     )
-    serve.set_defaults(func=_serve)
+    serve.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="API processes on this port, e.g. one per core (needs Redis and PostgreSQL)",
+    )
+    serve.set_defaults(func=serving.serve)
     worker = sub.add_parser("worker", help="run a worker process for the configured broker")
     worker.add_argument("--threads", type=int, default=2)
     worker.add_argument("--queues", default="checks,ocr,post_ocr,mail")

@@ -87,3 +87,8 @@ def test_a_production_worker_refuses_a_schema_not_migrated_yet(tmp_path):
     redis = os.environ.get("FAMILYBOOK_TEST_REDIS_URL", "redis://localhost:6379/15")
     line = one_line_exit_2(familybook(tmp_path, "worker", FAMILYBOOK_REDIS_URL=redis))
     assert "familybook migrate" in line
+
+
+def test_several_api_processes_need_redis_and_postgresql(tmp_path):
+    line = one_line_exit_2(familybook(tmp_path, "serve", "--processes", "2"))
+    assert "FAMILYBOOK_REDIS_URL" in line and "PostgreSQL" in line

@@ -85,11 +85,14 @@ class Processes:
             {**self.env, **env},
         )
 
-    def api(self, port: int | None = None, **env: str) -> tuple[subprocess.Popen[bytes], str]:
+    def api(
+        self, port: int | None = None, processes: int = 1, **env: str
+    ) -> tuple[subprocess.Popen[bytes], str]:
         port = port or free_port()
+        serve = [FAMILYBOOK, "serve", "--host", "127.0.0.1", "--port", str(port)]
         proc = self._popen(
             "api",
-            [FAMILYBOOK, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [*serve, "--processes", str(processes)],
             {**self.env, **env},
         )
         url = f"http://127.0.0.1:{port}"

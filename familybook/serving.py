@@ -1,0 +1,79 @@
+"""`familybook serve`: the API in one process, or in several on one port (`--processes N`).
+
+One Python process runs one thread of Python at a time: past one core's worth of requests, a
+second process is what uses a second core (200 families on 2 cores: issue 13's load bench).
+uvicorn's supervisor starts the processes; each builds its own runtime from the same settings.
+"""
+
+import argparse
+import os
+import tempfile
+
+from fastapi import FastAPI
+
+from core.config_errors import ConfigError
+from core.logs import configure_logging
+from core.settings import Settings, get_settings
+from familybook.preflight import require_schema_at_head, runtime_checked
+
+#: How the supervisor tells the processes it starts which APIs to serve (`--apis`): they are
+#: new interpreters, which inherit the environment and nothing else.
+APIS_VARIABLE = "FAMILYBOOK_SERVE_APIS"
+#: The one no-access-log, our-logging configuration every uvicorn start shares: uvicorn's access
+#: log would print raw paths and query strings, which can hold tokens.
+UVICORN_OPTIONS = {"log_config": None, "access_log": False}
+
+
+def serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    settings = get_settings()
+    if args.processes < 1:
+        raise ConfigError(f"--processes must be 1 or more, not {args.processes}")
+    if args.processes > 1:
+        _serve_processes(args, settings)
+        return
+    from familybook.app import create_app
+    from storage.migrate import upgrade
+
+    rt = runtime_checked(settings, broker=True)
+    if settings.embedded:
+        upgrade(settings.database_url)  # an embedded newcomer should not need a separate step
+    else:
+        require_schema_at_head(settings)  # replicas never race to migrate: `migrate` does it
+    app = create_app(rt, apis=args.apis)
+    uvicorn.run(app, host=args.host, port=args.port, **UVICORN_OPTIONS)  # type: ignore[arg-type]
+
+
+def _serve_processes(args: argparse.Namespace, settings: Settings) -> None:
+    import uvicorn
+
+    if settings.embedded:
+        raise ConfigError(
+            "--processes above 1 needs FAMILYBOOK_REDIS_URL and a PostgreSQL database: the "
+            "embedded mode's queue and workers live inside its one process"
+        )
+    runtime_checked(settings, broker=True).db.dispose()  # a bad setting stops here, once
+    require_schema_at_head(settings)
+    os.environ[APIS_VARIABLE] = args.apis
+    # Counters summed over the processes, whichever one a scrape reaches (prometheus-client's
+    # multiprocess mode); an operator's own directory is kept.
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="familybook-metrics-")
+    uvicorn.run(
+        "familybook.serving:served_app",
+        factory=True,
+        workers=args.processes,
+        host=args.host,
+        port=args.port,
+        **UVICORN_OPTIONS,  # type: ignore[arg-type]
+    )
+
+
+def served_app() -> FastAPI:
+    """What each of the processes serves (uvicorn calls it in the new interpreter)."""
+    from familybook.app import create_app
+
+    settings = get_settings()
+    configure_logging(settings.log_format)
+    return create_app(runtime_checked(settings, broker=True), apis=os.environ[APIS_VARIABLE])
