@@ -7,6 +7,7 @@ uvicorn's supervisor starts the processes; each builds its own runtime from the 
 
 import argparse
 import os
+import socket
 import tempfile
 
 from fastapi import FastAPI
@@ -51,6 +52,7 @@ def serve(args: argparse.Namespace) -> None:
 
 def _serve_processes(args: argparse.Namespace, settings: Settings) -> None:
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     if settings.embedded:
         raise ConfigError(
@@ -64,7 +66,7 @@ def _serve_processes(args: argparse.Namespace, settings: Settings) -> None:
     # multiprocess mode); an operator's own directory is kept.
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="familybook-metrics-")
-    uvicorn.run(
+    config = uvicorn.Config(
         "familybook.serving:served_app",
         factory=True,
         workers=args.processes,
@@ -72,6 +74,21 @@ def _serve_processes(args: argparse.Namespace, settings: Settings) -> None:
         port=args.port,
         **UVICORN_OPTIONS,  # type: ignore[arg-type]
     )
+    Multiprocess(config, sockets=[listening_socket(args.host, args.port)]).run()
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """The port the processes share, made as a TCP socket (protocol IPPROTO_TCP). uvicorn's
+    own for several processes has protocol 0, and asyncio turns Nagle's algorithm off
+    (TCP_NODELAY) only on connections that say TCP: every answer after a kept-alive
+    connection's first then waits ~40 ms for the client's delayed ACK (measured: /healthz p50
+    44 ms with two processes, 0.9 ms with one, which binds through asyncio)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)  # the processes uvicorn starts accept on it
+    return sock
 
 
 def served_app() -> FastAPI:

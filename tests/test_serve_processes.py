@@ -72,3 +72,10 @@ def test_two_api_processes_answer_on_one_port_and_their_metrics_add_up(rt, tmp_p
     finally:
         server.terminate()
         server.wait(timeout=40)
+
+
+def test_the_shared_port_is_a_tcp_socket_so_answers_are_not_held_back_by_nagle():
+    from familybook.serving import listening_socket
+
+    with listening_socket("127.0.0.1", 0) as sock:
+        assert sock.proto == socket.IPPROTO_TCP
