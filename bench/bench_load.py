@@ -330,7 +330,12 @@ def roster_phase(url: str, rt: Any, lines: int, reviewer: dict[str, str],
                  baseline_s: float) -> tuple[float, float, Samples]:  # fmt: skip
     """The import's wall time and CPU seconds (the command's own process, not the
     database's), and the reviewer's latencies first without it (`baseline_s`, the
-    machine's own noise), then during it."""
+    machine's own noise), then during it. The reviewer's queue gets items of its own, written
+    straight into the database: run alone (`--phases roster`) it would otherwise be empty,
+    and the reviewer would only ever read an empty queue, never claim or decide."""
+    from tests.support.queue import fill_queue
+
+    fill_queue(rt, 40, code=CODE)
     path = Path(os.environ["FAMILYBOOK_DATA_DIR"]) / "big-roster.csv"
     with open(path, "w", encoding="utf-8") as fh:
         fh.write("callsign,name,youngest_child_birth_date,restricted_until,restriction_reason\n")
