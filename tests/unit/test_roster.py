@@ -1,11 +1,14 @@
-"""Reading a roster file: encodings, columns, the ROC calendar (moderation.roster, no database)."""
+"""Reading a roster file: encodings, columns and the ROC calendar (moderation.roster), and the
+ids its new inmates get; no database."""
 
 import codecs
+import uuid
 from datetime import date
 
 import pytest
 
 from moderation.roster import decode, parse_date, read_roster
+from storage.models import new_ids
 
 TEXT = "callsign,name\n7375,王大明\n"
 
@@ -65,3 +68,11 @@ def test_a_bad_date_is_reported_on_every_line_that_has_it():
     assert [(p.line, p.column) for p in roster.problems] == [
         (n, "youngest_child_birth_date") for n in (2, 3, 4)
     ]
+
+
+def test_many_new_ids_are_distinct_version_4_uuids():
+    ids = new_ids(5000)
+    assert len(set(ids)) == 5000
+    for value in ids:
+        parsed = uuid.UUID(value)
+        assert (str(parsed), parsed.version, parsed.variant) == (value, 4, uuid.RFC_4122)
