@@ -144,17 +144,17 @@ def apply_plan(
     total, done = len(plan.added) + len(plan.updated) + len(released) + len(ending), 0
     with rt.db.session() as session:
         pace = bulk.pacing(session)
-    batch_rows = batch_rows or pace.rows
+    batch_rows, writer = batch_rows or pace.rows, _Writer(rt, pace)
     ids = iter(new_ids(len(plan.added)))
     for batch in _batches(plan.added, batch_rows):
         rows = [(next(ids), plan.institution_id, r.callsign, *_fields(r)) for r in batch]
-        _write(rt, pace, bulk.insert_rows, _INSERTED, rows)
+        writer(bulk.insert_rows, _INSERTED, rows)
         done = _report(progress, done + len(batch), total)
     for pairs in _batches(plan.updated, batch_rows):
-        _write(rt, pace, bulk.update_rows, _UPDATED, [(i, *_fields(r), None) for i, r in pairs])
+        writer(bulk.update_rows, _UPDATED, [(i, *_fields(r), None) for i, r in pairs])
         done = _report(progress, done + len(pairs), total)
     for batch_ids in _batches(released, batch_rows):
-        _write(rt, pace, bulk.update_rows, ("id", "released_at"), [(i, now) for i in batch_ids])
+        writer(bulk.update_rows, ("id", "released_at"), [(i, now) for i in batch_ids])
         done = _report(progress, done + len(batch_ids), total)
     ended = 0
     for app_id in ending:  # one transaction each: every family gets its own email
@@ -168,16 +168,21 @@ _INSERTED = ("id", "institution_id", "callsign", *_FIELDS)
 _UPDATED = ("id", *_FIELDS, "released_at")
 
 
-def _write(
-    rt: Runtime, pace: bulk.Pacing, write: Callable[..., None], columns: tuple[str, ...], rows: list
-) -> None:
-    """One batch, one transaction; then the database is left to the API for a while."""
-    started = time.perf_counter()
-    with transaction(rt) as work:
-        write(work.session, Inmate.__table__, columns, rows)
-    rest = max(pace.rest * (time.perf_counter() - started), pace.min_rest_s)
-    if rest > 0:
-        time.sleep(rest)
+class _Writer:
+    """One batch, one transaction; before the next, the database is left to the API for a
+    while (`storage.bulk.Pacing`). No rest after the last: the import is over."""
+
+    def __init__(self, rt: Runtime, pace: bulk.Pacing) -> None:
+        self.rt, self.pace, self.owed = rt, pace, 0.0
+
+    def __call__(self, write: Callable[..., None], columns: tuple[str, ...], rows: list) -> None:
+        if self.owed > 0:
+            time.sleep(self.owed)
+        started = time.perf_counter()
+        with transaction(self.rt) as work:
+            write(work.session, Inmate.__table__, columns, rows)
+        held = time.perf_counter() - started
+        self.owed = max(self.pace.rest * held, self.pace.min_rest_s) if self.pace.rest else 0.0
 
 
 def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
