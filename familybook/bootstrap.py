@@ -10,9 +10,6 @@ from storage.blobs import BlobStore
 from storage.db import Database
 from storage.files import FileStore, private_dir, private_file
 from usecases.runtime import NoQueues, Runtime
-from workers.actors import declare_actors
-from workers.broker import make_broker
-from workers.queues import BrokerQueues
 
 
 class RefusedSettings(RuntimeError):
@@ -79,6 +76,12 @@ def build_runtime(settings: Settings | None = None, *, broker: bool = True) -> R
         queues=NoQueues(),
     )
     if broker:
+        # Imported here: the actors bring the checks and OCR (numpy, PDF readers: half a
+        # second), which a command that wakes no worker (a roster import) need not load.
+        from workers.actors import declare_actors
+        from workers.broker import make_broker
+        from workers.queues import BrokerQueues
+
         dramatiq_broker = make_broker(settings)
         rt.queues = BrokerQueues(dramatiq_broker, declare_actors(dramatiq_broker, rt))
     return rt

@@ -4,7 +4,7 @@ One module per part of the story (`people`, `submissions`, `review`, `records`);
 is importable from here, as `storage.models.Account`.
 """
 
-from storage.models.base import Base, UTCDateTime, new_id, utcnow
+from storage.models.base import Base, UTCDateTime, new_id, new_ids, utcnow
 from storage.models.operations import WorkerHeartbeat
 from storage.models.people import (
     Account,
@@ -72,5 +72,6 @@ __all__ = [
     "UTCDateTime",
     "WorkerHeartbeat",
     "new_id",
+    "new_ids",
     "utcnow",
 ]
