@@ -63,8 +63,9 @@ def _tree(pid: int) -> list[int]:
 
 
 class Server:
-    """`uvicorn --factory review_server:app --workers N` on a free loopback port; stopped by
-    its process id (SIGTERM to the master, which stops its workers)."""
+    """The review API under uvicorn with N worker processes (`review_server.main`) on a free
+    loopback port; stopped by its process id (SIGTERM to the supervisor, which stops its
+    workers)."""
 
     def __init__(self, db_url: str, workers: int = 2) -> None:
         self.db_url, self.workers = db_url, workers
@@ -82,14 +83,17 @@ class Server:
             "FAMILYBOOK_DATA_DIR": str(self.log),
             "PYTHONUNBUFFERED": "1",
         }
-        cmd = [sys.executable, "-m", "uvicorn", "review_server:app", "--factory"]
-        cmd += ["--app-dir", str(BENCH), "--host", "127.0.0.1", "--port", str(self.port)]
-        cmd += ["--workers", str(self.workers), "--no-access-log", "--log-level", "warning"]
+        # uvicorn with N worker processes (`review_server.main`: `uvicorn --workers N`, with
+        # Nagle's algorithm off as a single uvicorn process has it).
+        cmd = [sys.executable, str(BENCH / "review_server.py"), "--port", str(self.port)]
+        cmd += ["--workers", str(self.workers)]
         with open(self.log / "api.log", "wb") as out:
             self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=out)
         try:
             deadline = time.monotonic() + 60
-            while len(_tree(self.proc.pid)) < 1 + self.workers or not self._healthy():
+            # uvicorn runs one worker in its own process, more under a supervising one
+            processes = 1 + self.workers if self.workers > 1 else 1
+            while len(_tree(self.proc.pid)) < processes or not self._healthy():
                 if self.proc.poll() is not None or time.monotonic() > deadline:
                     log = (self.log / "api.log").read_text()
                     raise RuntimeError(f"the API did not start: {log}")
