@@ -15,7 +15,7 @@ head of the queue, row by row, on each claim.
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, literal, select, tuple_
+from sqlalchemy import Select, bindparam, select, tuple_
 
 from moderation.audit import AuditAction
 from moderation.errors import Conflict
@@ -66,23 +66,38 @@ def _oldest_free(
     """The oldest item nobody holds, locked (rows others lock are skipped). When a lapsed
     lease is older than the oldest waiting item, that waiting row stays locked until our
     commit, a few milliseconds: another reviewer skips to the next one meanwhile."""
+    session, has_kind = work.session, kind is not None
+    params: dict[str, object] = {"ids": ids, "kind": kind, "now": now}
+    waiting = session.scalar(_STATEMENTS[("waiting", has_kind)], params)
+    if waiting is None:
+        return session.scalar(_STATEMENTS[("lapsed", has_kind)], params)
+    params |= {"before_at": waiting.submitted_at, "before_id": waiting.id}
+    return session.scalar(_STATEMENTS[("lapsed before", has_kind)], params) or waiting
 
-    def locked_first(query: Select[tuple[Submission]]) -> Submission | None:
-        query = query.where(Submission.institution_id.in_(ids))
-        if kind is not None:
-            query = query.where(Submission.kind == kind)
-        query = query.order_by(Submission.submitted_at, Submission.id).limit(1)
-        return work.session.scalar(query.with_for_update(skip_locked=True))
 
-    waiting = locked_first(select(Submission).where(Submission.status == Status.AWAITING_REVIEW))
-    lapsed = select(Submission).where(
-        Submission.status == Status.IN_REVIEW, Submission.lease_expires_at <= now
+def _oldest(query: Select[tuple[Submission]], has_kind: bool) -> Select[tuple[Submission]]:
+    query = query.where(Submission.institution_id.in_(bindparam("ids", expanding=True)))
+    if has_kind:
+        query = query.where(Submission.kind == bindparam("kind"))
+    query = query.order_by(Submission.submitted_at, Submission.id).limit(1)
+    return query.with_for_update(skip_locked=True)
+
+
+_WAITING = select(Submission).where(Submission.status == Status.AWAITING_REVIEW)
+_LAPSED = select(Submission).where(
+    Submission.status == Status.IN_REVIEW, Submission.lease_expires_at <= bindparam("now")
+)
+_BEFORE = tuple_(Submission.submitted_at, Submission.id) < tuple_(
+    bindparam("before_at", type_=Submission.submitted_at.type),
+    bindparam("before_id", type_=Submission.id.type),
+)
+#: Built once (building them cost more CPU than running them), bound per claim.
+_STATEMENTS = {
+    (name, has_kind): _oldest(query, has_kind)
+    for name, query in (
+        ("waiting", _WAITING),
+        ("lapsed", _LAPSED),
+        ("lapsed before", _LAPSED.where(_BEFORE)),
     )
-    if waiting is not None:
-        position = tuple_(Submission.submitted_at, Submission.id)
-        bound = tuple_(
-            literal(waiting.submitted_at, Submission.submitted_at.type),
-            literal(waiting.id, Submission.id.type),
-        )
-        lapsed = lapsed.where(position < bound)
-    return locked_first(lapsed) or waiting
+    for has_kind in (False, True)
+}
