@@ -95,6 +95,10 @@ FILL = [
          CASE WHEN random() < 0.9 THEN s.submitted_at END
        -- one draw per row (a lateral subquery not tied to the row would be drawn once)
        FROM submissions s CROSS JOIN LATERAL (SELECT random() + 0 * length(s.id) AS r) x""",
+    # the flag index (migration 0013) as the ORM keeps it for what the application writes
+    """INSERT INTO attempt_flags (attempt_id, code)
+       SELECT DISTINCT a.id, f.value ->> 'code'
+       FROM attempts a CROSS JOIN LATERAL json_array_elements(a.flags) f""",
     """INSERT INTO files (id, attempt_id, category, original_name, declared_type, size, sha256,
          storage_key, detected_type, width, height, phash)
        SELECT 'f' || substr(s.id, 2), 'a' || substr(s.id, 2),
