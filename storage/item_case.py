@@ -58,14 +58,15 @@ def parse_time(value: str | None) -> datetime | None:
 
 
 def _json_list(dialect: str, fields: dict[str, ColumnElement[Any]], query: Select[Any]) -> Any:
-    """A correlated subquery: `query`'s rows as a JSON array of objects with `fields`."""
-    pairs: list[Any] = []
-    for name, column in fields.items():
-        pairs += [literal_column(f"'{name}'"), column]
+    """A correlated subquery: `query`'s rows as a JSON array of arrays of `fields`' values
+    (arrays, not objects: the keys would lengthen the statement past what psycopg caches the
+    parsing of, 4 kB; `read_case` names the values again)."""
     if dialect == "postgresql":
-        rows = func.coalesce(func.json_agg(func.json_build_object(*pairs)), literal_column("'[]'"))
+        rows = func.coalesce(
+            func.json_agg(func.json_build_array(*fields.values())), literal_column("'[]'")
+        )
     else:
-        rows = func.json_group_array(func.json_object(*pairs))
+        rows = func.json_group_array(func.json_array(*fields.values()))
     return query.with_only_columns(coerce(rows, JSON), maintain_column_froms=True).scalar_subquery()
 
 
@@ -210,6 +211,8 @@ _ONE_EACH = (
     .label("strike_count"),
 )
 _LIST_NAMES = ("files", "checks", "prefill", "strikes", "notes", "earlier_posts")
+#: Each list's value names, in the order `_lists` selects them.
+_FIELDS = (_FILES, _CHECKS, _PREFILL, _STRIKES, _NOTES, _EARLIER)
 
 
 def _statement(dialect: str) -> Select[Any]:
@@ -256,9 +259,10 @@ def read_case(session: Session, item_id: str) -> CaseRow:
         statement = _STATEMENTS[dialect] = _statement(dialect)
     row = session.execute(statement, {"item_id": item_id}).one()
     lists = {}
-    for name in _LIST_NAMES:
+    for name, fields in zip(_LIST_NAMES, _FIELDS, strict=True):
         value = getattr(row, name)
-        items: list[dict[str, Any]] = json.loads(value) if isinstance(value, str) else value
+        values: list[list[Any]] = json.loads(value) if isinstance(value, str) else value
+        items = [dict(zip(fields, v, strict=True)) for v in values]
         for item in items:
             for key in _TIMES.get(name, ()):
                 item[key] = parse_time(item[key])
