@@ -15,6 +15,7 @@ from review_api.schemas import Claim, DecisionResult
 from storage.models import utcnow
 from usecases.review import claims, decisions, viewing
 from usecases.review.viewing import FileVariant
+from usecases.transaction import end_read
 
 router = APIRouter(tags=["review"])
 
@@ -44,7 +45,11 @@ def release(item_id: str, staff: CurrentStaff, work: WorkDep) -> Response:
 def item(item_id: str, staff: CurrentStaff, work: WorkDep) -> dict[str, Any]:
     submission = viewing.open_item(work, staff, item_id)
     stale = stale_before(utcnow(), work.rt.settings.ocr_claim_stale_after_s)
-    return item_view(work.session, submission, stale_before=stale)
+    view = item_view(work.session, submission, stale_before=stale)
+    # The read is over: its connection goes back to the pool here, in the request's thread,
+    # so the session closes on the event loop with no round trip left (`web.deps`).
+    end_read(work.session)
+    return view
 
 
 @router.get("/items/{item_id}/files/{file_id}", response_class=StreamingResponse)
