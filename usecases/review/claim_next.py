@@ -13,7 +13,9 @@ the sweeper runs). One scan over both statuses would wade through every claimed 
 head of the queue, row by row, on each claim.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import Select, bindparam, select, tuple_
 
@@ -28,6 +30,8 @@ from usecases.review.access import institutions_in_scope
 from usecases.review.claims import take
 from usecases.transaction import UnitOfWork
 
+T = TypeVar("T")
+
 #: Candidates tried before answering "none" when every one was taken under our hands.
 MAX_TRIES = 5
 
@@ -38,9 +42,11 @@ def claim_next(
     *,
     kind: SubmissionKind | None,
     institution: str | None,
-) -> Submission | None:
-    """The item now claimed by `staff` (committed), or None if the queue has nothing free.
-    Claim-next shows what it claims: the look is recorded with the claim, one transaction."""
+    show: Callable[[Submission], T],
+) -> T | None:
+    """What `show` makes of the item now claimed by `staff` (committed), or None if the queue
+    has nothing free. Claim-next shows what it claims: the look is recorded, and the item read
+    by `show`, in the claim's own transaction (one connection checkout, one commit)."""
     session = work.session
     ids = institutions_in_scope(session, staff, institution)
     lease = timedelta(minutes=work.rt.settings.claim_lease_minutes)
@@ -55,8 +61,9 @@ def claim_next(
             work.rollback()
             continue
         record(session, staff.actor, AuditAction.VIEW_ITEM, submission_id=candidate.id)
+        shown = show(candidate)
         work.commit()
-        return candidate
+        return shown
     return None
 
 
