@@ -173,7 +173,11 @@ def _what_the_machines_found(
             }
             for f in files
         ],
-        "prefill": [{k: v for k, v in p.items() if k != "id"} for p in case.lists["prefill"]],
+        "prefill": [
+            # JSON writes a float with no fraction as an integer (0.0 as 0): a float again
+            {**{k: v for k, v in p.items() if k != "id"}, "confidence": float(p["confidence"])}
+            for p in case.lists["prefill"]
+        ],
     }
 
 
