@@ -20,6 +20,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -81,6 +82,10 @@ class Server:
         env |= {
             "FAMILYBOOK_DATABASE_URL": self.db_url,
             "FAMILYBOOK_DATA_DIR": str(self.log),
+            # Enough connections for 10 reviewers at once in one process, and no overflow
+            # connections (closed after use: their backends' CPU would leave the count).
+            "FAMILYBOOK_DB_POOL_SIZE": "12",
+            "FAMILYBOOK_DB_MAX_OVERFLOW": "0",
             "PYTHONUNBUFFERED": "1",
         }
         # uvicorn with N worker processes (`review_server.main`: `uvicorn --workers N`, with
@@ -119,8 +124,8 @@ class Server:
                 self.proc.wait(5)
         self._db.dispose()
 
-    def cpu(self) -> tuple[float, float]:
-        """CPU ms so far of the API's processes and of the database's backends for it."""
+    def cpu(self) -> "Cpu":
+        """CPU ms so far of the API's processes and of each database backend serving it."""
         api = sum(_cpu_ms(p) for p in _tree(self.proc.pid))
         with self._db.connect() as conn:
             pids = conn.execute(
@@ -129,7 +134,19 @@ class Server:
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
             ).scalars()
-            return api, sum(_cpu_ms(p) for p in pids)
+            return Cpu(api, {p: _cpu_ms(p) for p in pids})
+
+
+@dataclass(frozen=True)
+class Cpu:
+    api: float
+    backends: dict[int, float]
+
+    def since(self, before: "Cpu") -> tuple[float, float]:
+        """API and database CPU ms between two readings; a backend started in between counts
+        from zero. The API keeps its connections (no overflow: `Server`), so none ends."""
+        db = sum(ms - before.backends.get(pid, 0.0) for pid, ms in self.backends.items())
+        return self.api - before.api, db
 
 
 class Client:
@@ -164,13 +181,13 @@ def series(server: Server, client: Client, n: int, name: str, path_of, note: str
     for k in range(5):  # warm both worker processes: plans cached, connections open
         client.get(path_of(k))
     samples = []
-    api, db = server.cpu()
+    before = server.cpu()
     for k in range(n):
         ms, status, body = client.get(path_of(k))
         assert status == 200, body[:500]
         samples.append(ms)
-    api_after, db_after = server.cpu()
-    return (name, *percentiles(samples), (api_after - api) / n, (db_after - db) / n, note)
+    api, db = server.cpu().since(before)
+    return (name, *percentiles(samples), api / n, db / n, note)
 
 
 def reviewers_at_once(
@@ -201,11 +218,11 @@ def reviewers_at_once(
             bodies.append(body)
         return samples, bodies
 
-    api, db = server.cpu()
+    before = server.cpu()
     wall = time.perf_counter()
     results = _run_threads(reviewer, tokens)
     wall = time.perf_counter() - wall
-    api_after, db_after = server.cpu()
+    api, db = server.cpu().since(before)
     got = [json.loads(b)["id"] for _, bodies in results for b in bodies]
     assert len(got) == len(set(got)), "an item was claimed twice"
     samples = [ms for s, _ in results for ms in s]
@@ -219,7 +236,7 @@ def reviewers_at_once(
         note += "/".join(f"{v:.0f}" for v in percentiles(rounds_ms)) + " ms"
     else:
         name = f"POST /queue/next, STRESS: {len(tokens)} back to back (closed loop, no think time)"
-    row = (name, *percentiles(samples), (api_after - api) / count, (db_after - db) / count, note)
+    row = (name, *percentiles(samples), api / count, db / count, note)
     return row, got
 
 
