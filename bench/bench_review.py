@@ -166,6 +166,31 @@ def fill(url: str) -> None:
     print("filled:", ", ".join(f"{s} {n}" for s, n in counts))
 
 
+def release_claims(url: str) -> None:
+    """Give back every item the bench's reviewers claimed in an earlier run (`--no-fill`):
+    their leases lapse after 30 minutes, and claim-next would then take over those (two
+    moves each, after a scan of every lapsed lease) instead of the oldest waiting items, so
+    a run would measure what the runs before it left. The sweeper does this in production."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                """UPDATE submissions SET status = 'awaiting_review', claimed_by = NULL,
+                     lease_expires_at = NULL, version = version + 1
+                   WHERE status = 'in_review' AND claimed_by IN (SELECT id FROM staff
+                     WHERE email LIKE 'r%@b.example' AND email <> 'r0@b.example')"""
+            )
+        )
+        conn.execute(
+            text(
+                """UPDATE attempts a SET status = s.status FROM submissions s
+                   WHERE s.id = a.submission_id AND a.number = s.attempt
+                     AND a.status = 'in_review' AND s.status = 'awaiting_review'"""
+            )
+        )
+    engine.dispose()
+
+
 def measure(url: str, n: int, claims: int) -> tuple[list[Row], tuple[int, int]]:
     """Every row through the API as deployed (`review_http.Server`: uvicorn, 2 worker
     processes) over loopback HTTP; the first page's body with 1,000 and 100,000 waiting."""
@@ -278,6 +303,8 @@ def main() -> None:
         start = time.perf_counter()
         fill(args.db_url)
         print(f"fill: {time.perf_counter() - start:.0f} s")
+    else:
+        release_claims(args.db_url)
     if args.explain:
         explain(args.db_url)
     load = os.getloadavg()
