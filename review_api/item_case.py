@@ -1,17 +1,13 @@
-"""The rest of the case in the item detail (API.md 1.1): earlier attempts in full, the family's
-strikes and their appeals, the same document in other families' submissions, staff notes."""
+"""The rest of the case in the item detail (API.md 1.1): earlier attempts in full, with who
+decided them; files' download paths."""
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderation.triage import ocr_state
-from storage.duplicates import duplicates_of
-from storage.models import Attempt, Decision, Staff, StoredFile, Strike, Submission
+from storage.models import Decision, Staff, StoredFile, Submission
 from storage.queries import attempts_of
-from usecases.review.notes import notes_of
 from web.submission_views import iso
 
 #: Where the review API is served (API.md): files' download paths start with it.
@@ -46,16 +42,6 @@ def staff_ref(session: Session, staff_id: str | None) -> dict[str, str] | None:
         return None
     staff = session.get(Staff, staff_id)
     return {"id": staff_id, "name": staff.name if staff else ""}
-
-
-def ocr_view(attempt: Attempt, stale_before: datetime) -> dict[str, Any]:
-    state = ocr_state(
-        started_at=attempt.ocr_started_at,
-        done_at=attempt.ocr_done_at,
-        flags=attempt.flags,
-        stale_before=stale_before,
-    )
-    return {"state": state, "done_at": iso(attempt.ocr_done_at)}
 
 
 def _standing_decisions(session: Session, attempt_ids: list[str]) -> dict[str, Decision]:
@@ -113,60 +99,3 @@ def history(session: Session, submission: Submission) -> list[dict[str, Any]]:
             }
         )
     return out
-
-
-def strikes_of(session: Session, account_id: str) -> list[dict[str, Any]]:
-    """The family's strikes (withdrawn ones are as if they never were), with their appeals."""
-    rows = session.scalars(
-        select(Strike)
-        .where(Strike.account_id == account_id, Strike.withdrawn_at.is_(None))
-        .order_by(Strike.created_at, Strike.id)
-    )
-    return [
-        {
-            "id": s.id,
-            "at": iso(s.created_at),
-            "reason_code": s.reason_code,
-            "item_id": s.submission_id,
-            "appeal": (
-                {
-                    "text": s.appeal_text,
-                    "at": iso(s.appealed_at),
-                    "outcome": s.appeal_outcome,
-                    "decided_at": iso(s.appeal_decided_at),
-                }
-                if s.appealed_at is not None
-                else None
-            ),
-        }
-        for s in rows
-    ]
-
-
-def notes_view(session: Session, submission_id: str) -> list[dict[str, Any]]:
-    notes = notes_of(session, submission_id)
-    names = _staff_names(session, {n.staff_id for n in notes})
-    return [
-        {
-            "id": n.id,
-            "at": iso(n.created_at),
-            "text": n.text,
-            "by": {"id": n.staff_id, "name": names.get(n.staff_id, "")},
-        }
-        for n in notes
-    ]
-
-
-def duplicates_view(
-    session: Session, files: list[StoredFile], account_id: str
-) -> list[dict[str, Any]]:
-    return [
-        {
-            "file_id": d.file_id,
-            "item_id": d.item_id,
-            "account_id": d.account_id,
-            "match": d.match,
-            "other_file_id": d.other_file_id,
-        }
-        for d in duplicates_of(session, files, account_id)
-    ]

@@ -7,8 +7,9 @@ Both are index lookups; only the few candidates sharing a slice of the hash are 
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, or_, select
+from sqlalchemy import Select, and_, bindparam, delete, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from moderation.document_hash import BANDS, bands, distance, is_near
@@ -46,29 +47,58 @@ def remember_phash(session: Session, row: StoredFile, phash: str | None) -> None
         session.add_all(PhashBand(band=n, value=v, file_id=row.id) for n, v in bands(phash))
 
 
-def duplicates_of(session: Session, files: list[StoredFile], account_id: str) -> list[Duplicate]:
-    """Files of other families' submissions equal or near to `files`."""
+@dataclass(frozen=True)
+class FileHashes:
+    """What the lookups need of a file: its id and hashes."""
+
+    id: str
+    sha256: str
+    phash: str | None
+
+
+def duplicates_of(session: Session, files: list[FileHashes], account_id: str) -> list[Duplicate]:
+    """Files of other families' submissions equal or near to `files`: both lookups of a file
+    in one statement."""
     found: dict[tuple[str, str], Duplicate] = {}
     for f in files:
-        for other_id, item_id, owner in _exact(session, f, account_id):
-            found[(f.id, other_id)] = Duplicate(f.id, other_id, item_id, owner, Match.EXACT)
+        params: dict[str, object] = {f"band{n}": None for n in range(BANDS)}
+        if f.phash is not None:
+            params.update((f"band{n}", v) for n, v in bands(f.phash))
+        rows = session.execute(_BOTH, {**params, "sha256": f.sha256, "owner": account_id}).all()
+        for match, other_id, item_id, owner, _ in rows:
+            if match == Match.EXACT:
+                found[(f.id, other_id)] = Duplicate(f.id, other_id, item_id, owner, Match.EXACT)
         if f.phash is None:
             continue
-        for other_id, item_id, owner, other_hash in _near(session, f.phash, account_id):
-            if (f.id, other_id) not in found and is_near(f.phash, other_hash):
+        phash = f.phash
+        near = sorted(
+            (r for r in rows if r[0] == Match.SIMILAR and r[4] is not None),
+            key=lambda r: distance(phash, r[4]),
+        )
+        for _, other_id, item_id, owner, other_hash in near:
+            if (f.id, other_id) not in found and is_near(phash, other_hash):
                 found[(f.id, other_id)] = Duplicate(f.id, other_id, item_id, owner, Match.SIMILAR)
     return list(found.values())[:MAX_DUPLICATES]
 
 
+def _other_families(match: Match) -> Select[Any]:
+    return (
+        select(
+            literal(match.value).label("match"),
+            StoredFile.id.label("other_id"),
+            Submission.id.label("item_id"),
+            Submission.account_id.label("owner"),
+            StoredFile.phash,
+        )
+        .join(Attempt, Attempt.id == StoredFile.attempt_id)
+        .join(Submission, Submission.id == Attempt.submission_id)
+        .where(Submission.account_id != bindparam("owner"))
+    )
+
+
 #: Built once, bound per file (building the sixteen slice conditions on every item detail cost
-#: more CPU than running the lookups).
-_EXACT = (
-    select(StoredFile.id, Submission.id, Submission.account_id)
-    .join(Attempt, Attempt.id == StoredFile.attempt_id)
-    .join(Submission, Submission.id == Attempt.submission_id)
-    .where(StoredFile.sha256 == bindparam("sha256"), Submission.account_id != bindparam("owner"))
-    .limit(MAX_CANDIDATES)
-)
+#: more CPU than running the lookups). A file without a perceptual hash binds no slice: its
+#: near part finds nothing.
 _CANDIDATES = (
     select(PhashBand.file_id)
     .where(
@@ -82,21 +112,11 @@ _CANDIDATES = (
     .distinct()
     .limit(MAX_CANDIDATES)
 )
-_NEAR = (
-    select(StoredFile.id, Submission.id, Submission.account_id, StoredFile.phash)
-    .join(Attempt, Attempt.id == StoredFile.attempt_id)
-    .join(Submission, Submission.id == Attempt.submission_id)
-    .where(StoredFile.id.in_(_CANDIDATES), Submission.account_id != bindparam("owner"))
+_EXACT = (
+    _other_families(Match.EXACT)
+    .where(StoredFile.sha256 == bindparam("sha256"))
+    .limit(MAX_CANDIDATES)
+    .subquery()
 )
-
-
-def _exact(session: Session, f: StoredFile, account_id: str) -> list[tuple[str, str, str]]:
-    rows = session.execute(_EXACT, {"sha256": f.sha256, "owner": account_id})
-    return [(a, b, c) for a, b, c in rows]
-
-
-def _near(session: Session, phash: str, account_id: str) -> list[tuple[str, str, str, str]]:
-    params: dict[str, object] = {f"band{n}": v for n, v in bands(phash)}
-    rows = session.execute(_NEAR, {**params, "owner": account_id})
-    ordered = sorted(rows, key=lambda r: distance(phash, r[3] or "0"))
-    return [(a, b, c, d) for a, b, c, d in ordered if d is not None]
+_NEAR = _other_families(Match.SIMILAR).where(StoredFile.id.in_(_CANDIDATES)).subquery()
+_BOTH = union_all(select(_EXACT), select(_NEAR))

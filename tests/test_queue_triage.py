@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from storage.models import Attempt, Submission, utcnow
 from tests.support import flow
@@ -69,6 +69,19 @@ def test_flag_filter_is_repeatable_and_takes_any_of_them(client, rt):
     assert client.get("/review/v1/queue?flag=rude", headers=reviewer).status_code == 422
 
 
+def test_flag_filter_follows_flags_a_worker_sets_later(client, rt):
+    """The filter reads the flag index (`attempt_flags`), which follows `Attempt.flags` as the
+    OCR workers rewrite it: a flag added is found, a flag taken away is not."""
+    flow.institution(rt)
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
+    item = fill_queue(rt, 1, flags=[PHONE])[0]
+    with writing(rt) as session:
+        attempt = session.scalar(select(Attempt).where(Attempt.submission_id == item.id))
+        attempt.flags = [LINK, LINK]  # the phone number was a misreading; a link twice
+    assert _ids(client, reviewer, "?flag=contains_phone_number") == []
+    assert _ids(client, reviewer, "?flag=contains_link") == [item.id]
+
+
 def test_min_attempt_keeps_resubmitted_items(client, rt):
     reviewer, items = _setup(client, rt, 2)
     with writing(rt) as session:
@@ -98,7 +111,10 @@ def test_ocr_state_is_shown_and_filtered(client, rt):
     }
     with writing(rt) as session:
         for item_id, values in states.items():
-            session.execute(update(Attempt).where(Attempt.submission_id == item_id).values(values))
+            # Through the ORM, as the OCR workers write them: the flag index follows.
+            attempt = session.scalar(select(Attempt).where(Attempt.submission_id == item_id))
+            for name, value in values.items():
+                setattr(attempt, name, value)
         # A claim nobody renewed for hours is no longer running: pending again
         session.execute(
             update(Attempt)

@@ -45,7 +45,7 @@ def release(item_id: str, staff: CurrentStaff, work: WorkDep) -> Response:
 def item(item_id: str, staff: CurrentStaff, work: WorkDep) -> dict[str, Any]:
     submission = viewing.open_item(work, staff, item_id)
     stale = stale_before(utcnow(), work.rt.settings.ocr_claim_stale_after_s)
-    return item_view(work.session, submission, stale_before=stale)
+    return item_view(work.session, submission, stale_before=stale)  # read ended: web.routing
 
 
 @router.get("/items/{item_id}/files/{file_id}", response_class=StreamingResponse)

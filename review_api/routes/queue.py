@@ -83,8 +83,14 @@ def next_item(
     institution: str | None = None,
 ) -> Any:
     """Claim the oldest unclaimed item and answer its whole detail (204 when none is left)."""
-    submission = claim_next.claim_next(work, staff, kind=kind, institution=institution)
-    if submission is None:
-        return Response(status_code=status.HTTP_204_NO_CONTENT)
     stale = stale_before(utcnow(), work.rt.settings.ocr_claim_stale_after_s)
-    return item_view(work.session, submission, stale_before=stale)
+    view = claim_next.claim_next(
+        work,
+        staff,
+        kind=kind,
+        institution=institution,
+        show=lambda claimed: item_view(work.session, claimed, stale_before=stale),
+    )
+    if view is None:
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return view

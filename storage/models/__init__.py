@@ -5,6 +5,7 @@ is importable from here, as `storage.models.Account`.
 """
 
 from storage.models.base import Base, UTCDateTime, new_id, new_ids, utcnow
+from storage.models.flag_index import AttemptFlag
 from storage.models.operations import WorkerHeartbeat
 from storage.models.people import (
     Account,
@@ -43,6 +44,7 @@ __all__ = [
     "Account",
     "Application",
     "Attempt",
+    "AttemptFlag",
     "AuditEntry",
     "AuthToken",
     "Base",

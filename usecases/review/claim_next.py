@@ -13,9 +13,11 @@ the sweeper runs). One scan over both statuses would wade through every claimed 
 head of the queue, row by row, on each claim.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
-from sqlalchemy import Select, literal, select, tuple_
+from sqlalchemy import Select, bindparam, select, tuple_
 
 from moderation.audit import AuditAction
 from moderation.errors import Conflict
@@ -28,6 +30,8 @@ from usecases.review.access import institutions_in_scope
 from usecases.review.claims import take
 from usecases.transaction import UnitOfWork
 
+T = TypeVar("T")
+
 #: Candidates tried before answering "none" when every one was taken under our hands.
 MAX_TRIES = 5
 
@@ -38,9 +42,11 @@ def claim_next(
     *,
     kind: SubmissionKind | None,
     institution: str | None,
-) -> Submission | None:
-    """The item now claimed by `staff` (committed), or None if the queue has nothing free.
-    Claim-next shows what it claims: the look is recorded with the claim, one transaction."""
+    show: Callable[[Submission], T],
+) -> T | None:
+    """What `show` makes of the item now claimed by `staff` (committed), or None if the queue
+    has nothing free. Claim-next shows what it claims: the look is recorded, and the item read
+    by `show`, in the claim's own transaction (one connection checkout, one commit)."""
     session = work.session
     ids = institutions_in_scope(session, staff, institution)
     lease = timedelta(minutes=work.rt.settings.claim_lease_minutes)
@@ -55,8 +61,9 @@ def claim_next(
             work.rollback()
             continue
         record(session, staff.actor, AuditAction.VIEW_ITEM, submission_id=candidate.id)
+        shown = show(candidate)
         work.commit()
-        return candidate
+        return shown
     return None
 
 
@@ -66,23 +73,38 @@ def _oldest_free(
     """The oldest item nobody holds, locked (rows others lock are skipped). When a lapsed
     lease is older than the oldest waiting item, that waiting row stays locked until our
     commit, a few milliseconds: another reviewer skips to the next one meanwhile."""
+    session, has_kind = work.session, kind is not None
+    params: dict[str, object] = {"ids": ids, "kind": kind, "now": now}
+    waiting = session.scalar(_STATEMENTS[("waiting", has_kind)], params)
+    if waiting is None:
+        return session.scalar(_STATEMENTS[("lapsed", has_kind)], params)
+    params |= {"before_at": waiting.submitted_at, "before_id": waiting.id}
+    return session.scalar(_STATEMENTS[("lapsed before", has_kind)], params) or waiting
 
-    def locked_first(query: Select[tuple[Submission]]) -> Submission | None:
-        query = query.where(Submission.institution_id.in_(ids))
-        if kind is not None:
-            query = query.where(Submission.kind == kind)
-        query = query.order_by(Submission.submitted_at, Submission.id).limit(1)
-        return work.session.scalar(query.with_for_update(skip_locked=True))
 
-    waiting = locked_first(select(Submission).where(Submission.status == Status.AWAITING_REVIEW))
-    lapsed = select(Submission).where(
-        Submission.status == Status.IN_REVIEW, Submission.lease_expires_at <= now
+def _oldest(query: Select[tuple[Submission]], has_kind: bool) -> Select[tuple[Submission]]:
+    query = query.where(Submission.institution_id.in_(bindparam("ids", expanding=True)))
+    if has_kind:
+        query = query.where(Submission.kind == bindparam("kind"))
+    query = query.order_by(Submission.submitted_at, Submission.id).limit(1)
+    return query.with_for_update(skip_locked=True)
+
+
+_WAITING = select(Submission).where(Submission.status == Status.AWAITING_REVIEW)
+_LAPSED = select(Submission).where(
+    Submission.status == Status.IN_REVIEW, Submission.lease_expires_at <= bindparam("now")
+)
+_BEFORE = tuple_(Submission.submitted_at, Submission.id) < tuple_(
+    bindparam("before_at", type_=Submission.submitted_at.type),
+    bindparam("before_id", type_=Submission.id.type),
+)
+#: Built once (building them cost more CPU than running them), bound per claim.
+_STATEMENTS = {
+    (name, has_kind): _oldest(query, has_kind)
+    for name, query in (
+        ("waiting", _WAITING),
+        ("lapsed", _LAPSED),
+        ("lapsed before", _LAPSED.where(_BEFORE)),
     )
-    if waiting is not None:
-        position = tuple_(Submission.submitted_at, Submission.id)
-        bound = tuple_(
-            literal(waiting.submitted_at, Submission.submitted_at.type),
-            literal(waiting.id, Submission.id.type),
-        )
-        lapsed = lapsed.where(position < bound)
-    return locked_first(lapsed) or waiting
+    for has_kind in (False, True)
+}
