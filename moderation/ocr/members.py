@@ -74,16 +74,21 @@ def _joined(row: list[Cell]) -> list[Cell]:
     """A label with its colon and nothing after it takes the next cell as its value (a
     centred full-width colon leaves a gap as wide as a cell's in some Ming faces). So does a
     bare label whose colon went to the value (母 | ：王美玲) or was lost (母 | 王美玲) on a
-    line of labels; on a table row (it holds a date or an ID) a bare 配偶 is a title."""
+    line of labels, and a date or ID label before its value; on a table row (it holds a
+    date or an ID) a bare 配偶 is a title."""
     out: list[Cell] = []
     data = any(find_ids(c.text) or find_roc_dates(c.text) for c in row)
     for cell in row:
         prev = out[-1] if out else None
-        colon = prev is not None and (
-            prev.text[-1:] in COLONS or cell.text[:1] in COLONS or not data
-        )
-        pairs = labelled(prev) if prev is not None and colon else []
+        pairs = labelled(prev) if prev is not None else []
         bare = len(pairs) == 1 and pairs[0].start >= pairs[0].end
+        colon = prev is not None and (
+            prev.text[-1:] in COLONS
+            or cell.text[:1] in COLONS
+            or not data
+            or (bare and _fits(pairs[0].field, cell.text))
+        )
+        bare = bare and colon
         # 配偶, 父, 母 are labels too: after 稱謂： they are the value.
         value = not labelled(cell) or (
             bare and pairs[0].field == "title" and prev.text[-1:] in COLONS
@@ -93,6 +98,14 @@ def _joined(row: list[Cell]) -> list[Cell]:
             continue
         out.append(cell)
     return out
+
+
+def _fits(label: str, text: str) -> bool:
+    """The cell is what a birth-date or ID label announces (出生日期 | 民國50年4月17日 with
+    the colon lost): the pair is whole again, not a label and a stray date."""
+    if label == "birth":
+        return bool(find_roc_dates(text)) and title_at_start(text) is None
+    return label == "id" and bool(find_ids(text))
 
 
 def _header(row: list[Cell]) -> dict[str, float] | None:
