@@ -71,12 +71,12 @@ GOALS = {
 
 def cpu_seconds() -> float:
     """CPU time of this process, its finished children (raw tesseract, the CLI engine) and the
-    pool engine's tesseract child: unlike wall time, not inflated by other load on the box."""
+    pool engine's tesseract children: unlike wall time, not inflated by other load on the box."""
     total = time.process_time()
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     total += kids.ru_utime + kids.ru_stime
-    proc = getattr(engine._engine, "_proc", None)  # the pool child, if running
-    if proc is not None and proc.poll() is None:
+    pool = engine._engine
+    for proc in pool.procs() if isinstance(pool, engine.PoolEngine) else []:
         stat = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
         total += (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
     return total

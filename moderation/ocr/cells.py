@@ -97,14 +97,14 @@ def _label_starts(text: str) -> list[tuple[int, int, str]]:
 
 def _title_before_name(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """After 稱謂：, 配偶 (or 父, 母) is the title, not a label: 稱謂：配偶 姓名：… run together
-    reads as 稱謂： then the label 配偶姓名, whose 姓名 is the next label."""
+    reads as 稱謂： then the label 配偶姓名 (or 母姓名), whose 姓名 is the next label."""
     out = list(found)
     for i in range(len(out) - 1):
         (_, end, label), (start, stop, nxt) = out[i], out[i + 1]
         if not label or LABELS[label] != "title" or text[end:start].strip("".join(COLONS)):
             continue
-        if nxt == "配偶姓名":
-            out[i + 1] = (start + 2, stop, "姓名")
+        if nxt in ("配偶姓名", "父姓名", "母姓名"):  # 稱謂 母姓名：… is the title 母, 姓名：…
+            out[i + 1] = (start + len(nxt) - 2, stop, "姓名")
         elif nxt in ("配偶", "父", "母"):
             out[i + 1] = (start, start, "")  # no label here: marks the title's value only
     return [f for f in out if f[2]]

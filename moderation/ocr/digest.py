@@ -12,12 +12,13 @@ columns, cells and lines mean what they meant there.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageFilter
 
-from .engine import ocr_words
+from .engine import ocr_words, parallelism
 from .geometry import Frame
 from .text import Word
 
@@ -159,15 +160,24 @@ def read_boxes(
     order (None: OCR failed or ran out of time)."""
     found: dict[Box, list[Word]] = {box: [] for box, _ in boxes}
     dpi = round(frame.dpi * scale)
-    for group in _groups(boxes):
-        for strip, pieces in _strip(frame, group, scale, bold):
-            got = ocr_words(strip, dpi, deadline - time.monotonic(), PSM_LINE)
-            if got is None:
-                return None
-            for w in got:
-                placed = _to_page(w, pieces)
-                if placed is not None:
-                    found[placed[0]].append(placed[1])
+    cut = [s for group in _groups(boxes) for s in _strip(frame, group, scale, bold)]
+
+    def read(strip: Image.Image) -> list[Word] | None:
+        return ocr_words(strip, dpi, deadline - time.monotonic(), PSM_LINE)
+
+    workers = min(len(cut), parallelism())
+    if workers > 1:  # the engine's children read the strips side by side
+        with ThreadPoolExecutor(workers, thread_name_prefix="ocr-strip") as pool:
+            results = list(pool.map(read, (strip for strip, _ in cut)))
+    else:
+        results = [read(strip) for strip, _ in cut]
+    for got, (_, pieces) in zip(results, cut, strict=True):
+        if got is None:
+            return None
+        for w in got:
+            placed = _to_page(w, pieces)
+            if placed is not None:
+                found[placed[0]].append(placed[1])
     return {box: _laid_out(box, words) for box, words in found.items()}
 
 

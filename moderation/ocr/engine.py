@@ -1,8 +1,9 @@
 """Running tesseract with time and memory limits, outside the worker process.
 
 Two engines behind one function, `ocr_words`:
-- `PoolEngine` (default): one long-lived child per worker process that keeps the model loaded
-  (`_tess_child.py`, libtesseract through ctypes). Saves the 0.2-0.6 s start-up per image.
+- `PoolEngine` (default): long-lived children that keep the model loaded (`_tess_child.py`,
+  libtesseract through ctypes), one per core, each used by one thread at a time. Saves the
+  0.2-0.6 s start-up per image; a document's strips are read on the cores side by side.
 - `CliEngine`: the `tesseract` command per image; used when libtesseract cannot be loaded or
   the settings ask for it (FAMILYBOOK_OCR_ENGINE=cli, applied by the worker pool).
 Both get OMP_THREAD_LIMIT=1 (OpenMP threads only slow tesseract down on a busy 2-core box), an
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import select
 import struct
 import subprocess
@@ -42,6 +44,8 @@ PSM_BLOCK = 6
 MEMORY_LIMIT_BYTES = 1536 * 1024 * 1024
 #: A pool child is replaced after this many images, so that a slow leak cannot accumulate.
 IMAGES_PER_CHILD = 500
+#: Tesseract children per worker process: one per core (each holds ~110 MB), at most 4.
+CHILDREN = max(1, min(4, os.cpu_count() or 1))
 _CHILD = Path(__file__).with_name("_tess_child.py")
 _HEADER = struct.Struct("<4sIIII")
 
@@ -106,13 +110,16 @@ class CliEngine:
         return parse_tsv(str(tsv))
 
 
-class PoolEngine:
-    """One persistent tesseract child; restarted after a timeout, crash or protocol error."""
+class _CannotStart(OSError):
+    """The child exited before READY: libtesseract or the model is missing."""
+
+
+class _Child:
+    """One persistent tesseract process; restarted after a timeout, crash or protocol error.
+    Used by one thread at a time (PoolEngine hands it out)."""
 
     def __init__(self) -> None:
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._lock = threading.Lock()  # one image at a time per child
-        self._fallback: CliEngine | None = None
+        self.proc: subprocess.Popen[bytes] | None = None
         self._served = 0
 
     def _start(self, deadline: float) -> subprocess.Popen[bytes]:
@@ -123,15 +130,13 @@ class PoolEngine:
             stderr=subprocess.DEVNULL,
             env=_env(),
         )
-        self._proc = proc  # so that a timeout below kills it
+        self.proc = proc  # so that a timeout below kills it
         try:
             ready = self._read(proc, 6, deadline)
         except TimeoutError:  # slow start (or a tiny timeout): try again next time
             raise
-        except OSError:  # exited before READY: libtesseract or the model is missing
-            self._fallback = CliEngine()
-            log.error("tesseract child cannot start; using the tesseract command per image")
-            raise
+        except OSError as exc:
+            raise _CannotStart(str(exc)) from exc
         if ready != b"READY\n":
             raise OSError("tesseract child: unexpected greeting")
         return proc
@@ -150,11 +155,45 @@ class PoolEngine:
             buf += chunk
         return bytes(buf)
 
-    def _kill(self) -> None:
-        if self._proc is not None:
-            self._proc.kill()
-            self._proc.wait()
-            self._proc = None
+    def kill(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+
+    def tsv(self, grey: Image.Image, dpi: int, psm: int, deadline: float) -> bytes:
+        """The TSV of one image; raises on timeout, crash or a child that cannot start."""
+        try:
+            if self._served >= IMAGES_PER_CHILD:
+                self.kill()
+            if self.proc is None or self.proc.poll() is not None:
+                self.proc = self._start(deadline)
+                self._served = 0
+            self._served += 1
+            assert self.proc.stdin is not None
+            self.proc.stdin.write(
+                _HEADER.pack(b"OCR1", grey.width, grey.height, dpi, psm) + grey.tobytes()
+            )
+            self.proc.stdin.flush()
+            (size,) = struct.unpack("<I", self._read(self.proc, 4, deadline))
+            return self._read(self.proc, size, deadline)
+        except (OSError, TimeoutError, ValueError):
+            self.kill()
+            raise
+
+
+class PoolEngine:
+    """Up to `size` persistent tesseract children, one per thread reading at the time: the
+    worker's threads do not queue behind one child, and one document's strips are read
+    side by side (digest.read_boxes). A child starts at the first image it is given."""
+
+    def __init__(self, size: int | None = None) -> None:
+        self.size = size or CHILDREN
+        self._children = [_Child() for _ in range(self.size)]
+        self._idle: queue.LifoQueue[_Child] = queue.LifoQueue()
+        for child in reversed(self._children):  # LIFO: one thread keeps reusing the first
+            self._idle.put(child)
+        self._fallback: CliEngine | None = None
 
     def ocr(
         self, img: Image.Image, dpi: int, timeout_s: float, psm: int = PSM_AUTO
@@ -163,30 +202,33 @@ class PoolEngine:
             return self._fallback.ocr(img, dpi, timeout_s, psm)
         deadline = time.monotonic() + timeout_s
         grey = img.convert("L")
-        with self._lock:
-            try:
-                if self._served >= IMAGES_PER_CHILD:
-                    self._kill()
-                if self._proc is None or self._proc.poll() is not None:
-                    self._proc = self._start(deadline)
-                    self._served = 0
-                self._served += 1
-                assert self._proc.stdin is not None
-                self._proc.stdin.write(
-                    _HEADER.pack(b"OCR1", grey.width, grey.height, dpi, psm) + grey.tobytes()
-                )
-                self._proc.stdin.flush()
-                (size,) = struct.unpack("<I", self._read(self._proc, 4, deadline))
-                tsv = self._read(self._proc, size, deadline)
-            except (OSError, TimeoutError, ValueError) as exc:
-                log.warning("tesseract child failed: %s", exc)
-                self._kill()
-                return None
+        try:
+            child = self._idle.get(timeout=timeout_s)
+        except queue.Empty:
+            return None
+        try:
+            tsv = child.tsv(grey, dpi, psm, deadline)
+        except _CannotStart:
+            self._fallback = CliEngine()
+            log.error("tesseract child cannot start; using the tesseract command per image")
+            return None
+        except (OSError, TimeoutError, ValueError) as exc:
+            log.warning("tesseract child failed: %s", exc)
+            return None
+        finally:
+            self._idle.put(child)
         return parse_tsv(tsv.decode("utf-8", "replace"))
 
+    def procs(self) -> list[subprocess.Popen[bytes]]:
+        """The children running now (for the benchmark's CPU count and the tests)."""
+        return [c.proc for c in self._children if c.proc is not None and c.proc.poll() is None]
+
     def close(self) -> None:
-        with self._lock:
-            self._kill()
+        for _ in self._children:  # wait until no thread is using a child
+            self._idle.get()
+        for child in self._children:
+            child.kill()
+            self._idle.put(child)
 
 
 def _make_engine(name: str) -> CliEngine | PoolEngine:
@@ -204,6 +246,11 @@ def use_engine(name: str) -> None:
     if isinstance(_engine, PoolEngine):
         _engine.close()
     _engine = _make_engine(name)
+
+
+def parallelism() -> int:
+    """How many images may usefully be read at once."""
+    return _engine.size if isinstance(_engine, PoolEngine) else 1
 
 
 def ocr_words(

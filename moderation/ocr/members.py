@@ -15,7 +15,7 @@ halves of a band keep their own. Remarks (記事) are never a member's fields: a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .cells import COLONS, Cell, Labelled, cells, labelled
 from .idnumber import find_ids
@@ -70,29 +70,68 @@ class Member:
         return cell.x0 < self.x1 and cell.x1 > self.x0
 
 
+def _title_spilt(row: list[Cell]) -> list[Cell]:
+    """A title's last character read into the next cell (稱謂：孫 | 女姓名：陳素梅) goes back to
+    the title: else 孫女 is 孫 and the next cell, which no longer starts with its label, is
+    no name."""
+    out = list(row)
+    for i in range(1, len(out)):
+        pairs = labelled(out[i - 1])
+        text = out[i].text
+        if not pairs or pairs[-1].field != "title" or len(text) < 3:
+            continue
+        longer = pairs[-1].value.rstrip(COLONS) + text[0]
+        if title_at_start(longer) != longer or not labelled(Cell((replace(
+                out[i].words[0], text=text[1:]),))):  # fmt: skip
+            continue
+        first, prev = out[i].words[0], out[i - 1]
+        step = first.width // max(1, len(first.text))
+        moved = replace(first, text=first.text[0], left=prev.x1, width=step)
+        rest = (replace(first, text=first.text[1:], left=first.left + step,
+                        width=first.width - step),) if len(first.text) > 1 else ()  # fmt: skip
+        out[i - 1] = Cell((*prev.words, moved))
+        out[i] = Cell((*rest, *out[i].words[1:]))
+    return out
+
+
 def _joined(row: list[Cell]) -> list[Cell]:
     """A label with its colon and nothing after it takes the next cell as its value (a
     centred full-width colon leaves a gap as wide as a cell's in some Ming faces). So does a
     bare label whose colon went to the value (母 | ：王美玲) or was lost (母 | 王美玲) on a
-    line of labels; on a table row (it holds a date or an ID) a bare 配偶 is a title."""
+    line of labels, and a date or ID label before its value; on a table row (it holds a
+    date or an ID) a bare 配偶 is a title."""
     out: list[Cell] = []
     data = any(find_ids(c.text) or find_roc_dates(c.text) for c in row)
     for cell in row:
         prev = out[-1] if out else None
-        colon = prev is not None and (
-            prev.text[-1:] in COLONS or cell.text[:1] in COLONS or not data
-        )
-        pairs = labelled(prev) if prev is not None and colon else []
+        pairs = labelled(prev) if prev is not None else []
         bare = len(pairs) == 1 and pairs[0].start >= pairs[0].end
+        colon = prev is not None and (
+            prev.text[-1:] in COLONS
+            or cell.text[:1] in COLONS
+            or not data
+            or (bare and _fits(pairs[0].field, cell.text))
+        )
+        bare = bare and colon
         # 配偶, 父, 母 are labels too: after 稱謂： they are the value.
         value = not labelled(cell) or (
-            bare and pairs[0].field == "title" and prev.text[-1:] in COLONS
+            bare
+            and pairs[0].field == "title"
+            and (prev.text[-1:] in COLONS or cell.text.startswith(("配偶", "父", "母")))
         )
         if prev is not None and bare and value:
             out[-1] = Cell(prev.words + cell.words)
             continue
         out.append(cell)
-    return out
+    return _title_spilt(out)
+
+
+def _fits(label: str, text: str) -> bool:
+    """The cell is what a birth-date or ID label announces (出生日期 | 民國50年4月17日 with
+    the colon lost): the pair is whole again, not a label and a stray date."""
+    if label == "birth":
+        return bool(find_roc_dates(text)) and title_at_start(text) is None
+    return label == "id" and bool(find_ids(text))
 
 
 def _header(row: list[Cell]) -> dict[str, float] | None:

@@ -111,8 +111,9 @@ def _run(sources: list[OcrSource], d: Declared, kind: str, timeout_s: float) -> 
             best = [_better(b, f) for b, f in zip(best, fields, strict=True)]
             if all(f.status == Status.MATCH for f in best):
                 return best
+        settled = frozenset(f.field for f in best if f.status == Status.MATCH)
         for page in pages:
-            reread(page, deadline)
+            reread(page, deadline, settled)
         if pages:  # a register's applicant and inmate may be on different pages
             fields = verify(kind, [line for p in pages for line in compose_lines(p, d)], d)
             best = [_better(b, f) for b, f in zip(best, fields, strict=True)]

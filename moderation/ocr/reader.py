@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from .digest import Box, read_boxes
@@ -116,13 +117,17 @@ def read_document(sources: list[OcrSource], kind: str, deadline: float) -> Itera
             yield got
 
 
-def reread(page: PageRead, deadline: float) -> None:
-    """Pass 2: the chunks that may hold a field, again in each of RETRIES."""
-    boxes = worth_rereading(page.boxes, page.first)
-    for scale, bold in RETRIES:
-        if time.monotonic() >= deadline:
-            return
-        words = read_boxes(page.frame, boxes, scale, deadline, bold=bold)
-        if words is None:
-            return
-        page.add(words)
+def reread(page: PageRead, deadline: float, settled: frozenset[str] = frozenset()) -> None:
+    """Pass 2: the chunks that may hold a field not yet `settled`, again in each of RETRIES,
+    the retries side by side (the engine bounds how many images are read at once)."""
+    boxes = worth_rereading(page.boxes, page.first, settled)
+    if not boxes or time.monotonic() >= deadline:
+        return
+
+    def read(retry: tuple[float, bool]) -> dict[Box, list[Word]] | None:
+        return read_boxes(page.frame, boxes, retry[0], deadline, bold=retry[1])
+
+    with ThreadPoolExecutor(len(RETRIES), thread_name_prefix="ocr-retry") as pool:
+        for words in pool.map(read, RETRIES):
+            if words is not None:  # a retry that timed out adds nothing
+                page.add(words)

@@ -173,3 +173,23 @@ def test_a_line_under_a_block_is_that_blocks_even_where_the_block_above_was_wide
     )
     son, wife = read_members(rows)
     assert wife.has_id("U280331728") and not son.has_id("U280331728")
+
+
+def test_a_titles_last_character_read_into_the_next_cell_goes_back_to_the_title() -> None:
+    # 稱謂：孫女 read as 稱謂：孫 | 女姓名：陳素梅 (the gap fell inside the title)
+    rows = lines("稱謂:孫 女姓名:陳素梅 性別:女", "稱謂 長 子姓名:陳宗湘 性別:男")
+    got = _values(read_members(rows))
+    assert [(m["title"], m["name"], m["father"]) for m in got] == [
+        ("孫女", "陳素梅", None),
+        ("長子", "陳宗湘", None),
+    ]
+
+
+def test_a_title_that_is_also_a_label_after_a_colonless_title_label() -> None:
+    # 稱謂 配偶 | 姓名 and 稱謂 母姓名 with the colons lost: the titles 配偶 and 母
+    rows = lines("稱謂 配偶 姓名:王大明", "稱謂 母姓名:楊士慨 性別:女")
+    got = _values(read_members(rows))
+    assert [(m["title"], m["name"], m["mother"]) for m in got] == [
+        ("配偶", "王大明", None),
+        ("母", "楊士慨", None),
+    ]
