@@ -170,6 +170,7 @@ async def family_loop(http: Any, fam: dict[str, str], until: float, think: float
             errors[f"{op}: {why}"] += 1  # what went wrong, listed under the table
         return r
 
+    await asyncio.sleep(fam["arrives"])  # type: ignore[arg-type]  # families come in over the ramp
     login = {"email": fam["email"], "password": PASSWORD}
     r = await call("login", "POST", "/api/v1/sessions", 201, json=login)
     if r is None or r.status_code != 201:
@@ -193,8 +194,13 @@ async def family_loop(http: Any, fam: dict[str, str], until: float, think: float
 
 
 async def load_phase(url: str, fams: list[dict[str, str]], seconds: float, think: float,
-                     samples: Samples, errors: dict[str, int]) -> None:  # fmt: skip
+                     ramp: float, samples: Samples, errors: dict[str, int]) -> None:  # fmt: skip
+    """`ramp` seconds over which the families arrive (each at a random moment of it): 200 people
+    do not log in in the same second, and a bench whose families all do measures the queue
+    that burst makes (its first round of reads) more than the API."""
     import httpx
+
+    fams = [{**fam, "arrives": random.uniform(0, ramp)} for fam in fams]  # type: ignore[dict-item]
 
     photo = _photo_2mb()
     until = time.monotonic() + seconds
@@ -203,6 +209,31 @@ async def load_phase(url: str, fams: list[dict[str, str]], seconds: float, think
         await asyncio.gather(
             *(family_loop(http, f, until, think, photo, samples, errors) for f in fams)
         )
+
+
+def _cpu_of(parts: dict[str, int]) -> dict[str, float]:
+    """CPU seconds so far of each process tree, and of every PostgreSQL process (its backends
+    are the postmaster's children, not ours)."""
+    from bench.pipeline_cpu import tree_cpu
+
+    with open("/proc/self/stat") as fh:  # the client alone: the servers are its children
+        cpu = {"client": _own_cpu(fh.read())}
+    cpu.update({name: tree_cpu(pid) for name, pid in parts.items()})
+    cpu["PostgreSQL"] = 0.0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                raw = fh.read()
+        except OSError:
+            continue
+        if raw[raw.index("(") + 1 : raw.rindex(")")] == "postgres":
+            cpu["PostgreSQL"] += _own_cpu(raw)
+    return cpu
+
+
+def _own_cpu(stat: str) -> float:
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def apply(url: str, fams: list[dict[str, str]]) -> list[str]:
@@ -232,7 +263,8 @@ def _count(rt: Any, condition: Any) -> int:
         return session.scalar(select(func.count()).where(condition)) or 0
 
 
-def pipeline(procs: Any, url: str, rt: Any, fams: list[dict[str, str]], workers: int) -> float:
+def pipeline(procs: Any, url: str, rt: Any, fams: list[dict[str, str]], workers: int,
+             threads: int) -> float:  # fmt: skip
     """Applications per minute through checks and OCR with `workers` worker processes, from
     the moment the whole batch is waiting for them to its last OCR. The workers are started
     and stopped with SIGSTOP once idle, then the batch is uploaded and they are continued: the
@@ -241,7 +273,8 @@ def pipeline(procs: Any, url: str, rt: Any, fams: list[dict[str, str]], workers:
     from storage.models import Attempt
     from tests.faults.procs import wait_until
 
-    running = [procs.worker(threads=2, queues="checks,ocr,post_ocr,mail") for _ in range(workers)]
+    queues = "checks,ocr,post_ocr,mail"
+    running = [procs.worker(threads=threads, queues=queues) for _ in range(workers)]
     wait_idle([proc.pid for proc in running])
     for proc in running:
         proc.send_signal(signal.SIGSTOP)
@@ -386,6 +419,25 @@ def _row(op: str, values: list[float], errors: int) -> str:
     return f"{op:<36}{len(values):>7}{ms[0]:>9.1f}{ms[1]:>9.1f}{ms[2]:>9.1f}{errors:>8}"
 
 
+def _print_families(
+    samples: Samples, errors: dict[str, int], cpu_used: dict[str, float] | None
+) -> None:
+    print(f"{'operation':<36}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    for op in sorted(samples):
+        print(_row(op, samples[op], errors.get(op, 0)))
+    for why in sorted(k for k in errors if k not in samples):
+        print(f"  error {why}: {errors[why]}")
+    if cpu_used is not None:
+        answered = sum(len(v) for v in samples.values())
+        print(
+            "CPU s during the families phase (process trees; PostgreSQL: its processes): "
+            + ", ".join(f"{k} {v:.1f}" for k, v in cpu_used.items())
+            + f"; per request: client {1000 * cpu_used['client'] / answered:.1f} ms, API "
+            f"{1000 * cpu_used['API'] / answered:.1f} ms, PostgreSQL "
+            f"{1000 * cpu_used['PostgreSQL'] / answered:.1f} ms"
+        )
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"), required=False)
@@ -399,6 +451,8 @@ def main() -> int:
                    help="imports: the first adds the lines, each next one updates all")  # fmt: skip
     p.add_argument("--review-baseline", type=float, default=10.0,
                    help="seconds of reviewer latency measured before the import")  # fmt: skip
+    p.add_argument("--ramp", type=float, default=0.0, help="seconds over which families arrive")
+    p.add_argument("--worker-threads", type=int, default=2, help="per worker process (pipeline)")
     p.add_argument("--api-processes", type=int, default=1, help="familybook serve --processes")
     p.add_argument("--phases", default="families,pipeline,roster", help="which parts to run")
     args = p.parse_args()
@@ -424,18 +478,23 @@ def main() -> int:
         _fresh_schema(rt)
         accounts = seed(rt, args.families, 2 * args.apps + 1 + args.cpu_apps)
         reviewer = flow.staff(rt, "r@bench.example", [CODE])
-        _, url = procs.api(processes=args.api_processes)
+        api, url = procs.api(processes=args.api_processes)
         if "families" in phases:
             load_workers = [procs.worker(threads=2, queues="checks,ocr,post_ocr,mail")
                             for _ in (1, 2)]  # fmt: skip
+            parts = {"API": api.pid,
+                     **{f"worker {i}": w.pid for i, w in enumerate(load_workers)}}  # fmt: skip
+            cpu_before = _cpu_of(parts)
             asyncio.run(load_phase(url, accounts[: args.families], args.seconds, args.think,
-                                   samples, errors))  # fmt: skip
+                                   args.ramp, samples, errors))  # fmt: skip
+            cpu_used = {k: v - cpu_before[k] for k, v in _cpu_of(parts).items()}
             for proc in load_workers:
                 procs.stop(proc)
         applicants = accounts[args.families :]
         if "pipeline" in phases:
-            one = pipeline(procs, url, rt, applicants[: args.apps], workers=1)
-            two = pipeline(procs, url, rt, applicants[args.apps : 2 * args.apps], workers=2)
+            one = pipeline(procs, url, rt, applicants[: args.apps], 1, args.worker_threads)
+            two = pipeline(procs, url, rt, applicants[args.apps : 2 * args.apps], 2,
+                           args.worker_threads)  # fmt: skip
             cpu = stage_cpu(procs, url, rt, applicants[2 * args.apps :], reviewer)
         if "roster" in phases:
             import_s, import_cpu, review = roster_phase(url, rt, args.roster_lines, reviewer,
@@ -448,19 +507,16 @@ def main() -> int:
         f"\nbench_load: {os.cpu_count()} cores (load average {load[0]:.1f} at the end, shared "
         f"machine), PostgreSQL + private Redis on loopback, API {args.api_processes} process(es), "
         f"2 worker processes (nice 10) x 2 threads; {args.families} families for "
-        f"{args.seconds:.0f} s, think {args.think} s"
+        f"{args.seconds:.0f} s (arriving over {args.ramp:.0f} s), think {args.think} s"
     )
-    print(f"{'operation':<36}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
-    for op in sorted(samples):
-        print(_row(op, samples[op], errors.get(op, 0)))
-    for why in sorted(k for k in errors if k not in samples):
-        print(f"  error {why}: {errors[why]}")
+    _print_families(samples, errors, cpu_used if "families" in phases else None)
     for op in sorted(review):
         print(_row(op, review[op], 0))
     if "pipeline" in phases:
         print(
             f"pipeline: {one:.1f} applications/min with 1 worker process, {two:.1f} with 2 "
-            f"({two / one:.2f}x; {args.apps} applications each, checks + OCR)"
+            f"({two / one:.2f}x; {args.worker_threads} threads a process, {args.apps} applications "
+            "each, checks + OCR)"
         )
         print(
             f"pipeline CPU s per application ({args.cpu_apps} applications after a warm-up; "
