@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     argon2_parallelism: int = Field(DEFAULT_ARGON2_PARALLELISM, ge=1)
     db_pool_size: int = Field(DEFAULT_DB_POOL_SIZE, ge=1)
     db_max_overflow: int = Field(DEFAULT_DB_MAX_OVERFLOW, ge=0)
+    #: A PostgreSQL connection idle in the pool longer than this is tested before use (0: every
+    #: use, one more round trip each); a younger one is trusted (storage/pool_ping.py says why).
+    db_ping_after_idle_s: float = Field(5.0, ge=0)
     #: The scheduling priority (nice) `familybook worker` runs its checks and OCR at. Workers
     #: are batch work: a family waits seconds for a check anyway, but a page waits on the API.
     #: Where both share cores, the API then gets them first (0 = no preference; Linux only).

@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import Depends
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from core.security import token_hash
@@ -22,16 +23,23 @@ __all__ = [
 ]
 
 
+#: The token's account in one round trip (every family request starts here; a second one
+#: for the account was a tenth of a small read's cost). Built once: only the values change.
+_FAMILY_BY_TOKEN = (
+    select(Account)
+    .join(AuthToken, AuthToken.account_id == Account.id)
+    .where(AuthToken.token_hash == bindparam("token_hash"), AuthToken.expires_at > bindparam("now"))
+)
+
+
 def _family_for(session: Session, token: str) -> Account:
-    row = session.get(AuthToken, token_hash(token))
-    if row is None or row.expires_at <= utcnow():
+    account = session.scalar(_FAMILY_BY_TOKEN, {"token_hash": token_hash(token), "now": utcnow()})
+    if account is None:
         raise Unauthenticated(
             code=ErrorCode.SESSION_EXPIRED,
             message="登入已逾時，請重新登入。",
             message_en="Your login has expired; please log in again.",
         )
-    account = session.get(Account, row.account_id)
-    assert account is not None
     return account
 
 

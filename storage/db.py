@@ -15,10 +15,14 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from moderation.errors import ErrorCode, Unavailable
+from storage.pool_ping import ping_when_idle
 
 #: Connections kept open per process (PostgreSQL), and how many more it may open briefly.
 DEFAULT_POOL_SIZE = 10
 DEFAULT_MAX_OVERFLOW = 10
+#: A PostgreSQL connection idle in the pool longer than this is tested before use
+#: (`storage.pool_ping`).
+DEFAULT_PING_AFTER_IDLE_S = 5.0
 
 
 #: Every engine is built with `hide_parameters=True`: a database error's text (logged, and
@@ -27,7 +31,11 @@ DEFAULT_MAX_OVERFLOW = 10
 
 
 def make_engine(
-    url: str, *, pool_size: int = DEFAULT_POOL_SIZE, max_overflow: int = DEFAULT_MAX_OVERFLOW
+    url: str,
+    *,
+    pool_size: int = DEFAULT_POOL_SIZE,
+    max_overflow: int = DEFAULT_MAX_OVERFLOW,
+    ping_after_idle_s: float = DEFAULT_PING_AFTER_IDLE_S,
 ) -> Engine:
     if url.startswith("sqlite"):
         database = make_url(url).database
@@ -45,12 +53,9 @@ def make_engine(
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
     engine = create_engine(
-        url,
-        pool_pre_ping=True,
-        pool_size=pool_size,
-        max_overflow=max_overflow,
-        hide_parameters=True,
+        url, pool_size=pool_size, max_overflow=max_overflow, hide_parameters=True
     )
+    ping_when_idle(engine, ping_after_idle_s)
     event.listen(engine, "handle_error", _keep_values_out)
     return engine
 
@@ -98,9 +103,15 @@ class Database:
         *,
         pool_size: int = DEFAULT_POOL_SIZE,
         max_overflow: int = DEFAULT_MAX_OVERFLOW,
+        ping_after_idle_s: float = DEFAULT_PING_AFTER_IDLE_S,
     ) -> None:
         self.url = url
-        self.engine = make_engine(url, pool_size=pool_size, max_overflow=max_overflow)
+        self.engine = make_engine(
+            url,
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            ping_after_idle_s=ping_after_idle_s,
+        )
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
