@@ -27,6 +27,7 @@ DEFAULT_ARGON2_MEMORY_KIB = 64 * 1024
 DEFAULT_ARGON2_PARALLELISM = 4
 #: Database connections one process keeps open (PostgreSQL), and how many more it may open briefly.
 DEFAULT_DB_POOL_SIZE = 10
+DEFAULT_API_THREADS = 8
 DEFAULT_DB_MAX_OVERFLOW = 10
 #: Debian's fonts-arphic-uming: TrueType outlines, which PDF libraries embed (the Noto CJK
 #: collections are CFF, which reportlab cannot embed).
@@ -89,6 +90,10 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = Field(DEFAULT_ARGON2_MEMORY_KIB, ge=8)
     argon2_parallelism: int = Field(DEFAULT_ARGON2_PARALLELISM, ge=1)
     db_pool_size: int = Field(DEFAULT_DB_POOL_SIZE, ge=1)
+    #: Threads an API process runs its database work and file writes on (AnyIO's default is
+    #: 40). Under one GIL, 40 threads each a few statements from done mostly wait for one another;
+    #: fewer, each finishing, answer sooner (bench/bench_load.py's families measured it).
+    api_threads: int = Field(DEFAULT_API_THREADS, ge=1)
     db_max_overflow: int = Field(DEFAULT_DB_MAX_OVERFLOW, ge=0)
     #: A PostgreSQL connection idle in the pool longer than this is tested before use (0: every
     #: use, one more round trip each); a younger one is trusted (storage/pool_ping.py says why).

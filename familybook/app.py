@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
@@ -83,6 +84,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         pool = None
+        # Set in the server's own event loop: the limiter belongs to the running loop.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = rt.settings.api_threads
         if run_workers:
             from workers.runner import WorkerPool
 
