@@ -465,6 +465,8 @@ def main() -> int:
     p.add_argument("--ramp", type=float, default=0.0, help="seconds over which families arrive")
     p.add_argument("--worker-threads", type=int, default=2, help="per worker process (pipeline)")
     p.add_argument("--api-processes", type=int, default=1, help="familybook serve --processes")
+    p.add_argument("--load-workers", type=int, default=2,
+                   help="worker processes beside the families (0: the API alone)")  # fmt: skip
     p.add_argument("--phases", default="families,pipeline,roster", help="which parts to run")
     args = p.parse_args()
     if not args.database_url:
@@ -492,7 +494,7 @@ def main() -> int:
         api, url = procs.api(processes=args.api_processes)
         if "families" in phases:
             load_workers = [procs.worker(threads=2, queues="checks,ocr,post_ocr,mail")
-                            for _ in (1, 2)]  # fmt: skip
+                            for _ in range(args.load_workers)]  # fmt: skip
             parts = {"API": api.pid,
                      **{f"worker {i}": w.pid for i, w in enumerate(load_workers)}}  # fmt: skip
             cpu_before = _cpu_of(parts)
@@ -517,7 +519,7 @@ def main() -> int:
     print(
         f"\nbench_load: {os.cpu_count()} cores (load average {load[0]:.1f} at the end, shared "
         f"machine), PostgreSQL + private Redis on loopback, API {args.api_processes} process(es), "
-        f"2 worker processes (nice 10) x 2 threads; {args.families} families for "
+        f"{args.load_workers} worker processes (nice 10) x 2 threads; {args.families} families for "
         f"{args.seconds:.0f} s (arriving over {args.ramp:.0f} s), think {args.think} s"
     )
     _print_families(samples, errors, cpu_used if "families" in phases else None)

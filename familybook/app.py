@@ -25,7 +25,7 @@ from web.deps import docs_urls
 from web.docs_pages import serve_docs
 from web.errors import error_body, install
 from web.log_privacy import install_access_log_filter
-from web.observability import RequestObservability
+from web.observability import NO_OPENTELEMETRY, RequestObservability
 from web.security_headers import SecurityHeaders
 
 
@@ -96,7 +96,11 @@ def create_app(
             pool.stop()
 
     app = FastAPI(
-        title="Familybook 家庭聯絡簿", version="1", lifespan=lifespan, **docs_urls(rt.settings)
+        title="Familybook 家庭聯絡簿",
+        version="1",
+        lifespan=lifespan,
+        telemetry=NO_OPENTELEMETRY,
+        **docs_urls(rt.settings),
     )
     app.state.runtime = rt
     install(app)

@@ -22,12 +22,16 @@ from web.deps import docs_urls
 from web.docs_pages import serve_docs
 from web.error_docs import document_operation_errors
 from web.errors import install
+from web.observability import NO_OPENTELEMETRY
 from web.schemas import PostStatus
 
 
 def create_ingest_app(rt: Runtime) -> FastAPI:
     app = FastAPI(
-        title="Familybook ingest API 家庭聯絡簿（家屬）", version="1", **docs_urls(rt.settings)
+        title="Familybook ingest API 家庭聯絡簿（家屬）",
+        version="1",
+        telemetry=NO_OPENTELEMETRY,
+        **docs_urls(rt.settings),
     )
     app.state.runtime = rt
     install(app)

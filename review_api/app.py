@@ -23,11 +23,15 @@ from web.deps import docs_urls
 from web.docs_pages import serve_docs
 from web.error_docs import document_operation_errors
 from web.errors import install
+from web.observability import NO_OPENTELEMETRY
 
 
 def create_review_app(rt: Runtime) -> FastAPI:
     app = FastAPI(
-        title="Familybook review API 家庭聯絡簿（審核）", version="1", **docs_urls(rt.settings)
+        title="Familybook review API 家庭聯絡簿（審核）",
+        version="1",
+        telemetry=NO_OPENTELEMETRY,
+        **docs_urls(rt.settings),
     )
     app.state.runtime = rt
     install(app)

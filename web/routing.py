@@ -1,13 +1,14 @@
 """Routes whose endpoint hands its database connection back before the request's next thread hop.
 
-Why: FastAPI runs a plain `def` endpoint in one thread-pool hop and then validates its return
-value in another hop (`serialize_response` for a non-async endpoint), both on AnyIO's one
-default limiter. A request whose endpoint read through the request's session kept its
-connection across that second hop; under 200 families every pool thread was a request waiting
-for a connection, and every connection belonged to a request waiting for a thread: the API
-wedged with an idle CPU until the pool's 30 s timeout broke it (seen in bench_load). Ending the
-read where the endpoint returns, on the endpoint's own thread, breaks the cycle: a request that
-waits for a thread holds no connection.
+Why: FastAPI runs a plain `def` endpoint in one thread-pool hop and then validated its return
+value in another hop (`serialize_response` for a non-async endpoint; on the event loop now,
+see `_ending_read`), both on AnyIO's one default limiter. A request whose endpoint read
+through the request's session kept its connection across that second hop; under 200
+families every pool thread was a request waiting for a connection, and every connection
+belonged to a request waiting for a thread: the API wedged with an idle CPU until the pool's
+30 s timeout broke it (seen in bench_load). Ending the read where the endpoint returns, on
+the endpoint's own thread, breaks the cycle: a request that waits for a thread holds no
+connection.
 """
 
 import functools
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
+from fastapi.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
@@ -27,7 +29,12 @@ REQUEST_SESSION: ContextVar[Session | None] = ContextVar("familybook_request_ses
 
 
 def _ending_read(endpoint: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(endpoint)
+    """The endpoint and the end of its read in one thread hop, behind an `async def` (FastAPI
+    reads the parameters through `functools.wraps`). Being a coroutine to FastAPI, its result is
+    then validated on the event loop, not in a third hop: Pydantic's validation of a page is
+    microseconds of compiled code, a hop was a tenth of a small read's CPU, and under load a
+    wait for a thread beside every other request's."""
+
     def run(*args: Any, **kwargs: Any) -> Any:
         result = endpoint(*args, **kwargs)
         session = REQUEST_SESSION.get()
@@ -35,7 +42,11 @@ def _ending_read(endpoint: Callable[..., Any]) -> Callable[..., Any]:
             end_read(session)
         return result
 
-    return run
+    @functools.wraps(endpoint)
+    async def in_one_hop(*args: Any, **kwargs: Any) -> Any:
+        return await run_in_threadpool(run, *args, **kwargs)
+
+    return in_one_hop
 
 
 class ReadEndingRoute(APIRoute):
