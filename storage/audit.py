@@ -2,10 +2,11 @@
 
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from moderation.audit import AuditAction
-from storage.models import AuditEntry, Submission
+from storage.models import AuditEntry, Submission, utcnow
 
 
 def record(
@@ -26,8 +27,11 @@ def record(
         if submission is not None:
             institution_id = institution_id or submission.institution_id
             account_id = account_id or submission.account_id
-    session.add(
-        AuditEntry(
+    # A Core INSERT at once, not an object for the ORM to flush: the unit of work's flush of
+    # a claim's two entries was a sixth of the claim's CPU (py-spy --gil, bench_review).
+    session.execute(
+        insert(_AUDIT_LOG).values(
+            at=utcnow(),
             actor=actor,
             action=action.value,
             submission_id=submission_id,
@@ -37,3 +41,6 @@ def record(
             detail=detail,
         )
     )
+
+
+_AUDIT_LOG = AuditEntry.__table__
