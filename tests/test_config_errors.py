@@ -92,3 +92,8 @@ def test_a_production_worker_refuses_a_schema_not_migrated_yet(tmp_path):
 def test_several_api_processes_need_redis_and_postgresql(tmp_path):
     line = one_line_exit_2(familybook(tmp_path, "serve", "--processes", "2"))
     assert "FAMILYBOOK_REDIS_URL" in line and "PostgreSQL" in line
+
+
+def test_zero_api_threads_are_refused(tmp_path):
+    line = one_line_exit_2(familybook(tmp_path, "migrate", FAMILYBOOK_API_THREADS="0"))
+    assert "FAMILYBOOK_API_THREADS" in line and "0" in line
