@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .model_chars import unwritable
 from .text import folded
 
 #: Declared character → the characters chi_tra read instead.
@@ -79,3 +80,24 @@ def misread_unsteadily(read: str, expected: str, alts: Iterable[str]) -> bool:
                 seen.add(window[k])
                 break
     return len(seen) >= 2 and expected[k] not in seen
+
+
+def misread_by_model(
+    read: str, expected: str, alts: Iterable[str], places: Iterable[str] = ()
+) -> bool:
+    """`read` is `expected` with one character misread by the model: unsteadily at the
+    scales of its chunk (`alts`, above), or, for a character the model cannot write at all
+    (塏, 娣: model_chars.py), whose misreading may be the same at every scale, unsteadily
+    over the readings of the same name printed in other `places` too (夏讚娣 read 夏讚交 in
+    the row, 夏讚烯 in a column). A character really printed reads the same everywhere.
+    Like an unsteady one, this says only that the name may be misread, never whose it is:
+    callers still need the row proven."""
+    if misread_unsteadily(read, expected, alts):
+        return True
+    diffs = [i for i, (e, r) in enumerate(zip(expected, read, strict=False)) if e != r]
+    return (
+        len(read) == len(expected)
+        and len(diffs) == 1
+        and unwritable(expected[diffs[0]])
+        and misread_unsteadily(read, expected, {*alts, *places})
+    )

@@ -28,10 +28,15 @@ PAPER_IN = {"card": (85.6 / 25.4, 54 / 25.4), "register": (210 / 25.4, 297 / 25.
 FIND_SIDE = 400
 #: Paper is this many times brighter than the darkest of its surroundings (a table, a shadow).
 PAPER_CONTRAST = 1.6
+#: A second look, where the first frame read no ID number or date on a card: a lamp-lit table
+#: next to its own shadow can be 1.8 times brighter, and is then taken for paper.
+STRICT_CONTRAST = 2.0
 #: ... and what lies around it is on average darker than this share of it: else the image is
 #: the document itself (a scan of a card, whose photo and print make edges of their own).
 BACKGROUND_SHARE = 0.7
 Corners = tuple[tuple[float, float], ...]
+#: Pixels (on the FIND_SIDE copy) a point of a side may lie off the line fitted along it.
+SIDE_TOLERANCE = 3.0
 #: The copy a photo's leftover skew is measured on (share of the target resolution).
 LEVEL_SCALE = 0.3  # top-left, top-right, bottom-right, bottom-left
 
@@ -134,12 +139,12 @@ def _window(mask: np.ndarray, k: int) -> np.ndarray:
     return windows(windows(pad, k, axis=0).all(axis=-1), k, axis=1).all(axis=-1)
 
 
-def _paper_mask(arr: np.ndarray) -> np.ndarray:
+def _paper_mask(arr: np.ndarray, contrast: float) -> np.ndarray:
     """The paper: each row from the first to the last pixel that is much brighter than the
     darkest around it. Inside the paper only its edges and its ink stand out that way; a
     convex document covers every row between them (and a shadow darkens both sides alike)."""
     k = max(3, max(arr.shape) // 12) | 1
-    edge = (arr > PAPER_CONTRAST * np.maximum(_local_min(arr, k), 12)) & (arr > 60)
+    edge = (arr > contrast * np.maximum(_local_min(arr, k), 12)) & (arr > 60)
     # Opened: lines and specks (a shadow's edge on the table) go, the paper's rim stays.
     size = max(5, k // 4) | 1
     edge = _window(~_window(~edge, size), size)
@@ -153,14 +158,14 @@ def _paper_mask(arr: np.ndarray) -> np.ndarray:
     return has[:, None] & (cols >= first[:, None]) & (cols <= last[:, None])
 
 
-def paper_corners(grey: Image.Image) -> Corners | None:
+def paper_corners(grey: Image.Image, contrast: float = PAPER_CONTRAST) -> Corners | None:
     """The corners of the paper on a darker background, or None if nothing stands out (the
     image is the document: a scan, a PDF page)."""
     small = grey.reduce(max(1, max(grey.size) // FIND_SIDE))
     factor = grey.width / small.width
     # Blurred: the noise of a dark table must not read as paper against its own darkest pixel.
     arr = np.asarray(small.filter(ImageFilter.GaussianBlur(1.5)), dtype=np.float32)
-    paper = _paper_mask(arr)
+    paper = _paper_mask(arr, contrast)
     border = np.concatenate([paper[:2].ravel(), paper[-2:].ravel(), paper[:, :2].ravel(),
                              paper[:, -2:].ravel()])  # fmt: skip
     if border.mean() > 0.3 or not 0.08 < paper.mean() < 0.92:  # paper to the edges, or none
@@ -179,19 +184,23 @@ def paper_corners(grey: Image.Image) -> Corners | None:
 
 
 def _fit(along: np.ndarray, across: np.ndarray) -> tuple[float, float] | None:
-    """across = a * along + b through the middle of a side, ignoring strays (a shadow's
-    streak, a rounded corner)."""
+    """across = a * along + b along a side, ignoring strays (a shadow's streak, a rounded
+    corner, a lit stretch of table beside a dark shadow that runs on from the paper): fitted
+    through the middle of the side, and through each of its halves, the line most points lie
+    on is refitted through them."""
     n = len(along)
     if n < 10:
         return None
-    keep = slice(n // 6, n - n // 6)
-    a, b = np.polyfit(along[keep], across[keep], 1)
-    off = np.abs(across - (a * along + b))
-    good = off <= max(2.0, 3 * float(np.median(off[keep])))
-    good[: n // 6] = good[n - n // 6 :] = False
-    if good.sum() < 5:
+    best: np.ndarray | None = None
+    for keep in (slice(n // 6, n - n // 6), slice(n // 6, n // 2), slice(n // 2, n - n // 6)):
+        a, b = np.polyfit(along[keep], across[keep], 1)
+        good = np.abs(across - (a * along + b)) <= SIDE_TOLERANCE
+        good[: n // 6] = good[n - n // 6 :] = False
+        if best is None or good.sum() > best.sum():
+            best = good
+    if best is None or best.sum() < 5:
         return None
-    a, b = np.polyfit(along[good], across[good], 1)
+    a, b = np.polyfit(along[best], across[best], 1)
     return float(a), float(b)
 
 
@@ -224,11 +233,17 @@ def _sides(corners: Corners) -> tuple[float, float]:
     return (top + bottom) / 2, (left + right) / 2
 
 
-def find_frame(grey: Image.Image, dpi: float | None, kind: str, target_dpi: int) -> Frame:
+def find_frame(
+    grey: Image.Image,
+    dpi: float | None,
+    kind: str,
+    target_dpi: int,
+    contrast: float = PAPER_CONTRAST,
+) -> Frame:
     """The document in `grey` (any orientation: the reader turns the frame if it reads
     nothing), straightened, at `target_dpi`."""
     paper_w, paper_h = PAPER_IN[kind]
-    corners = paper_corners(grey)
+    corners = paper_corners(grey, contrast)
     if corners is not None:
         width, height = _sides(corners)
         if (width > height) != (paper_w > paper_h):  # turned by a quarter: top on a side

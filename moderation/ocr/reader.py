@@ -21,11 +21,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from .digest import Box, read_boxes
-from .geometry import Frame, find_frame
+from .geometry import PAPER_CONTRAST, STRICT_CONTRAST, Frame, find_frame
+from .idnumber import find_ids
 from .layout import find_bands
 from .pages import Page, load_pages
 from .select import select_boxes, worth_rereading
-from .text import Line, Word, group_lines, legible_chars
+from .text import Line, Word, find_roc_dates, group_lines, legible_chars
 from .types import OcrSource
 
 log = logging.getLogger(__name__)
@@ -84,13 +85,16 @@ def _legible(page: PageRead) -> int:
     return legible_chars([w for ws in page.first.values() for w in ws])
 
 
-def read_page(page: Page, kind: str, deadline: float) -> PageRead | None:
-    """The page read upright: turned as its shape suggests, else as it reads best."""
+def _frame(page: Page, kind: str, contrast: float = PAPER_CONTRAST) -> Frame | None:
     try:
-        frame = find_frame(page.image, page.dpi, kind, TARGET_DPI[kind])
+        return find_frame(page.image, page.dpi, kind, TARGET_DPI[kind], contrast)
     except Exception:  # a page we cannot place is a page we cannot read
         log.exception("cannot locate the document on a page")
         return None
+
+
+def _read_frame(frame: Frame, kind: str, deadline: float) -> PageRead | None:
+    """The document read upright: turned as its shape suggests, else as it reads best."""
     best: PageRead | None = None
     for turn in _turns(frame, kind):
         if time.monotonic() >= deadline:
@@ -103,6 +107,35 @@ def read_page(page: Page, kind: str, deadline: float) -> PageRead | None:
         if best is None or _legible(got) > _legible(best):
             best = got
     return best
+
+
+def _anchors(page: PageRead | None) -> int:
+    """How many of a card's two anchors were read: a valid ID number, a date."""
+    lines = page.lines if page is not None else []
+    return any(find_ids(ln.text) for ln in lines) + any(find_roc_dates(ln.text) for ln in lines)
+
+
+def _moved(a: Frame, b: Frame) -> bool:
+    """The corners differ by more than a fiftieth of the document's width."""
+    far = max(abs(p - q) for pa, pb in zip(a.corners, b.corners, strict=True)
+              for p, q in zip(pa, pb, strict=True))  # fmt: skip
+    return far > 0.02 * abs(a.corners[1][0] - a.corners[0][0]) + 1
+
+
+def read_page(page: Page, kind: str, deadline: float) -> PageRead | None:
+    """The page read upright. A card whose reading holds no ID number or no date is located
+    again with a stricter idea of paper (a lamp-lit table beside its shadow was taken for
+    card, or the card not told from the table at all) and read again if that finds the card
+    elsewhere; the reading with more anchors is kept."""
+    frame = _frame(page, kind)
+    got = _read_frame(frame, kind, deadline) if frame is not None else None
+    if kind != "card" or frame is None or _anchors(got) == 2:
+        return got
+    strict = _frame(page, kind, STRICT_CONTRAST)
+    if strict is None or not strict.photo or (frame.photo and not _moved(frame, strict)):
+        return got
+    second = _read_frame(strict, kind, deadline)
+    return second if _anchors(second) > _anchors(got) else got
 
 
 def read_document(sources: list[OcrSource], kind: str, deadline: float) -> Iterator[PageRead]:

@@ -6,11 +6,12 @@ Members come from members.py (any of the three layouts); the relation from regis
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from .cells import COLONS
-from .confusions import known_confusion, misread_unsteadily
-from .idnumber import hamming
+from .cells import COLONS, Cell, labelled
+from .confusions import known_confusion, misread_by_model
+from .idnumber import find_ids, hamming
 from .members import Member, read_members
 from .register_proof import (
     inmate_absent,
@@ -19,7 +20,7 @@ from .register_proof import (
     relationship_by_column,
     relationship_field,
 )
-from .text import Line
+from .text import Line, Word, find_roc_dates
 from .types import Declared, PrefillField, Status, not_found
 from .verify import name_field, near_name, verify_birth_date, verify_id, verify_name
 
@@ -43,11 +44,27 @@ def _applicant(members: list[Member], d: Declared) -> Member | None:
     return by_id or next((m for m in members if _name_at(m, d.name)), None)
 
 
+def _name_run(m: Member, cell: Cell) -> Line:
+    """The name's cell and the name-like cells right after it on the member's row: a
+    character not read leaves a gap as wide as a column's (林 | 青 for 林金青), and the
+    name's second half is then taken for the next column."""
+    words, at = list(cell.words), m.cells.index(cell)
+    for nxt in m.cells[at + 1 : at + 3]:
+        if abs(nxt.line.y - cell.line.y) > nxt.words[0].height / 2:
+            break
+        if find_ids(nxt.text) or find_roc_dates(nxt.text) or labelled(nxt):
+            break
+        words += nxt.words
+    return Line(words)
+
+
 def _name_field(m: Member, expected: str, id_confirmed: bool) -> PrefillField:
     at = _name_at(m, expected)
     if at is None and "name" in m.values:
         cell, start, end = m.values["name"]
         near = near_name(cell.text[start : end + 1], expected)
+        if near < 0 and end - start < len(expected):  # read short: a character left out?
+            return name_field(_name_run(m, cell), start, expected, id_confirmed)
         at = (cell.line, start + max(near, 0))
     if at is None:  # no name column read: look through the member's cells
         return verify_name(m.lines, expected, id_confirmed=id_confirmed)
@@ -122,21 +139,39 @@ def _named_in_column(app: Member, column: str, expected: str) -> PrefillField:
 _SOLE = ("spouse", "child")
 
 
+def _alts(words: Iterable[Word]) -> set[str]:
+    return {a for w in words for a in w.alts}
+
+
+def _gap(read: str, expected: str) -> list[int]:
+    return [i for i, (e, r) in enumerate(zip(expected, read, strict=False)) if e != r]
+
+
 def _sole_relative(
     app: Member | None, found: InmateRow, d: Declared, members: list[Member]
 ) -> list[PrefillField] | None:
     """The inmate's row read one character off the roster's name, taken for the inmate only
     where the register proves that row the applicant's spouse (or parent, for a child) and
-    that is what was declared, and the differing character reads differently at each scale
-    (rare characters such as 莅: confusions.misread_unsteadily). Either alone is not enough:
-    the father's brother often shares two characters with him, and reads the same each time.
-    The relation is proven with the name as read, by titles or columns."""
+    that is what was declared, and the differing character is one the model misreads: it
+    reads differently at each scale (莅), or, one the model cannot write at all (塏, 娣),
+    differently in the row and in the applicant's own 配偶/父/母 column that names the
+    inmate (confusions.misread_by_model). Either alone is not enough: the father's brother
+    often shares two characters with him, and his name reads the same each time and place.
+    The relation is proven with the name as read, by titles or columns, or, where they leave
+    it open (the head's 配偶 beside the head's child), by that column of the applicant's."""
     if app is None or d.relationship not in _SOLE or not d.inmate_name:
         return None
     read = found.line.text[found.pos : found.pos + len(d.inmate_name)]
-    if not misread_unsteadily(read, d.inmate_name, {a for w in found.line.words for a in w.alts}):
+    column = _kin_near(app, d)
+    if not misread_by_model(read, d.inmate_name, _alts(found.line.words), _places(app, column)):
         return None
     rel = relationship_field(app, found.member, (d.name, read), d.relationship, members)
+    if (
+        rel.status == Status.NOT_FOUND
+        and column is not None
+        and _gap(app.value(column) or "", d.inmate_name) == _gap(read, d.inmate_name)
+    ):  # the column off at the same character: the same name
+        rel = relationship_by_column(app, column, d.relationship)
     if rel.status != Status.MATCH or rel.value != d.relationship:
         return None
     role = "配偶" if d.relationship == "spouse" else "父或母"
@@ -154,19 +189,33 @@ def _sole_relative(
     return [rel, inmate]
 
 
-def _sole_column(app: Member | None, d: Declared) -> str | None:
+def _kin_near(app: Member | None, d: Declared) -> str | None:
     """The applicant's 配偶 (declared spouse) or 父/母 column (declared child: the inmate is
-    the parent) that reads the inmate's name (3+ characters) one character off, one only,
-    and that character unsteadily (as _sole_relative)."""
+    the parent) that reads the inmate's name (3+ characters) one character off, one only."""
     name = d.inmate_name or ""
     kin = {"spouse": ("spouse",), "child": ("father", "mother")}.get(d.relationship or "", ())
     if app is None or len(name) < 3:
         return None
     near = [k for k in kin if len(v := app.value(k) or "") == len(name) and hamming(v, name) == 1]
-    if len(near) != 1:
+    return near[0] if len(near) == 1 else None
+
+
+def _places(app: Member | None, column: str | None) -> set[str]:
+    """The column's readings (as read and at the other scales), as further readings of the
+    inmate's name printed elsewhere on the register."""
+    if app is None or column is None:
+        return set()
+    return {app.value(column) or "", *_alts(app.values[column][0].words)}
+
+
+def _sole_column(app: Member | None, d: Declared) -> str | None:
+    """The applicant's one column naming the inmate one character off (_kin_near), that
+    character misread by the model at its scales (as _sole_relative)."""
+    column = _kin_near(app, d)
+    if app is None or column is None:
         return None
-    alts = {a for w in app.values[near[0]][0].words for a in w.alts}
-    return near[0] if misread_unsteadily(app.value(near[0]) or "", name, alts) else None
+    alts = _alts(app.values[column][0].words)
+    return column if misread_by_model(app.value(column) or "", d.inmate_name or "", alts) else None
 
 
 def _inmate_fields(members: list[Member], d: Declared, app: Member | None) -> list[PrefillField]:

@@ -10,7 +10,7 @@ What stays unproven is `not_found`, with the reason, never a `match`.
 
 from __future__ import annotations
 
-from .confusions import known_confusion
+from .confusions import known_confusion, misread_unsteadily
 from .kinship import derive, matches
 from .members import KIN, Member
 from .types import PrefillField, Status, not_found
@@ -31,18 +31,28 @@ def _parent(parent: str | None, child: Member) -> bool:
     return any(same_person(child.value(k), parent) for k in ("father", "mother"))
 
 
+def _own_column(app: Member, columns: tuple[str, ...], name: str) -> bool:
+    """One of the applicant's own columns that name one person (父, 母, 配偶) names `name`:
+    as same_person, or one character off where that character reads differently at each
+    scale (怡 read 恰, 抬, 治: confusions.misread_unsteadily), as a printed one never does."""
+    for k in columns:
+        read = app.value(k) or ""
+        alts = {a for w in app.values[k][0].words for a in w.alts} if k in app.values else ()
+        if same_person(read, name) or (alts and misread_unsteadily(read, name, alts)):
+            return True
+    return False
+
+
 def _by_columns(
     app: Member, inmate: Member, names: tuple[str, str], members: list[Member]
 ) -> str | None:
     """The code the 父/母/配偶 columns prove (applicant to inmate), or None."""
     app_name, inmate_name = names
-    if same_person(app.value("spouse"), inmate_name) or same_person(
-        inmate.value("spouse"), app_name
-    ):
+    if _own_column(app, ("spouse",), inmate_name) or same_person(inmate.value("spouse"), app_name):
         return "spouse"
     if _parent(app_name, inmate):
         return "parent"
-    if _parent(inmate_name, app):
+    if _own_column(app, ("father", "mother"), inmate_name):
         return "child"
     for middle in members:  # one generation between them, through a member both name
         between = middle.value("name")

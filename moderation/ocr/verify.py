@@ -87,12 +87,20 @@ def near_name(text: str, expected: str) -> int:
     return -1
 
 
+def dropped_one(read: str, expected: str) -> bool:
+    """`read` is `expected` (3+ characters) with one of them left out."""
+    return len(expected) >= 3 and any(
+        expected[:i] + expected[i + 1 :] == read for i in range(len(expected))
+    )
+
+
 def name_field(line: Line, pos: int, expected: str, id_confirmed: bool) -> PrefillField:
     """The verdict for the name read at `line.text[pos:]`.
 
-    A one-character difference counts as a match only when the ID number on the same document
-    is exactly the declared one: chi_tra confuses some characters consistently (呂/吳, 芬/分),
-    and with the ID confirmed a misread is far likelier than another person.
+    A one-character difference (one misread, or one not read at all) counts as a match only
+    when the ID number on the same document is exactly the declared one: chi_tra confuses
+    some characters consistently (呂/吳, 芬/分) and skips some, and with the ID confirmed a
+    misreading is far likelier than another person.
     """
     read = line.text[pos : pos + len(expected)]
     conf = line.conf(pos, pos + len(expected))
@@ -101,6 +109,12 @@ def name_field(line: Line, pos: int, expected: str, id_confirmed: bool) -> Prefi
     if id_confirmed and hamming(read, expected) == 1:
         return PrefillField(
             "name", read, expected, Status.MATCH, round(conf * 0.5, 2), line.display
+        )
+    short = line.text[pos : pos + len(expected) - 1]
+    if id_confirmed and dropped_one(short, expected):  # 林金青 read 林青: 金 not seen at all
+        conf = line.conf(pos, pos + len(short))
+        return PrefillField(
+            "name", short, expected, Status.MATCH, round(conf * 0.5, 2), line.display
         )
     return PrefillField("name", read, expected, Status.MISMATCH, round(conf, 2), line.display)
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from moderation.ocr import Status
 from moderation.ocr.geometry import find_frame, paper_corners, perspective
+from tests.ocr.conftest import prefill
+from tests.ocr.docgen import FONTS, make_card_case
 
 
 def test_perspective_maps_the_rectangle_onto_the_corners() -> None:
@@ -69,3 +74,15 @@ def test_a_tilted_scan_is_straightened() -> None:
     level = np.asarray(frame.cut((0, 0, *frame.size)))
     top = [np.flatnonzero(level[100:260, x] < 128)[0] for x in (160, 1070)]
     assert abs(top[0] - top[1]) <= 2  # the first row of marks is level again
+
+
+@pytest.mark.slow  # real photos of the generator, read by tesseract
+@pytest.mark.parametrize("seed", [3515, 3523, 3530])
+def test_a_card_photographed_beside_a_lit_table_and_a_shadow_is_read(
+    seed: int, tmp_path: Path
+) -> None:
+    # Dev photos where the table lit beside a deep shadow (3515, 3523) or a table barely darker
+    # than the card (3530) was taken for card: the card is found again and read whole
+    case = make_card_case(seed, "photo", tmp_path, font=FONTS[seed % 500 % len(FONTS)])
+    got = prefill(case)
+    assert {f: got[f].status for f in got} == dict.fromkeys(got, Status.MATCH)

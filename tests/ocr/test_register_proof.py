@@ -6,6 +6,7 @@ The rule: a relation the register cannot prove is `not_found` with the reason, n
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from moderation.ocr import Declared, PrefillField, Status
@@ -99,3 +100,25 @@ def test_a_grandparent_through_a_parent_both_columns_name() -> None:
     d = Declared("李美華", "B234567894", date(1963, 3, 4), "陳柏宇", "grandparent")
     got = _field(lines(HEADER, HEAD, SPOUSE, son, grandchild), d, "relationship")
     assert (got.status, got.value) == (Status.MATCH, "grandparent")
+
+
+def _son_declares_the_heads_spouse(mother_read: str, *others: str) -> PrefillField:
+    """The 長子 declares the head's 配偶 (李美華) his mother; his 母 column reads
+    `mother_read`, and `others` at pass 2's other scales."""
+    rows = lines(
+        HEADER, HEAD, SPOUSE, f"長子 陳俊宏 民國75年5月6日 C198765437 陳志明 {mother_read}"
+    )
+    rows[-1].words[-1] = replace(rows[-1].words[-1], alts=others)
+    d = Declared("陳俊宏", "C198765437", date(1986, 5, 6), "李美華", "child")
+    return _field(rows, d, "relationship")
+
+
+def test_the_applicants_mother_column_misread_at_each_scale_still_proves_the_mother() -> None:
+    got = _son_declares_the_heads_spouse("李美筆", "李美畢", "李美莘")
+    assert (got.status, got.value) == (Status.MATCH, "child")
+
+
+def test_a_mother_column_read_the_same_at_each_scale_names_another_woman() -> None:
+    # 李美英 every time: printed so, perhaps her sister; 李美華 may be a step-mother
+    got = _son_declares_the_heads_spouse("李美英", "李美英", "李美英")
+    assert got.status == Status.NOT_FOUND

@@ -153,3 +153,66 @@ def test_an_unsteady_character_proves_nothing_for_a_relation_held_by_several() -
     got = _by_field(rows, d)
     assert got["inmate_name"].status != Status.MATCH
     assert got["relationship"].status != Status.MATCH
+
+
+# 塏 is not among the characters Debian's chi_tra model writes (model_chars.py): 王宥塏 is
+# never read as printed, and its misreading may be the same at every scale.
+UNWRITABLE = Declared("王文君", "K128364418", date(1976, 8, 10), "王宥塏", "child")
+
+
+def _father_read(row: str, column: str) -> list[Line]:
+    """REGISTER with the 戶長 (the applicant's father, 王宥塏 in print) read as `row` in his
+    own row and as `column` in the 長子's 父 column."""
+    return lines(
+        "稱謂 姓名 出生日期 統一編號 父 母 配偶",
+        f"戶長 {row} 民國54年4月18日 L120044428 王秀華 羅恩家 周家婷",
+        f"配偶 周家婷 民國42年3月25日 K230661997 陳志淑 邱家涵 {row}",
+        f"長子 王文君 民國65年8月10日 K128364418 {column} 周家婷",
+    )
+
+
+def test_an_unwritable_character_read_differently_in_row_and_column_is_a_misreading() -> None:
+    got = _by_field(_father_read("王宥凱", "王宥豈"), UNWRITABLE)
+    assert (got["relationship"].status, got["relationship"].value) == (Status.MATCH, "child")
+    assert (got["inmate_name"].status, got["inmate_name"].value) == (Status.MATCH, "王宥凱")
+    assert got["inmate_name"].confidence < 0.5
+
+
+def test_an_unwritable_character_read_the_same_in_row_and_column_is_another_person() -> None:
+    # The father 王宥凱 and his brother 王宥塏, the inmate: 凱 reads 凱 everywhere.
+    got = _by_field(_father_read("王宥凱", "王宥凱"), UNWRITABLE)
+    assert got["inmate_name"].status == Status.MISMATCH
+    assert got["relationship"].status == Status.NOT_FOUND
+
+
+def test_a_writable_character_read_differently_in_row_and_column_is_not_a_misreading() -> None:
+    # 俊 is a character the model writes: read 傑 in one place and 偉 in another, the two
+    # places may well name two people.
+    got = _by_field(_father_read("王宥傑", "王宥偉"), DECLARED)
+    assert got["inmate_name"].status != Status.MATCH
+    assert got["relationship"].status != Status.MATCH
+
+
+def test_the_mothers_column_proves_the_heads_spouse_read_off_at_an_unwritable_character() -> None:
+    # The head's 配偶 beside the head's 長子 may be his step-mother; his 母 column names her.
+    rows = lines(
+        "稱謂 姓名 出生日期 統一編號 父 母 配偶",
+        "戶長 王宥俊 民國54年4月18日 L120044428 王秀華 羅恩家 周家凱",
+        "配偶 周家凱 民國42年3月25日 K230661997 陳志淑 邱家涵 王宥俊",
+        "長子 王文君 民國65年8月10日 K128364418 王宥俊 周家豈",
+    )
+    got = _by_field(rows, replace(DECLARED, inmate_name="周家塏"))
+    assert (got["relationship"].status, got["relationship"].value) == (Status.MATCH, "child")
+    assert got["inmate_name"].status == Status.MATCH
+
+
+def test_an_applicant_name_with_a_character_not_read_is_a_match_only_with_the_exact_id() -> None:
+    # 王文君 read as 王 | 君: the unread 文 left a gap as wide as a column's
+    rows = lines(
+        "稱謂 姓名 出生日期 統一編號 父 母 配偶",
+        "長子 王 君 民國65年8月10日 K128364418 王宥俊 周家婷",
+    )
+    assert _by_field(rows, DECLARED)["name"].status == Status.MATCH
+    assert _by_field(rows, DECLARED)["name"].confidence < 0.5
+    other_id = replace(DECLARED, national_id="A123456789")
+    assert _by_field(rows, other_id)["name"].status != Status.MATCH

@@ -142,6 +142,13 @@ def test_one_misread_name_character_needs_the_id_to_be_a_match() -> None:
     assert verify_name(lines, "吳明").status == Status.MISMATCH  # 2 characters: no tolerance
 
 
+def test_a_name_character_not_read_at_all_needs_the_id_to_be_a_match() -> None:
+    lines = [_line("中華民國國民身分證"), _line("姓名吳英")]  # 芬 not read
+    assert verify_name(lines, "吳芬英", id_confirmed=True).status == Status.MATCH
+    assert verify_name(lines, "吳芬英", id_confirmed=True).confidence < 0.5
+    assert verify_name(lines, "吳芬英").status == Status.MISMATCH
+
+
 def test_a_name_is_not_found_inside_the_cards_printed_words() -> None:
     lines = [_line("中華民國國民身分證"), _line("出生年月日")]
     assert verify_name(lines, "林國民", id_confirmed=True).status == Status.NOT_FOUND
