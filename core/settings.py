@@ -102,6 +102,10 @@ class Settings(BaseSettings):
     #: are batch work: a family waits seconds for a check anyway, but a page waits on the API.
     #: Where both share cores, the API then gets them first (0 = no preference; Linux only).
     worker_nice: int = Field(10, ge=0, le=19)
+    #: Workers also under Linux's SCHED_IDLE policy: a waking API thread or PostgreSQL backend
+    #: then takes the core at once. A nice value only weighs shares, and under EEVDF a page's
+    #: every database round trip could wait out a worker's slice (bench_load's families).
+    worker_sched_idle: bool = True
 
     # --- issue 13 (operations) ---
     #: "text" (human-readable) or "json": one JSON object a line for a log collector.

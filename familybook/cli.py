@@ -31,14 +31,18 @@ SHUTDOWN_GRACE_MS = 25_000
 _runtime = command_runtime
 
 
-def lower_priority(nice: int) -> None:
+def lower_priority(nice: int, sched_idle: bool = False) -> None:
     """At least `nice` for every thread of this process (never raising a priority an operator
-    already lowered further). Linux keeps a nice value per thread, new ones inheriting their
-    creator's, and a native library had already started one at import (seen left at 0)."""
+    already lowered further), and SCHED_IDLE if asked (Linux). Linux keeps both per thread,
+    new threads and children (tesseract) inheriting their creator's, and a native library had
+    already started a thread at import (seen left at 0)."""
     tasks = Path("/proc/self/task")
+    idle = sched_idle and hasattr(os, "SCHED_IDLE")
     for tid in [int(t.name) for t in tasks.iterdir()] if tasks.exists() else [0]:
         if nice > os.getpriority(os.PRIO_PROCESS, tid):
             os.setpriority(os.PRIO_PROCESS, tid, nice)
+        if idle:
+            os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
 
 
 def _worker(args: argparse.Namespace) -> None:
@@ -46,7 +50,7 @@ def _worker(args: argparse.Namespace) -> None:
 
     settings = get_settings()
     # Before our threads and tesseract children exist: they inherit it.
-    lower_priority(settings.worker_nice)
+    lower_priority(settings.worker_nice, settings.worker_sched_idle)
     require_redis(settings)
     rt = runtime_checked(settings, broker=True)
     require_schema_at_head(settings)
