@@ -10,7 +10,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from moderation.errors import ErrorCode, NotFound
 from moderation.kinds import SubmissionKind
 from moderation.policy import Policy
-from storage.models import Attempt, Inmate, Institution, Submission
+from storage.models import Application, Attempt, Inmate, Institution, Post, Submission
 
 
 def is_current_attempt() -> ColumnElement[bool]:
@@ -74,3 +74,23 @@ def find_inmate(session: Session, code: str, callsign: str) -> tuple[Institution
             message_en="No inmate with this callsign; please check it.",
         )
     return institution, inmate
+
+
+def own_submissions(session: Session, account_id: str, kind: SubmissionKind) -> list[Submission]:
+    """A family's submissions of one kind, newest first, with what their views read by primary
+    key (the application or post, its inmate, the institution) loaded by the same statement:
+    the views' `session.get` then finds them in the session instead of a round trip each
+    (three of a one-application list's five statements)."""
+    query = select(Submission, Institution).outerjoin(
+        Institution, Institution.id == Submission.institution_id
+    )
+    if kind == SubmissionKind.APPLICATION:
+        query = query.add_columns(Application, Inmate)
+        query = query.outerjoin(Application, Application.id == Submission.id)
+    else:
+        query = query.add_columns(Post, Application, Inmate)
+        query = query.outerjoin(Post, Post.id == Submission.id)
+        query = query.outerjoin(Application, Application.id == Post.application_id)
+    query = query.outerjoin(Inmate, Inmate.id == Application.inmate_id)
+    query = query.where(Submission.account_id == account_id, Submission.kind == kind)
+    return [row[0] for row in session.execute(query.order_by(Submission.created_at.desc()))]

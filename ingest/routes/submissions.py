@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, status
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ingest.accepting import accept_upload
@@ -16,6 +15,7 @@ from moderation.file_rules import rules_for
 from moderation.kinds import SubmissionKind
 from moderation.policy import Policy
 from storage.models import Submission, utcnow
+from storage.queries import own_submissions
 from usecases.submissions import lifecycle
 from web.routing import ReadEndingRoute
 
@@ -103,12 +103,7 @@ def _reading(
 
     @router.get(f"/{path}", response_model=list[response])  # type: ignore[valid-type]
     def list_own(account: CurrentFamily, session: SessionDep) -> list[dict[str, Any]]:
-        rows = session.scalars(
-            select(Submission)
-            .where(Submission.account_id == account.id, Submission.kind == kind)
-            .order_by(Submission.created_at.desc())
-        )
-        return [view(session, s) for s in rows]
+        return [view(session, s) for s in own_submissions(session, account.id, kind)]
 
     @router.get(f"/{path}/{{{id_name}}}", response_model=response)
     def get_own(
