@@ -528,8 +528,9 @@ def main() -> int:
     if "pipeline" in phases:
         print(
             f"pipeline: {one:.1f} applications/min with 1 worker process, {two:.1f} with 2 "
-            f"({two / one:.2f}x; {args.worker_threads} threads a process, {args.apps} applications "
-            "each, checks + OCR)"
+            f"({two / one:.2f}x; {args.worker_threads} threads a process, tesseract children a "
+            f"process: {os.environ.get('FAMILYBOOK_OCR_CHILDREN') or 'one per core'}, {args.apps} "
+            "applications each, checks + OCR)"
         )
         print(
             f"pipeline CPU s per application ({args.cpu_apps} applications after a warm-up; "

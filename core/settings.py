@@ -85,6 +85,10 @@ class Settings(BaseSettings):
     #: "pool": one libtesseract child per worker, the model loaded once; "cli": pytesseract,
     #: the tesseract command per image (also the fallback when the child cannot start).
     ocr_engine: Literal["pool", "cli"] = "pool"
+    #: Tesseract children a worker process reads with (the pool engine). Unset: one per core,
+    #: at most 4, for one worker process a machine; with N processes on a machine, cores / N
+    #: keeps them from contending for the same cores.
+    ocr_children: int | None = Field(None, ge=1, le=16)
 
     argon2_time_cost: int = Field(DEFAULT_ARGON2_TIME_COST, ge=1)
     argon2_memory_kib: int = Field(DEFAULT_ARGON2_MEMORY_KIB, ge=8)

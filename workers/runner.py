@@ -47,7 +47,7 @@ class WorkerPool:
         self.heartbeat = HeartbeatThread(rt, self.worker, ",".join(queues)) if heartbeat else None
 
     def start(self) -> None:
-        use_engine(self.rt.settings.ocr_engine)
+        use_engine(self.rt.settings.ocr_engine, self.rt.settings.ocr_children)
         self.worker.start()
         if self.sweeper is not None:
             self.sweeper.start()

@@ -231,21 +231,25 @@ class PoolEngine:
             self._idle.put(child)
 
 
-def _make_engine(name: str) -> CliEngine | PoolEngine:
-    return CliEngine() if name == "cli" else PoolEngine()
+def _make_engine(name: str, children: int | None = None) -> CliEngine | PoolEngine:
+    return CliEngine() if name == "cli" else PoolEngine(children)
 
 
 _engine: CliEngine | PoolEngine = PoolEngine()  # its child starts at the first image
 
 
-def use_engine(name: str) -> None:
-    """Switch engines ("pool" or "cli"); stops the old pool child."""
+def use_engine(name: str, children: int | None = None) -> None:
+    """Switch engines ("pool" or "cli"; a pool of `children` tesseract processes, one per core
+    when not given); stops the old pool's children."""
     global _engine
-    if isinstance(_engine, CliEngine if name == "cli" else PoolEngine):
+    wanted = children or CHILDREN
+    if name == "cli" and isinstance(_engine, CliEngine):
+        return
+    if name != "cli" and isinstance(_engine, PoolEngine) and _engine.size == wanted:
         return
     if isinstance(_engine, PoolEngine):
         _engine.close()
-    _engine = _make_engine(name)
+    _engine = _make_engine(name, children)
 
 
 def parallelism() -> int:
