@@ -11,7 +11,7 @@ from moderation.relationships import LABELS, Relationship, degree_of
 from moderation.statuses import NOT_CHECKED, Status
 from moderation.triage import ocr_state
 from review_api.item_case import file_url, history
-from storage.duplicates import FileHashes, duplicates_of
+from storage.duplicates import duplicates_of
 from storage.item_case import CaseRow, read_case
 from storage.models import Application, Inmate, Submission
 from web.submission_views import iso
@@ -43,7 +43,7 @@ def item_view(
         "claimed_by_staff": {"id": holder, "name": row.holder_name or ""} if holder else None,
         "institution": {"code": row.institution_code, "name": row.institution_name},
         "ocr": _ocr(row, stale_before),
-        "duplicates": _duplicates(session, files, row.account_id),
+        "duplicates": _duplicates(session, files, row.attempt_id) if files else [],
         "notes": [
             {
                 "id": n["id"],
@@ -76,10 +76,11 @@ def _ocr(row: Any, stale_before: datetime) -> dict[str, Any]:
     return {"state": state, "done_at": iso(row.ocr_done_at)}
 
 
-def _duplicates(
-    session: Session, files: list[dict[str, Any]], account_id: str
-) -> list[dict[str, Any]]:
-    hashes = [FileHashes(f["id"], f["sha256"], f["phash"]) for f in files]
+def _duplicates(session: Session, files: list[dict[str, Any]], attempt_id: str) -> list[Any]:
+    """The shown files' links, in the files' order (what the checks found when they ran)."""
+    order = {f["id"]: n for n, f in enumerate(files)}
+    found = [d for d in duplicates_of(session, attempt_id) if d.file_id in order]
+    found.sort(key=lambda d: order[d.file_id])  # stable: each file's nearest stay first
     return [
         {
             "file_id": d.file_id,
@@ -88,7 +89,7 @@ def _duplicates(
             "match": d.match,
             "other_file_id": d.other_file_id,
         }
-        for d in duplicates_of(session, hashes, account_id)
+        for d in found
     ]
 
 

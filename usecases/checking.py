@@ -160,7 +160,7 @@ def _save(rt: Runtime, attempt_id: str, report: CheckReport) -> Status | None:
                 row = work.session.get(StoredFile, file_id)
                 assert row is not None
                 replaced += _record_facts(rt, row, facts, report.passed, stored)
-                remember_phash(work.session, row, facts.phash)
+                remember_phash(work.session, row, facts.phash, owner=submission.account_id)
             outcome = _verdict(attempt, report)
             transitions.move(work.session, submission, outcome)
             if outcome == Status.AWAITING_REVIEW:

@@ -170,6 +170,24 @@ class PhashBand(Base):
     )
 
 
+class FileDuplicate(Base):
+    """The same document in another family's submission, found when the file was checked
+    (`storage.duplicates`) and kept both ways: each file's row names the other. Reading an
+    item's duplicates is then one index lookup, not a search among every family's files."""
+
+    __tablename__ = "file_duplicates"
+    file_id: Mapped[str] = mapped_column(
+        ForeignKey("files.id", ondelete="CASCADE"), primary_key=True
+    )
+    other_file_id: Mapped[str] = mapped_column(
+        ForeignKey("files.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    #: `exact` (the same bytes) or `similar` (the same picture taken again).
+    match: Mapped[str] = mapped_column(String(10))
+    #: Differing bits of the two perceptual hashes (0 for the same bytes): nearest first.
+    distance: Mapped[int] = mapped_column(Integer)
+
+
 class CheckResult(Base):
     __tablename__ = "check_results"
     # A check run twice on the same attempt stores one result.
