@@ -2,8 +2,13 @@
 call, and never the same item to two reviewers, however many ask at once."""
 
 import concurrent.futures
+from datetime import timedelta
 
+from sqlalchemy import select, update
+
+from storage.models import Attempt, AuditEntry, Staff, Submission, utcnow
 from tests.support import flow
+from tests.support.db import writing
 from tests.support.queue import fill_queue
 
 
@@ -67,3 +72,62 @@ def test_ten_reviewers_at_once_never_get_the_same_item(client, rt):
     every = [item_id for got in claimed for item_id in got]
     assert len(every) == len(set(every)) == 25
     assert set(every) == {item.id for item in items}
+
+
+def _lapse(rt, item_id: str, holder_email: str) -> None:
+    """The item held by `holder_email`, whose lease ran out a minute ago (the sweeper not yet
+    round)."""
+    with writing(rt) as session:
+        holder = session.scalars(select(Staff).where(Staff.email == holder_email)).one()
+        session.execute(
+            update(Submission)
+            .where(Submission.id == item_id)
+            .values(
+                status="in_review",
+                claimed_by=holder.id,
+                lease_expires_at=utcnow() - timedelta(minutes=1),
+            )
+        )
+
+
+def test_claim_next_takes_over_an_older_lapsed_lease_before_the_oldest_waiting_item(client, rt):
+    flow.institution(rt)
+    me = flow.staff(rt, "me@ttd.example", ["TTD"])
+    flow.staff(rt, "gone@ttd.example", ["TTD"])
+    items = fill_queue(rt, 3)
+    _lapse(rt, items[0].id, "gone@ttd.example")
+    body = _next(client, me).json()
+    assert body["id"] == items[0].id
+    assert body["status"] == "in_review"
+    with rt.db.session() as session:
+        me_id = session.scalars(select(Staff.id).where(Staff.email == "me@ttd.example")).one()
+    assert body["claimed_by"] == me_id
+    assert _next(client, me).json()["id"] == items[1].id
+
+
+def test_a_lapsed_lease_newer_than_the_oldest_waiting_item_waits_its_turn(client, rt):
+    flow.institution(rt)
+    me = flow.staff(rt, "me@ttd.example", ["TTD"])
+    flow.staff(rt, "gone@ttd.example", ["TTD"])
+    items = fill_queue(rt, 3)
+    _lapse(rt, items[1].id, "gone@ttd.example")
+    assert [_next(client, me).json()["id"] for _ in range(3)] == [i.id for i in items]
+
+
+def test_claim_next_moves_the_attempt_and_audits_the_claim_and_the_look(client, rt):
+    flow.institution(rt)
+    me = flow.staff(rt, "me@ttd.example", ["TTD"])
+    [item] = fill_queue(rt, 1)
+    _next(client, me)
+    with rt.db.session() as session:
+        attempt = session.scalars(select(Attempt).where(Attempt.submission_id == item.id)).one()
+        submission = session.get(Submission, item.id)
+        entries = session.scalars(
+            select(AuditEntry).where(AuditEntry.submission_id == item.id).order_by(AuditEntry.id)
+        ).all()
+    assert attempt.status == "in_review"
+    assert [e.action for e in entries] == ["claim", "view_item"]
+    assert {(e.institution_id, e.account_id) for e in entries} == {
+        (submission.institution_id, submission.account_id)
+    }
+    assert {e.actor for e in entries} == {f"staff:{submission.claimed_by}"}

@@ -1,11 +1,13 @@
 """Claim-next: the oldest unclaimed item of the reviewer's institutions, taken in one call.
 
-Never one item to two reviewers: the candidate row is locked with SELECT … FOR UPDATE SKIP
-LOCKED on PostgreSQL, so ten reviewers asking at once each lock a different row instead of
-queueing behind the first; the claim itself is still the guarded compare-and-set of
-`claims.take` (SQLite takes its one write lock at BEGIN, so there the transactions simply run
-one after the other). Should the guarded move still lose (a claim by id landing on the same
-row between our read and our write), the next candidate is tried.
+Never one item to two reviewers. On PostgreSQL the claim is one statement
+(`storage.claiming`): the candidate row is locked with SELECT … FOR UPDATE SKIP LOCKED, so ten
+reviewers asking at once each lock a different row instead of queueing behind the first, and
+the claim, the attempt's move and the audit entries are written by the same statement. On
+SQLite (which takes its one write lock at BEGIN, so the transactions simply run one after the
+other) the steps are separate: the candidate, then the guarded compare-and-set of
+`claims.take`; should that still lose (a claim by id landing on the same row between our read
+and our write), the next candidate is tried.
 
 The candidate is the older of two, each found by its own partial index (migration 0012): the
 oldest item awaiting review, and an older one whose lease lapsed (anyone's again, even before
@@ -25,6 +27,7 @@ from moderation.kinds import SubmissionKind
 from moderation.staff import StaffMember
 from moderation.statuses import Status
 from storage.audit import record
+from storage.claiming import claim_oldest
 from storage.models import Submission, utcnow
 from usecases.review.access import institutions_in_scope
 from usecases.review.claims import take
@@ -48,22 +51,44 @@ def claim_next(
     has nothing free. Claim-next shows what it claims: the look is recorded, and the item read
     by `show`, in the claim's own transaction (one connection checkout, one commit)."""
     session = work.session
-    ids = institutions_in_scope(session, staff, institution)
+    ids = sorted(institutions_in_scope(session, staff, institution))
     lease = timedelta(minutes=work.rt.settings.claim_lease_minutes)
+    if session.get_bind().dialect.name == "postgresql":
+        now = utcnow()
+        candidate = claim_oldest(
+            session, ids, kind, staff_id=staff.id, actor=staff.actor, now=now, until=now + lease
+        )
+    else:
+        candidate = _claim_step_by_step(work, staff, ids, kind, lease)
+    if candidate is None:
+        work.rollback()
+        return None
+    shown = show(candidate)
+    work.commit()
+    return shown
+
+
+def _claim_step_by_step(
+    work: UnitOfWork,
+    staff: StaffMember,
+    ids: list[str],
+    kind: SubmissionKind | None,
+    lease: timedelta,
+) -> Submission | None:
+    """The claim as separate statements (SQLite, which takes its one write lock at BEGIN, so
+    the transactions simply run one after the other): the candidate, the guarded move, the
+    look recorded."""
     for _ in range(MAX_TRIES):
-        candidate = _oldest_free(work, sorted(ids), kind, utcnow())
+        candidate = _oldest_free(work, ids, kind, utcnow())
         if candidate is None:
-            work.rollback()
             return None
         try:
-            take(session, staff, candidate, lease)
+            take(work.session, staff, candidate, lease)
         except Conflict:
             work.rollback()
             continue
-        record(session, staff.actor, AuditAction.VIEW_ITEM, submission_id=candidate.id)
-        shown = show(candidate)
-        work.commit()
-        return shown
+        record(work.session, staff.actor, AuditAction.VIEW_ITEM, submission_id=candidate.id)
+        return candidate
     return None
 
 
