@@ -43,7 +43,7 @@ def item_view(
         "claimed_by_staff": {"id": holder, "name": row.holder_name or ""} if holder else None,
         "institution": {"code": row.institution_code, "name": row.institution_name},
         "ocr": _ocr(row, stale_before),
-        "duplicates": _duplicates(session, files, row.attempt_id) if files else [],
+        "duplicates": _duplicates(session, files, row.attempt_id) if row.has_duplicates else [],
         "notes": [
             {
                 "id": n["id"],

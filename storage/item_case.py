@@ -16,7 +16,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, Select, bindparam, func, literal_column, select
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Select,
+    bindparam,
+    exists,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy import type_coerce as coerce
 from sqlalchemy.orm import Session, aliased
 
@@ -27,6 +36,7 @@ from storage.models import (
     Attempt,
     CheckResult,
     Decision,
+    FileDuplicate,
     Inmate,
     Institution,
     Post,
@@ -46,6 +56,7 @@ _OTHER = aliased(Submission)
 _OTHER_POST = aliased(Post)
 _OTHER_ATTEMPT = aliased(Attempt)
 _WRITER = aliased(Staff)
+_LINKED_FILE = aliased(StoredFile)
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -209,6 +220,10 @@ _ONE_EACH = (
     .where(*counting(Account.id))
     .scalar_subquery()
     .label("strike_count"),
+    # Whether another family sent one of these files: only then are the links read.
+    exists()
+    .where(FileDuplicate.file_id == _LINKED_FILE.id, _LINKED_FILE.attempt_id == Attempt.id)
+    .label("has_duplicates"),
 )
 _LIST_NAMES = ("files", "checks", "prefill", "strikes", "notes", "earlier_posts")
 #: Each list's value names, in the order `_lists` selects them.
