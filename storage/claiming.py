@@ -6,6 +6,11 @@ UPDATE, the attempt's UPDATE, two audit INSERTs) were six round trips, each cost
 process and PostgreSQL more CPU than its rows; with ten reviewers asking at once on two cores,
 that CPU is the wait of the tenth.
 
+The oldest waiting item is looked for in each of the reviewer's institutions (a LATERAL
+subquery each, an ordered scan of `ix_submissions_claimable` that stops at its first free row):
+`institution_id IN (...)` over two institutions read and sorted every waiting item of both
+(43 ms for 40,000).
+
 The rules are those of `usecases.review.claim_next` and `claims.take`, which SQLite still runs
 step by step: the candidate is the older of the oldest item awaiting review and any older item
 whose lease lapsed; its row is locked with FOR UPDATE SKIP LOCKED, so reviewers asking at once
@@ -16,7 +21,7 @@ wins and we never take an item someone holds.
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from moderation.audit import AuditAction
@@ -27,13 +32,18 @@ from storage.transitions import MOVES_KEY
 
 _CLAIM = """
 WITH waiting AS (
-    SELECT id, submitted_at FROM submissions
-    WHERE status = '{waiting}' AND institution_id IN :ids {kind}
-    ORDER BY submitted_at, id LIMIT 1
-    FOR UPDATE SKIP LOCKED
+    SELECT c.id, c.submitted_at
+    FROM unnest(CAST(:ids AS text[])) AS i (id) CROSS JOIN LATERAL (
+        SELECT id, submitted_at FROM submissions
+        WHERE status = '{waiting}' AND institution_id = i.id {kind}
+        ORDER BY submitted_at, id LIMIT 1
+        FOR UPDATE SKIP LOCKED
+    ) c
+    ORDER BY c.submitted_at, c.id LIMIT 1
 ), lapsed AS (
     SELECT id, submitted_at FROM submissions s
-    WHERE status = '{held}' AND lease_expires_at <= :now AND institution_id IN :ids {kind}
+    WHERE status = '{held}' AND lease_expires_at <= :now
+      AND institution_id = ANY (CAST(:ids AS text[])) {kind}
       AND NOT EXISTS (
         SELECT 1 FROM waiting w WHERE (w.submitted_at, w.id) <= (s.submitted_at, s.id))
     ORDER BY submitted_at, id LIMIT 1
@@ -68,8 +78,7 @@ def _statement(has_kind: bool):  # type: ignore[no-untyped-def]
         claim=AuditAction.CLAIM.value,
         view=AuditAction.VIEW_ITEM.value,
     )
-    claim = text(sql).bindparams(bindparam("ids", expanding=True))
-    return select(Submission).from_statement(claim)
+    return select(Submission).from_statement(text(sql))
 
 
 #: Built once (a statement built per claim costs CPU for nothing), bound per claim.

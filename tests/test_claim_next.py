@@ -131,3 +131,14 @@ def test_claim_next_moves_the_attempt_and_audits_the_claim_and_the_look(client, 
         (submission.institution_id, submission.account_id)
     }
     assert {e.actor for e in entries} == {f"staff:{submission.claimed_by}"}
+
+
+def test_a_reviewer_of_several_institutions_gets_the_oldest_item_of_any(client, rt):
+    flow.institution(rt)
+    flow.institution(rt, "HLD")
+    me = flow.staff(rt, "me@ttd.example", ["TTD", "HLD"])
+    ttd = fill_queue(rt, 2, hours_ago=2)  # 2 h and 2 h - 1 min ago
+    hld = fill_queue(rt, 2, code="HLD", first=10, hours_ago=3)  # 3 h and 3 h - 1 min ago
+    got = [_next(client, me).json()["id"] for _ in range(4)]
+    assert got == [hld[0].id, hld[1].id, ttd[0].id, ttd[1].id]
+    assert _next(client, me).status_code == 204
