@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select, union
+from sqlalchemy import Select, Subquery, and_, func, or_, select, union, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -87,18 +87,35 @@ def item_page(session: Session, q: ItemQuery, *, after: Keyset | None, limit: in
     before the cut would leave the planner to weigh nine tables against the whole queue (tens
     of milliseconds of planning alone) and tempt it into hashing whole tables; reading them in
     a query per table cost a round trip and an ORM pass each (most of the CPU of a page)."""
-    ids_query = select(*_PAGE_COLUMNS).join(Attempt, is_current_attempt())
-    ids_query = ids_query.where(Submission.institution_id.in_(sorted(q.institution_ids)))
-    page = keyset_query(
-        _filtered(ids_query, q),
-        Submission.submitted_at,
-        Submission.id,
-        after=after,
-        limit=limit,
-        descending=q.newest_first,
-    ).subquery("page")
+    page = _page_of(q, after, limit)
     rows = [ItemRow(*row) for row in session.execute(_shown(page, q.newest_first))]
     return cut(rows, limit, lambda r: Keyset(r.submitted_at, r.id))
+
+
+def _page_of(q: ItemQuery, after: Keyset | None, limit: int) -> Subquery:
+    """The page's rows, cut from one ordered range scan per institution. With several
+    institutions the scans are merged: `institution_id IN (…)` would read and sort every item
+    of all of them before the cut (43 ms for two institutions of 20,000 items)."""
+
+    def scan(*where: ColumnElement[bool]) -> Select[Any]:
+        query = select(*_PAGE_COLUMNS).join(Attempt, is_current_attempt()).where(*where)
+        return keyset_query(
+            _filtered(query, q),
+            Submission.submitted_at,
+            Submission.id,
+            after=after,
+            limit=limit,
+            descending=q.newest_first,
+        )
+
+    ids = sorted(q.institution_ids)
+    if len(ids) <= 1:
+        return scan(Submission.institution_id.in_(ids)).subquery("page")
+    scans = [select(scan(Submission.institution_id == i).subquery()) for i in ids]
+    merged = union_all(*scans).subquery("merged")
+    order = [merged.c.submitted_at, merged.c.id]
+    ordered = [c.desc() for c in order] if q.newest_first else order
+    return select(merged).order_by(*ordered).limit(limit + 1).subquery("page")
 
 
 #: The page's own columns (the submission and its current attempt, read by the range scan).

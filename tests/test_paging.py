@@ -38,6 +38,23 @@ def test_the_queue_pages_follow_the_link_header_to_the_last_page(client, rt):
     assert [i for p in pages for i in p] == [item.id for item in items]
 
 
+def test_a_reviewer_of_two_institutions_pages_through_both_in_one_order(client, rt):
+    flow.institution(rt)
+    flow.institution(rt, "HLD")
+    reviewer = flow.staff(rt, "r@ttd.example", ["TTD", "HLD"])
+    # minutes apart, the two institutions' items interleaved in age
+    ttd = fill_queue(rt, 4, hours_ago=2)
+    hld = fill_queue(rt, 4, code="HLD", first=10, hours_ago=2 + 1 / 120)
+    oldest_first = [i.id for pair in zip(hld, ttd, strict=True) for i in pair]
+    pages = _walk(client, "/review/v1/queue?limit=3", reviewer)
+    assert [len(p) for p in pages] == [3, 3, 2]
+    assert [i for p in pages for i in p] == oldest_first
+    newest = _walk(client, "/review/v1/queue?limit=3&sort=newest", reviewer)
+    assert [i for p in newest for i in p] == oldest_first[::-1]
+    everything = _walk(client, "/review/v1/items?limit=5", reviewer)
+    assert [i for p in everything for i in p] == oldest_first
+
+
 def test_the_default_page_holds_fifty_and_the_last_has_no_link(client, rt):
     flow.institution(rt)
     reviewer = flow.staff(rt, "r@ttd.example", ["TTD"])
