@@ -2,13 +2,15 @@
 
 Fills a dedicated database (default `bench_review` on localhost; it is dropped and created
 again) with SQL, not the API: per institution 4,000 approved services, 4,000 applications and
-16,000 posts waiting for review (one file each, hashes indexed), 1% of them claimed; and a
+16,000 posts waiting for review (one file each, hashes indexed; 1 file in 100 another
+family's file sent again, linked as the checks link it), 1% of them claimed; and a
 sixth, small institution with 1,000 items to compare the queue body with. Then through the
 review API as it is deployed: `uvicorn --workers 2` (one process per core) in processes of its
 own, a real PostgreSQL, the client in this process over loopback HTTP (`review_http`):
 
 - the first queue page, filtered pages, flags, searches, the item detail: p50/p99 of `--n`
-  sequential requests by a reviewer of one institution (20,000 items in their queue);
+  sequential requests by a reviewer of one institution (20,000 items in their queue); the first
+  page of a reviewer of two institutions (40,000);
 - `POST /queue/next` by 10 reviewers claiming at the same moment, `--claims` rounds (all 10
   fire together, each then waits for all): p50/p99, and the check that no item was claimed
   twice; then the same 10 firing back to back with no pause (a closed-loop stress row, not
@@ -124,10 +126,13 @@ FILL = [
          token_expires_at)
        SELECT bid(6, r), 'r' || r || '@b.example', '審核員' || r, 'reviewer', 'h' || r, now(),
          now(), now() + interval '90 days'
-       FROM generate_series(0, :reviewers) r""",
+       FROM generate_series(0, :reviewers + 1) r""",
     """INSERT INTO staff_institutions (staff_id, institution_id)
        SELECT bid(6, r), bid(1, CASE WHEN r = 0 THEN :inst + 1 ELSE 1 END)
        FROM generate_series(0, :reviewers) r""",
+    # one more reviewer serves institutions 1 and 2 (40,000 items in their queue)
+    """INSERT INTO staff_institutions (staff_id, institution_id)
+       SELECT bid(6, :reviewers + 1), bid(1, i) FROM generate_series(1, 2) i""",
     # 1% of the waiting items claimed by someone else (a lease still running)
     """UPDATE submissions SET status = 'in_review', claimed_by = bid(6, 0),
          lease_expires_at = now() + interval '1 hour', version = 2
@@ -162,7 +167,7 @@ def fill(url: str) -> None:
     with engine.begin() as conn:
         for sql in FILL:
             conn.execute(text(sql), params)
-        for r in range(REVIEWERS + 1):  # the tokens' hashes (SHA-256), computed here
+        for r in range(REVIEWERS + 2):  # the tokens' hashes (SHA-256), computed here
             conn.execute(
                 text("UPDATE staff SET token_hash = :h WHERE token_hash = :placeholder"),
                 {"h": token_hash(token(r)), "placeholder": f"h{r}"},
@@ -247,6 +252,9 @@ def _reads(server: Server, me: Client, n: int) -> list[Row]:
     ids = [r["id"] for r in json.loads(me.get(f"{PREFIX}/queue?limit=200")[2])]
     read("GET /items/{id} (detail)", lambda k: f"/items/{random.choice(ids)}")
     read("GET /items?status=awaiting_review", lambda k: "/items?status=awaiting_review")
+    two = Client(server.port, token(REVIEWERS + 1))
+    name = "GET /queue (first page) of a reviewer of 2 institutions"
+    rows.append(series(server, two, n, name, lambda k: f"{PREFIX}/queue", "40,000 items"))
     rows.append(series(server, me, n, "GET /healthz (baseline)", lambda k: "/healthz"))
     return rows
 
