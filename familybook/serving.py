@@ -9,6 +9,8 @@ import argparse
 import os
 import socket
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from fastapi import FastAPI
 
@@ -20,6 +22,8 @@ from familybook.preflight import require_schema_at_head, runtime_checked
 #: How the supervisor tells the processes it starts which APIs to serve (`--apis`): they are
 #: new interpreters, which inherit the environment and nothing else.
 APIS_VARIABLE = "FAMILYBOOK_SERVE_APIS"
+#: prometheus-client's own name for the multiprocess directory.
+METRICS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 #: What every uvicorn start shares. No access log of uvicorn's: it would print raw paths and
 #: query strings, which can hold tokens (ours names route templates). An idle connection kept
 #: 75 s, not uvicorn's 5: a client or proxy that reuses a connection just as the server closes
@@ -62,10 +66,6 @@ def _serve_processes(args: argparse.Namespace, settings: Settings) -> None:
     runtime_checked(settings, broker=True).db.dispose()  # a bad setting stops here, once
     require_schema_at_head(settings)
     os.environ[APIS_VARIABLE] = args.apis
-    # Counters summed over the processes, whichever one a scrape reaches (prometheus-client's
-    # multiprocess mode); an operator's own directory is kept.
-    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="familybook-metrics-")
     config = uvicorn.Config(
         "familybook.serving:served_app",
         factory=True,
@@ -74,7 +74,25 @@ def _serve_processes(args: argparse.Namespace, settings: Settings) -> None:
         port=args.port,
         **UVICORN_OPTIONS,  # type: ignore[arg-type]
     )
-    Multiprocess(config, sockets=[listening_socket(args.host, args.port)]).run()
+    with shared_metrics_dir():
+        Multiprocess(config, sockets=[listening_socket(args.host, args.port)]).run()
+
+
+@contextmanager
+def shared_metrics_dir() -> Iterator[None]:
+    """Where the processes write their counters, summed whichever one a scrape reaches
+    (prometheus-client's multiprocess mode): an operator's own directory is used and kept;
+    else a temporary one, removed when the processes have stopped (each run starts its
+    counters at zero, and a host that restarts the API often would collect the old ones)."""
+    if os.environ.get(METRICS_DIR_VARIABLE):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="familybook-metrics-") as path:
+        os.environ[METRICS_DIR_VARIABLE] = path
+        try:
+            yield
+        finally:
+            del os.environ[METRICS_DIR_VARIABLE]
 
 
 def listening_socket(host: str, port: int) -> socket.socket:

@@ -79,3 +79,24 @@ def test_the_shared_port_is_a_tcp_socket_so_answers_are_not_held_back_by_nagle()
 
     with listening_socket("127.0.0.1", 0) as sock:
         assert sock.proto == socket.IPPROTO_TCP
+
+
+def test_the_processes_metrics_directory_is_removed_once_they_have_stopped(monkeypatch):
+    from familybook.serving import METRICS_DIR_VARIABLE, shared_metrics_dir
+
+    monkeypatch.delenv(METRICS_DIR_VARIABLE, raising=False)
+    with shared_metrics_dir():
+        made = Path(os.environ[METRICS_DIR_VARIABLE])
+        (made / "counter_1.db").write_bytes(b"x")  # what a process writes
+        assert made.is_dir()
+    assert not made.exists() and METRICS_DIR_VARIABLE not in os.environ
+
+
+def test_an_operators_own_metrics_directory_is_used_and_kept(monkeypatch, tmp_path):
+    from familybook.serving import METRICS_DIR_VARIABLE, shared_metrics_dir
+
+    monkeypatch.setenv(METRICS_DIR_VARIABLE, str(tmp_path))
+    with shared_metrics_dir():
+        assert os.environ[METRICS_DIR_VARIABLE] == str(tmp_path)
+        (tmp_path / "counter_1.db").write_bytes(b"x")
+    assert (tmp_path / "counter_1.db").exists()
