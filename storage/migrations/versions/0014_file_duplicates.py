@@ -64,9 +64,14 @@ def _link_existing(conn: sa.Connection) -> None:
     links: dict[tuple[str, str], tuple[str, int]] = {}
     for a, b in conn.exec_driver_sql(EXACT):
         links[(a, b)] = ("exact", 0)
-    for a, b, hash_a, hash_b in conn.exec_driver_sql(SHARED_SLICE):
-        if (a, b) not in links and hash_a and hash_b and is_near(hash_a, hash_b):
-            links[(a, b)] = ("similar", distance(hash_a, hash_b))
+    # Candidates come by the thousand, read as they stream: among 100,000 files about 2.5
+    # million pairs share a slice by chance (23 s in PostgreSQL), too many to hold at once.
+    streaming = {"stream_results": True, "max_row_buffer": BATCH * 10}
+    candidates = conn.exec_driver_sql(SHARED_SLICE, execution_options=streaming)
+    for part in candidates.partitions(BATCH * 10):
+        for a, b, hash_a, hash_b in part:
+            if (a, b) not in links and hash_a and hash_b and is_near(hash_a, hash_b):
+                links[(a, b)] = ("similar", distance(hash_a, hash_b))
     rows = [
         {"file_id": a, "other_file_id": b, "match": match, "distance": apart}
         for (a, b), (match, apart) in links.items()
