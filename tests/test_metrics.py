@@ -87,7 +87,12 @@ def _free_port() -> int:
 @pytest.mark.skipif(BACKEND != "production", reason="a worker process needs Redis")
 def test_a_worker_serves_its_metrics_in_multiprocess_mode(rt, tmp_path):
     port = _free_port()
-    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    # Not under the idle policy: on a busy machine it would wait behind everything else.
+    env = {
+        **os.environ,
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
+        "FAMILYBOOK_WORKER_SCHED_IDLE": "false",
+    }
     args = ["worker", "--queues", "mail", "--threads", "1", "--metrics-port", str(port)]
     worker = subprocess.Popen(
         [sys.executable, "-m", "familybook.cli", *args],

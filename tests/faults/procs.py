@@ -59,6 +59,10 @@ class Processes:
             "PYTHONUNBUFFERED": "1",
             # Keep a test run's workers off OCR thread storms on small machines.
             "OMP_THREAD_LIMIT": "1",
+            # A worker under the idle policy waits behind any other work on the machine (the
+            # other backend's pass, anything niced): a test waiting on it would time out.
+            # tests/test_worker_priority.py checks the policy itself.
+            "FAMILYBOOK_WORKER_SCHED_IDLE": "false",
             **env,
         }
         self.procs: list[tuple[str, subprocess.Popen[bytes]]] = []
