@@ -3,14 +3,13 @@
 from typing import Annotated
 
 from fastapi import Depends
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from core.security import token_hash
 from moderation.errors import ErrorCode, Forbidden, Unauthenticated
 from moderation.staff import StaffMember, StaffRole, token_usable
 from storage.models import Staff, StaffInstitution, utcnow
-from usecases.transaction import end_read
 from web.deps import BearerToken, RuntimeDep, SessionDep, WorkDep
 
 __all__ = [
@@ -19,15 +18,15 @@ __all__ = [
     "RuntimeDep",
     "SessionDep",
     "StaffMember",
-    "UploadingStaff",
     "WorkDep",
 ]
 
 
-def current_staff(session: SessionDep, token: BearerToken) -> StaffMember:
-    staff = _staff_for(session, token)
-    end_read(session)  # no connection held while the request waits for its next thread
-    return staff
+def current_staff(rt: RuntimeDep, token: BearerToken) -> StaffMember:
+    # Not through the request's session: one statement needs no transaction, and none is held
+    # while the request waits for its next thread (nor, on SQLite, while an upload streams).
+    with rt.db.single_read() as conn:
+        return _staff_for(conn, token)
 
 
 #: The staff member and the institutions they serve, in one round trip (every request of the
@@ -46,8 +45,8 @@ _STAFF_BY_TOKEN = (
 )
 
 
-def _staff_for(session: Session, token: str) -> StaffMember:
-    rows = session.execute(_STAFF_BY_TOKEN, {"token_hash": token_hash(token)}).all()
+def _staff_for(db: Connection | Session, token: str) -> StaffMember:
+    rows = db.execute(_STAFF_BY_TOKEN, {"token_hash": token_hash(token)}).all()
     staff = rows[0] if rows else None
     if staff is None or staff.disabled_at is not None:
         raise Unauthenticated(
@@ -66,16 +65,6 @@ def _staff_for(session: Session, token: str) -> StaffMember:
 
 
 CurrentStaff = Annotated[StaffMember, Depends(current_staff)]
-
-
-def uploading_staff(rt: RuntimeDep, token: BearerToken) -> StaffMember:
-    """The staff member, looked up in a session closed before an upload streams (SQLite's
-    write lock is not held while the bytes arrive); the use case opens its own afterwards."""
-    with rt.db.session() as session:
-        return _staff_for(session, token)
-
-
-UploadingStaff = Annotated[StaffMember, Depends(uploading_staff)]
 
 
 def current_admin(staff: CurrentStaff) -> StaffMember:

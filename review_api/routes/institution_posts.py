@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Request, status
 from fastapi.concurrency import run_in_threadpool
 
-from review_api.deps import RuntimeDep, UploadingStaff
+from review_api.deps import CurrentStaff, RuntimeDep
 from review_api.schemas import PublishedEntry
 from usecases import institution_posts
 from web.routing import ReadEndingRoute
@@ -45,7 +45,7 @@ UPLOAD_DOC = {
 )
 async def publish(
     request: Request,
-    staff: UploadingStaff,
+    staff: CurrentStaff,
     rt: RuntimeDep,
     idempotency_key: Annotated[
         str | None,
