@@ -102,6 +102,11 @@ class Settings(BaseSettings):
     #: A PostgreSQL connection idle in the pool longer than this is tested before use (0: every
     #: use, one more round trip each); a younger one is trusted (storage/pool_ping.py says why).
     db_ping_after_idle_s: float = Field(5.0, ge=0)
+    #: PostgreSQL's parallel workers per query (max_parallel_workers_per_gather) on this
+    #: process's connections. 0: none. A page's query on a 2-core machine gains nothing from
+    #: them: starting them cost more than the scan (a flagged queue page took 21-30 ms with
+    #: two, 12-16 ms without), and the other requests wanted those cores anyway.
+    db_parallel_workers: int = Field(0, ge=0)
     #: The scheduling priority (nice) `familybook worker` runs its checks and OCR at. Workers
     #: are batch work: a family waits seconds for a check anyway, but a page waits on the API.
     #: Where both share cores, the API then gets them first (0 = no preference; Linux only).

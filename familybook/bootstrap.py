@@ -67,6 +67,7 @@ def build_runtime(settings: Settings | None = None, *, broker: bool = True) -> R
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_max_overflow,
             ping_after_idle_s=settings.db_ping_after_idle_s,
+            parallel_workers=settings.db_parallel_workers,
         ),
         files=file_store(settings),
         passwords=Passwords(

@@ -36,6 +36,7 @@ def make_engine(
     pool_size: int = DEFAULT_POOL_SIZE,
     max_overflow: int = DEFAULT_MAX_OVERFLOW,
     ping_after_idle_s: float = DEFAULT_PING_AFTER_IDLE_S,
+    parallel_workers: int = 0,
 ) -> Engine:
     if url.startswith("sqlite"):
         database = make_url(url).database
@@ -53,7 +54,11 @@ def make_engine(
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
     engine = create_engine(
-        url, pool_size=pool_size, max_overflow=max_overflow, hide_parameters=True
+        url,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        hide_parameters=True,
+        connect_args={"options": f"-c max_parallel_workers_per_gather={parallel_workers}"},
     )
     ping_when_idle(engine, ping_after_idle_s)
     event.listen(engine, "handle_error", _keep_values_out)
@@ -104,6 +109,7 @@ class Database:
         pool_size: int = DEFAULT_POOL_SIZE,
         max_overflow: int = DEFAULT_MAX_OVERFLOW,
         ping_after_idle_s: float = DEFAULT_PING_AFTER_IDLE_S,
+        parallel_workers: int = 0,
     ) -> None:
         self.url = url
         self.engine = make_engine(
@@ -111,6 +117,7 @@ class Database:
             pool_size=pool_size,
             max_overflow=max_overflow,
             ping_after_idle_s=ping_after_idle_s,
+            parallel_workers=parallel_workers,
         )
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
