@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date
 
 from moderation.ocr import Declared, PrefillField, Status
+from moderation.ocr.prefill import verify
 from moderation.ocr.register import register_fields
 from moderation.ocr.text import Line
 from tests.ocr.linekit import lines
@@ -216,3 +217,20 @@ def test_an_applicant_name_with_a_character_not_read_is_a_match_only_with_the_ex
     assert _by_field(rows, DECLARED)["name"].confidence < 0.5
     other_id = replace(DECLARED, national_id="A123456789")
     assert _by_field(rows, other_id)["name"].status != Status.MATCH
+
+
+def test_a_name_in_a_form_the_model_cannot_write_is_read_in_its_other_form() -> None:
+    # The roster writes 張柄笔; the model cannot write 笔 and reads the register's 筆.
+    rows = lines(
+        "稱謂 姓名 出生日期 統一編號 父 母",
+        "戶長 張忠儀 民國50年1月2日 X158860539 張文義 周文青",
+        "長子 張柄玉 民國81年3月23日 K145679132 張忠儀 陳華玲",
+        "長女 張柄筆 民國85年5月19日 L244604197 張忠儀 陳華玲",
+    )
+    d = Declared("張柄玉", "K145679132", date(1992, 3, 23), "張柄笔", "sibling")
+    got = {f.field: f for f in verify("register", rows, d)}
+    assert {k: f.status for k, f in got.items()} == dict.fromkeys(got, Status.MATCH)
+    assert got["inmate_name"].expected == "張柄笔"  # the reviewer sees the roster's form
+    # 笔 is one form of 筆 only: another character in its place is no match
+    other = {f.field: f for f in verify("register", rows, replace(d, inmate_name="張柄筠"))}
+    assert other["inmate_name"].status == Status.MISMATCH
