@@ -143,6 +143,15 @@ def test_a_character_read_the_same_at_each_scale_is_another_person() -> None:
     # The father's brother 王宥俊 and the father 王宥傑: 傑 reads 傑 every time.
     rows = _readings(_misread("王宥俊", "王宥傑"), "王宥傑", "王宥傑", "王宥傑")
     got = _by_field(rows, DECLARED)
+    # the roster's 王宥俊 is not on this register: not found, with the reason
+    assert got["inmate_name"].status == Status.NOT_FOUND
+    assert "另一位家人" in got["inmate_name"].source_text
+    assert got["relationship"].status == Status.NOT_FOUND
+
+
+def test_a_row_one_off_read_once_only_is_still_a_mismatch_to_look_at() -> None:
+    # No other reading of the chunk: nothing says whether 傑 is printed or misread.
+    got = _by_field(_misread("王宥俊", "王宥傑"), DECLARED)
     assert got["inmate_name"].status == Status.MISMATCH
     assert got["relationship"].status == Status.NOT_FOUND
 
@@ -234,3 +243,44 @@ def test_a_name_in_a_form_the_model_cannot_write_is_read_in_its_other_form() -> 
     # 笔 is one form of 筆 only: another character in its place is no match
     other = {f.field: f for f in verify("register", rows, replace(d, inmate_name="張柄筠"))}
     assert other["inmate_name"].status == Status.MISMATCH
+
+
+GRANDCHILD = lines(
+    "稱謂 姓名 出生日期 統一編號 父 母 配偶",
+    "戶長 鍾添肎 民國40年1月2日 N226465327 鍾茹鶯 李華象 蘇文志",
+    "配偶 蘇文忘 民國42年4月18日 C147222223 蘇炳軍 彭豪重 鍾添肎",  # 志 read 忘
+    "長子 蘇蓮君 民國65年3月1日 V125766857 蘇文志 鍾添肎 張詩秀",
+    "孫 蘇錦 民國95年11月1日 B180121877 蘇蓮君 張詩秀",
+)
+# The applicant is the 孫, the inmate the head's 配偶, his father's father.
+GRANDCHILD_D = Declared("蘇錦", "B180121877", date(2006, 11, 1), "蘇文志", "grandchild")
+
+
+def test_the_fathers_own_father_column_proves_a_grandparent_whose_row_reads_one_off() -> None:
+    got = _by_field(GRANDCHILD, GRANDCHILD_D)
+    assert (got["relationship"].status, got["relationship"].value) == (Status.MATCH, "grandchild")
+    assert (got["inmate_name"].status, got["inmate_name"].value) == (Status.MATCH, "蘇文志")
+    # declared as a child of the inmate: the columns say grandchild, a mismatch
+    wrong = _by_field(GRANDCHILD, replace(GRANDCHILD_D, relationship="child"))
+    assert wrong["relationship"].status == Status.MISMATCH
+
+
+def test_a_grandparent_chain_needs_both_columns_to_name_the_member_exactly() -> None:
+    # the 孫's father column names 蘇蓮清, no member of the register
+    rows = lines(*(" ".join(w.text for w in ln.words).replace("蘇蓮君 張詩秀", "蘇蓮清 張詩秀")
+                   for ln in GRANDCHILD))  # fmt: skip
+    got = _by_field(rows, GRANDCHILD_D)
+    assert got["relationship"].status == Status.NOT_FOUND
+    assert got["inmate_name"].status != Status.MATCH
+
+
+def test_the_applicants_own_column_proves_a_parent_whose_row_reads_one_off() -> None:
+    # The 戶長's row reads 王宥傑 (printed 王宥俊); the 長子's 父 column reads it exactly.
+    rows = lines(
+        "稱謂 姓名 出生日期 統一編號 父 母 配偶",
+        "戶長 王宥傑 民國54年4月18日 L120044428 王秀華 羅恩家 周家婷",
+        "長子 王文君 民國65年8月10日 K128364418 王宥俊 周家婷",
+    )
+    got = _by_field(rows, DECLARED)
+    assert (got["relationship"].status, got["relationship"].value) == (Status.MATCH, "child")
+    assert (got["inmate_name"].status, got["inmate_name"].value) == (Status.MATCH, "王宥俊")
