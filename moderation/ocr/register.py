@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .cells import COLONS, Cell, labelled
-from .confusions import known_confusion, misread_by_model, read_steadily
+from .confusions import known_confusion, misread_by_model, misread_unsteadily, read_steadily
 from .idnumber import find_ids
 from .members import Member, read_members
 from .register_columns import alts_of, by_columns_alone, kin_near, places
@@ -99,11 +99,25 @@ def _inmate(members: list[Member], name: str, app: Member | None) -> InmateRow |
         pos = near_name(cell.text[start : end + 1], name)
         if pos >= 0:
             read = cell.text[start + pos : start + pos + len(name)]
-            near.append(InmateRow(m, cell.line, start + pos, known_confusion(name, read)))
+            sure = known_confusion(name, read) or _surname_misread(read, name, cell.line)
+            near.append(InmateRow(m, cell.line, start + pos, sure))
     confirmed = [r for r in near if r.confirmed]
     if len(confirmed) == 1:
         return confirmed[0]
     return near[0] if len(near) == 1 else None
+
+
+def _surname_misread(read: str, name: str, line: Line) -> bool:
+    """Only the surname differs, and it reads differently at each scale (鄭 as 体, 伺, 鄒;
+    傅 as 便, 傳), the given name read exactly: the inmate's row. A brother shares the
+    surname and differs in the given name; one household gives no two members one given
+    name, and a printed surname reads the same every time."""
+    diffs = [i for i, (e, r) in enumerate(zip(name, read, strict=False)) if e != r]
+    return (
+        len(diffs) == 1
+        and diffs[0] < len(name) - 2
+        and misread_unsteadily(read, name, alts_of(line.words))
+    )
 
 
 def _inmate_field(found: InmateRow | None, expected: str | None) -> PrefillField:

@@ -284,3 +284,38 @@ def test_the_applicants_own_column_proves_a_parent_whose_row_reads_one_off() -> 
     got = _by_field(rows, DECLARED)
     assert (got["relationship"].status, got["relationship"].value) == (Status.MATCH, "child")
     assert (got["inmate_name"].status, got["inmate_name"].value) == (Status.MATCH, "王宥俊")
+
+
+SIBLINGS = lines(
+    "稱謂 姓名 出生日期 統一編號 父 母",
+    "戶長 鄭宏美 民國40年1月2日 G106080063 鄭翰新 游聰成",
+    "長女 体榕宏 民國66年8月26日 F245954290 鄭宏美 黃怡國",  # 鄭 read 体
+    "次女 鄭承龍 民國67年3月27日 F299346904 鄭宏美 黃怡國",
+)
+SIBLING_D = Declared("鄭承龍", "F299346904", date(1978, 3, 27), "鄭榕宏", "sibling")
+
+
+def test_a_surname_read_differently_at_each_scale_beside_the_given_name_is_the_inmates() -> None:
+    rows = _readings(SIBLINGS, "体榕宏", "伺榕宏", "鄒榕宏")
+    got = _by_field(rows, SIBLING_D)
+    assert (got["inmate_name"].status, got["inmate_name"].value) == (Status.MATCH, "体榕宏")
+    assert got["inmate_name"].confidence < 0.5
+    assert (got["relationship"].status, got["relationship"].value) == (Status.MATCH, "sibling")
+
+
+def test_a_surname_read_the_same_at_each_scale_is_another_familys() -> None:
+    rows = _readings(SIBLINGS, "体榕宏", "体榕宏", "体榕宏")
+    got = _by_field(rows, SIBLING_D)
+    assert got["inmate_name"].status != Status.MATCH
+    assert got["relationship"].status == Status.NOT_FOUND
+
+
+def test_applicant_name_two_off_where_another_reading_gives_one_of_them() -> None:
+    # 傅德冀 read 傳德荔, and 傅德蔓 at another scale: only 冀 is never read
+    rows = _readings(lines("孫 傳德荔 民國91年2月16日 K186506130"), "傳德荔", "傅德蔓", "便德功")
+    d = Declared("傅德冀", "K186506130", date(2002, 2, 16), "傅起建", "grandchild")
+    assert _by_field(rows, d)["name"].status == Status.MATCH
+    other_id = replace(d, national_id="K186506121")  # no ID confirmed: no tolerance
+    assert _by_field(rows, other_id)["name"].status != Status.MATCH
+    never = _readings(lines("孫 傳德荔 民國91年2月16日 K186506130"), "傳德荔", "便德蔓")
+    assert _by_field(never, d)["name"].status == Status.MISMATCH  # 傅 and 冀 never read
