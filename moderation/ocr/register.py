@@ -211,18 +211,24 @@ def _inmate_fields(members: list[Member], d: Declared, app: Member | None) -> li
 
 
 def _another_person(found: InmateRow, expected: str) -> PrefillField | None:
-    """The row one character off, that character read the same at every scale and the
-    roster's one a character the model writes: another member's name (a sister's 許廷明
-    beside the inmate's 許瑯明), so the inmate is not found here."""
+    """Not found for the row one character off: that character read the same at every scale
+    and the roster's one a character the model writes, it is another member's name (a
+    sister's 許廷明 beside the inmate's 許瑯明); read once only (pass 1), nothing tells yet.
+    Else None: a mismatch for the reviewer to look at (the model may misread it). Pass 1's
+    verdict must not be a mismatch that pass 2's better founded not-found cannot replace."""
     read = found.line.text[found.pos : found.pos + len(expected)]
-    if not read_steadily(read, expected, alts_of(found.line.words)):
+    alts = alts_of(found.line.words)
+    if alts and not read_steadily(read, expected, alts):
         return None
     why = (
         f"名冊姓名不在此謄本上；「{read}」與名冊差一字，且該字各次辨識皆同，是另一位家人 / the "
         f"roster's name is not on this register: {read} differs by a character read the same "
-        f"every time, another member | {found.member.source[:60]}"
+        f"every time, another member"
+        if alts
+        else f"無法確認：「{read}」與名冊差一字 / cannot tell yet: {read} is one character off"
     )
-    return PrefillField("inmate_name", None, expected, Status.NOT_FOUND, 0.0, why)
+    source = f"{why} | {found.member.source[:60]}"
+    return PrefillField("inmate_name", None, expected, Status.NOT_FOUND, 0.0, source)
 
 
 def register_fields(lines: list[Line], d: Declared) -> list[PrefillField]:

@@ -59,12 +59,6 @@ def test_relationship_is_derived_through_a_known_misreading() -> None:
     assert (got["relationship"].status, got["relationship"].value) == (Status.MATCH, "child")
 
 
-def test_inmate_name_with_another_character_is_a_mismatch() -> None:
-    # 俊 → 傑 is no known misreading: a misread, or another member; the reviewer looks
-    got = _by_field(_misread("王宥俊", "王宥傑"), DECLARED)
-    assert (got["inmate_name"].status, got["inmate_name"].value) == (Status.MISMATCH, "王宥傑")
-
-
 def test_no_relationship_is_derived_from_a_row_that_may_not_be_the_inmates() -> None:
     got = _by_field(_misread("王宥俊", "王宥傑"), DECLARED)
     assert got["relationship"].status == Status.NOT_FOUND
@@ -149,11 +143,21 @@ def test_a_character_read_the_same_at_each_scale_is_another_person() -> None:
     assert got["relationship"].status == Status.NOT_FOUND
 
 
-def test_a_row_one_off_read_once_only_is_still_a_mismatch_to_look_at() -> None:
-    # No other reading of the chunk: nothing says whether 傑 is printed or misread.
+def test_a_row_one_off_read_once_only_is_not_found_until_read_again() -> None:
+    # No other reading of the chunk (pass 1): nothing says whether 傑 is printed or misread,
+    # and a mismatch now would outrank what pass 2 finds
     got = _by_field(_misread("王宥俊", "王宥傑"), DECLARED)
-    assert got["inmate_name"].status == Status.MISMATCH
+    assert got["inmate_name"].status == Status.NOT_FOUND
+    assert "差一字" in got["inmate_name"].source_text
     assert got["relationship"].status == Status.NOT_FOUND
+
+
+def test_a_row_one_off_read_differently_at_each_scale_is_a_mismatch_to_look_at() -> None:
+    # 文君 declared by a parent: several children, so no relation from a row one off; the
+    # model misreads 君 here (君, 珺, 郡): the reviewer should look
+    rows = _readings(_misread("王文君", "王文珺"), "王文珺", "王文琚", "王文郡")
+    d = Declared("王宥俊", "L120044428", date(1965, 4, 18), "王文君", "parent")
+    assert _by_field(rows, d)["inmate_name"].status == Status.MISMATCH
 
 
 def test_an_unsteady_character_proves_nothing_for_a_relation_held_by_several() -> None:
@@ -191,7 +195,7 @@ def test_an_unwritable_character_read_differently_in_row_and_column_is_a_misread
 def test_an_unwritable_character_read_the_same_in_row_and_column_is_another_person() -> None:
     # The father 王宥凱 and his brother 王宥塏, the inmate: 凱 reads 凱 everywhere.
     got = _by_field(_father_read("王宥凱", "王宥凱"), UNWRITABLE)
-    assert got["inmate_name"].status == Status.MISMATCH
+    assert got["inmate_name"].status != Status.MATCH
     assert got["relationship"].status == Status.NOT_FOUND
 
 
@@ -242,7 +246,7 @@ def test_a_name_in_a_form_the_model_cannot_write_is_read_in_its_other_form() -> 
     assert got["inmate_name"].expected == "張柄笔"  # the reviewer sees the roster's form
     # 笔 is one form of 筆 only: another character in its place is no match
     other = {f.field: f for f in verify("register", rows, replace(d, inmate_name="張柄筠"))}
-    assert other["inmate_name"].status == Status.MISMATCH
+    assert other["inmate_name"].status != Status.MATCH
 
 
 GRANDCHILD = lines(
