@@ -27,6 +27,8 @@ CASES = {
     "surname_misread": ("pairs", "scan", 10039, "cwming"),
     # a daughter 許廷明 beside the roster's 許瑯明, who lives elsewhere: not the inmate
     "another_member": ("pairs", "scan", 10022, "light"),
+    # the grandfather's row reads 蘇文忘; his son's 父 column, named in the applicant's, 蘇文志
+    "grandparent_chain": ("pairs", "scan", 10028, "uming"),
 }
 
 
@@ -42,3 +44,13 @@ def test_dev_register_reads_right(tmp_path: Path, name: str) -> None:
     case = make_register_case(seed, variant, tmp_path, layout=layout, font=face)
     got = prefill(case)
     assert {k: str(f.status) for k, f in got.items()} == expected_for(case), _report(got)
+
+
+@pytest.mark.slow
+def test_a_name_two_off_with_the_id_confirmed_and_a_surname_misread(tmp_path: Path) -> None:
+    # 傅 read 傳 or 便 throughout (sans scan): the applicant 傅德冀 reads 傳德荔, and 傅德蔓 at
+    # another scale; the inmate 傅起建 reads 便起建 and 傳起建
+    case = make_register_case(10015, "scan", tmp_path, layout="pairs", font="sans")
+    got = prefill(case)
+    assert got["name"].status == "match", _report(got)
+    assert got["inmate_name"].status == "match", _report(got)
