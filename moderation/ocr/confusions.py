@@ -101,3 +101,23 @@ def misread_by_model(
         and unwritable(expected[diffs[0]])
         and misread_unsteadily(read, expected, {*alts, *places})
     )
+
+
+def read_steadily(read: str, expected: str, alts: Iterable[str]) -> bool:
+    """`read` is `expected` with one character different, a character the model can write,
+    and the chunk's other readings that agree on the rest put the very character read in
+    its place, never another (a sister's 廷 where the roster says 瑯): a character printed,
+    not misread. False without such a reading: nothing says it is steady."""
+    if len(read) != len(expected):
+        return False
+    diffs = [i for i, (e, r) in enumerate(zip(expected, read, strict=True)) if e != r]
+    if len(diffs) != 1 or unwritable(expected[diffs[0]]):
+        return False
+    k, n, seen = diffs[0], len(expected), set()
+    for alt in map(folded, alts):
+        for i in range(len(alt) - n + 1):
+            window = alt[i : i + n]
+            if all(window[j] == expected[j] for j in range(n) if j != k):
+                seen.add(window[k])
+                break
+    return seen == {read[k]}

@@ -215,7 +215,8 @@ class _Reader:
             if starts_row:
                 current, seen_id = self.start(title, cell), False
                 rest = cell.text.index(title) + len(title)
-                if rest < len(cell.text):
+                # Only a mark after the title (長子. | 蔡昌瑩): the name is the next cell.
+                if cell.text[rest:].strip(STRAY + STRAY_AFTER):
                     current.values.setdefault("name", (cell, rest, len(cell.text)))
                 continue
             if current is None and i == 0 and holds_id and len(row) >= 3:

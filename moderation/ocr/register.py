@@ -6,21 +6,20 @@ Members come from members.py (any of the three layouts); the relation from regis
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from .cells import COLONS, Cell, labelled
-from .confusions import known_confusion, misread_by_model
-from .idnumber import find_ids, hamming
+from .confusions import known_confusion, misread_by_model, misread_unsteadily, read_steadily
+from .idnumber import find_ids
 from .members import Member, read_members
+from .register_columns import alts_of, by_columns_alone, kin_near, places
 from .register_proof import (
     inmate_absent,
     inmate_unsure,
-    kin_column,
     relationship_by_column,
     relationship_field,
 )
-from .text import Line, Word, find_roc_dates
+from .text import Line, find_roc_dates
 from .types import Declared, PrefillField, Status, not_found
 from .verify import name_field, near_name, verify_birth_date, verify_id, verify_name
 
@@ -100,11 +99,25 @@ def _inmate(members: list[Member], name: str, app: Member | None) -> InmateRow |
         pos = near_name(cell.text[start : end + 1], name)
         if pos >= 0:
             read = cell.text[start + pos : start + pos + len(name)]
-            near.append(InmateRow(m, cell.line, start + pos, known_confusion(name, read)))
+            sure = known_confusion(name, read) or _surname_misread(read, name, cell.line)
+            near.append(InmateRow(m, cell.line, start + pos, sure))
     confirmed = [r for r in near if r.confirmed]
     if len(confirmed) == 1:
         return confirmed[0]
     return near[0] if len(near) == 1 else None
+
+
+def _surname_misread(read: str, name: str, line: Line) -> bool:
+    """Only the surname differs, and it reads differently at each scale (鄭 as 体, 伺, 鄒;
+    傅 as 便, 傳), the given name read exactly: the inmate's row. A brother shares the
+    surname and differs in the given name; one household gives no two members one given
+    name, and a printed surname reads the same every time."""
+    diffs = [i for i, (e, r) in enumerate(zip(name, read, strict=False)) if e != r]
+    return (
+        len(diffs) == 1
+        and diffs[0] < len(name) - 2
+        and misread_unsteadily(read, name, alts_of(line.words))
+    )
 
 
 def _inmate_field(found: InmateRow | None, expected: str | None) -> PrefillField:
@@ -124,23 +137,9 @@ def _inmate_field(found: InmateRow | None, expected: str | None) -> PrefillField
     return PrefillField("inmate_name", read, expected, status, round(conf, 2), source)
 
 
-def _named_in_column(app: Member, column: str, expected: str) -> PrefillField:
-    """The inmate registered elsewhere, named in the applicant's 父/母/配偶 column."""
-    cell, start, end = app.values[column]
-    read = app.value(column) or ""  # the name exactly or with a known misreading (kin_column)
-    conf = cell.line.conf(start, end) * (1 if read == expected else 0.5)
-    return PrefillField(
-        "inmate_name", read, expected, Status.MATCH, round(conf, 2), cell.line.display
-    )
-
-
 #: Declared relations that name one person only: the applicant's spouse, and (a child
 #: declaring) a parent. A sibling, child or grandchild may be one of several with like names.
 _SOLE = ("spouse", "child")
-
-
-def _alts(words: Iterable[Word]) -> set[str]:
-    return {a for w in words for a in w.alts}
 
 
 def _gap(read: str, expected: str) -> list[int]:
@@ -162,8 +161,8 @@ def _sole_relative(
     if app is None or d.relationship not in _SOLE or not d.inmate_name:
         return None
     read = found.line.text[found.pos : found.pos + len(d.inmate_name)]
-    column = _kin_near(app, d)
-    if not misread_by_model(read, d.inmate_name, _alts(found.line.words), _places(app, column)):
+    column = kin_near(app, d)
+    if not misread_by_model(read, d.inmate_name, alts_of(found.line.words), places(app, column)):
         return None
     rel = relationship_field(app, found.member, (d.name, read), d.relationship, members)
     if (
@@ -189,68 +188,47 @@ def _sole_relative(
     return [rel, inmate]
 
 
-def _kin_near(app: Member | None, d: Declared) -> str | None:
-    """The applicant's 配偶 (declared spouse) or 父/母 column (declared child: the inmate is
-    the parent) that reads the inmate's name (3+ characters) one character off, one only."""
-    name = d.inmate_name or ""
-    kin = {"spouse": ("spouse",), "child": ("father", "mother")}.get(d.relationship or "", ())
-    if app is None or len(name) < 3:
-        return None
-    near = [k for k in kin if len(v := app.value(k) or "") == len(name) and hamming(v, name) == 1]
-    return near[0] if len(near) == 1 else None
-
-
-def _places(app: Member | None, column: str | None) -> set[str]:
-    """The column's readings (as read and at the other scales), as further readings of the
-    inmate's name printed elsewhere on the register."""
-    if app is None or column is None:
-        return set()
-    return {app.value(column) or "", *_alts(app.values[column][0].words)}
-
-
-def _sole_column(app: Member | None, d: Declared) -> str | None:
-    """The applicant's one column naming the inmate one character off (_kin_near), that
-    character misread by the model at its scales (as _sole_relative)."""
-    column = _kin_near(app, d)
-    if app is None or column is None:
-        return None
-    alts = _alts(app.values[column][0].words)
-    return column if misread_by_model(app.value(column) or "", d.inmate_name or "", alts) else None
-
-
 def _inmate_fields(members: list[Member], d: Declared, app: Member | None) -> list[PrefillField]:
     """relationship and inmate_name."""
     name = d.inmate_name or ""
     found = _inmate(members, name, app) if name else None
-    names = (d.name, name)
-    if found is not None and not found.confirmed:  # never from a row that may not be his
-        by_role = _sole_relative(app, found, d, members)
-        if by_role is not None:
-            return by_role
-        return [inmate_unsure(d.relationship, found.member.source), _inmate_field(found, name)]
-    if found is not None:
-        rel = relationship_field(app, found.member, names, d.relationship, members)
+    if found is not None and found.confirmed:
+        rel = relationship_field(app, found.member, (d.name, name), d.relationship, members)
         return [rel, _inmate_field(found, d.inmate_name)]
-    column = kin_column(app, name) if name else None
-    if app is not None and column is not None:
-        rel = relationship_by_column(app, column, d.relationship)
-        return [rel, _named_in_column(app, column, name)]
-    column = _sole_column(app, d)
-    if app is not None and column is not None:  # one character off, in the one column
-        why = (
-            "收容人姓名在申請人的父母欄或配偶欄讀為差一字，該欄只載一人，視為辨識誤差 / the "
-            "applicant's own 父/母/配偶 column, which names one person, reads the inmate's "
-            "name one character off: a misreading"
-        )
-        rel = relationship_by_column(app, column, d.relationship)
-        inmate = _named_in_column(app, column, name)
-        return [replace(f, source_text=f"{why} | {f.source_text}") for f in (rel, inmate)]
+    by_role = _sole_relative(app, found, d, members) if found is not None else None
+    by_columns = by_role or by_columns_alone(app, d, members)
+    if by_columns is not None:  # a row one character off is not needed where columns prove
+        return by_columns
+    if found is not None:  # never a relation from a row that may not be his
+        rel = inmate_unsure(d.relationship, found.member.source)
+        return [rel, _another_person(found, name) or _inmate_field(found, name)]
     rel = (
         inmate_absent(d.relationship)
         if app is not None and name
         else not_found("relationship", d.relationship)
     )
     return [rel, not_found("inmate_name", d.inmate_name)]
+
+
+def _another_person(found: InmateRow, expected: str) -> PrefillField | None:
+    """Not found for the row one character off: that character read the same at every scale
+    and the roster's one a character the model writes, it is another member's name (a
+    sister's 許廷明 beside the inmate's 許瑯明); read once only (pass 1), nothing tells yet.
+    Else None: a mismatch for the reviewer to look at (the model may misread it). Pass 1's
+    verdict must not be a mismatch that pass 2's better founded not-found cannot replace."""
+    read = found.line.text[found.pos : found.pos + len(expected)]
+    alts = alts_of(found.line.words)
+    if alts and not read_steadily(read, expected, alts):
+        return None
+    why = (
+        f"名冊姓名不在此謄本上；「{read}」與名冊差一字，且該字各次辨識皆同，是另一位家人 / the "
+        f"roster's name is not on this register: {read} differs by a character read the same "
+        f"every time, another member"
+        if alts
+        else f"無法確認：「{read}」與名冊差一字 / cannot tell yet: {read} is one character off"
+    )
+    source = f"{why} | {found.member.source[:60]}"
+    return PrefillField("inmate_name", None, expected, Status.NOT_FOUND, 0.0, source)
 
 
 def register_fields(lines: list[Line], d: Declared) -> list[PrefillField]:

@@ -153,3 +153,39 @@ def inmate_unsure(declared: str | None, row: str) -> PrefillField:
         f"inmate's row reads one character off the roster's name | {row[:60]}"
     )
     return PrefillField("relationship", None, declared, Status.NOT_FOUND, 0.0, reason)
+
+
+def grandparent_column(
+    app: Member | None, inmate_name: str | None, members: list[Member]
+) -> tuple[Member, str] | None:
+    """The member the applicant's own 父/母 column names (exactly, as same_person), and that
+    member's 父/母 column that names the inmate: (member, column). Two columns that each name
+    one person prove the applicant a grandchild of the inmate without the inmate's own row
+    (read one character off, or registered elsewhere), as the applicant's own column proves
+    a parent."""
+    if app is None or not inmate_name:
+        return None
+    for parent in (app.value(k) for k in ("father", "mother")):
+        for m in members:
+            if m is app or not parent or not same_person(m.value("name"), parent):
+                continue
+            column = kin_column(m, inmate_name)
+            if column in ("father", "mother"):
+                return m, column
+    return None
+
+
+def relationship_by_chain(
+    app: Member, parent: Member, column: str, declared: str | None
+) -> PrefillField:
+    """The applicant a grandchild of the inmate: the applicant's 父/母 column names `parent`,
+    whose `column` names the inmate (grandparent_column)."""
+    status = (
+        Status.NOT_FOUND
+        if declared is None
+        else (Status.MATCH if matches(declared, {"grandchild"}) else Status.MISMATCH)
+    )
+    cell, start, end = parent.values[column]
+    conf = min(cell.line.conf(start, end), app.cells[0].line.conf())
+    source = f"{app.source[:40]} / {parent.source[:40]}"
+    return PrefillField("relationship", "grandchild", declared, status, round(conf, 2), source)

@@ -26,6 +26,10 @@ PROSE_EM = 18.0
 #: the longest field, is under 9 text heights).
 REMARK_EM = 9.5
 LABEL_EM = 3.2
+#: A remark's label (記事, 記事：) is two characters or more: a one-character chunk before a
+#: long one is a character the gap split off (統 | 一編號：X225267646: 一 is a thin stroke
+#: with wide side bearings) or a one-character title (孫 | its name and date), never a remark.
+REMARK_LABEL_EM = 1.6
 #: Share of ink above which a chunk is a picture, not text.
 BLOB_DENSITY = 0.7
 #: Text of rows a second reading cannot help: page headers and footers, remark labels.
@@ -35,7 +39,7 @@ FURNITURE = ("戶籍謄本", "現戶", "戶號", "住址", "頁", "以下空白"
 
 def _is_remark(band: Band) -> bool:
     chunks = band.chunks
-    return (len(chunks) <= 3 and chunks[0].width_em <= LABEL_EM
+    return (len(chunks) <= 3 and REMARK_LABEL_EM <= chunks[0].width_em <= LABEL_EM
             and any(c.width_em >= REMARK_EM for c in chunks[1:]))  # fmt: skip
 
 
@@ -46,7 +50,11 @@ def _remark_text(chunks: list[Chunk]) -> set[int]:
     drop, inside = set(), False
     for i, c in enumerate(chunks):
         if c.width_em <= LABEL_EM:
-            inside = i + 1 < len(chunks) and chunks[i + 1].width_em >= REMARK_EM
+            inside = (
+                c.width_em >= REMARK_LABEL_EM
+                and i + 1 < len(chunks)
+                and chunks[i + 1].width_em >= REMARK_EM
+            )
         elif inside:
             drop.add(i)
     return drop

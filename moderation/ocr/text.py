@@ -24,6 +24,15 @@ VARIANTS = dict(
 )
 VARIANTS |= dict(zip("况冲决羣灯寳刘", "況沖決群燈寶劉", strict=True))
 VARIANTS |= dict(zip("凉凈减凖衆煕姸冨嵗鷄綫硏", "涼淨減準眾熙妍富歲雞線研", strict=True))
+#: Name characters the model cannot write (model_chars.py) that are another form of one it
+#: writes (笔 as 筆, 阳 as 陽, 徳 as 德): printed in that form, they are read in the other.
+VARIANTS |= dict(
+    zip(
+        "勲献双炉栢烱鳯擧恊鎭参烟徳欵効宝庻賔継棃钰栁阳笔渊彦愽粮湻琼咏鉄賛濶寛圀葱熖埜椉爗煇蕋煖鑛",
+        "勳獻雙爐柏炯鳳舉協鎮參煙德款效寶庶賓繼梨鈺柳陽筆淵彥博糧淳瓊詠鐵贊闊寬國蔥焰野乘燁輝蕊暖礦",
+        strict=True,
+    )
+)
 _FOLD = str.maketrans({**_CHAR_FIXES, **VARIANTS})
 
 

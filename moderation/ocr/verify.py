@@ -94,6 +94,21 @@ def dropped_one(read: str, expected: str) -> bool:
     )
 
 
+def _one_off_over_readings(line: Line, read: str, expected: str) -> bool:
+    """`read` is two characters off `expected`, and the chunk's other readings (pass 2's
+    scales) give one of the two as declared (傅德冀 read 傳德荔, and 傅德蔓 at another scale):
+    one character is left that no reading gives, as a one-off reading."""
+    n = len(expected)
+    if n < 3 or len(read) != n or hamming(read, expected) != 2:
+        return False
+    windows = {read}
+    for alt in {a for w in line.words for a in w.alts}:
+        windows |= {alt[i : i + n] for i in range(len(alt) - n + 1)}
+    windows = {w for w in windows if hamming(w, expected) <= 2}
+    missed = [i for i in range(n) if all(w[i] != expected[i] for w in windows)]
+    return len(missed) <= 1
+
+
 def name_field(line: Line, pos: int, expected: str, id_confirmed: bool) -> PrefillField:
     """The verdict for the name read at `line.text[pos:]`.
 
@@ -106,7 +121,8 @@ def name_field(line: Line, pos: int, expected: str, id_confirmed: bool) -> Prefi
     conf = line.conf(pos, pos + len(expected))
     if read == expected:
         return PrefillField("name", read, expected, Status.MATCH, round(conf, 2), line.display)
-    if id_confirmed and hamming(read, expected) == 1:
+    one_off = hamming(read, expected) == 1 or _one_off_over_readings(line, read, expected)
+    if id_confirmed and one_off:
         return PrefillField(
             "name", read, expected, Status.MATCH, round(conf * 0.5, 2), line.display
         )

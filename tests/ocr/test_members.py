@@ -193,3 +193,16 @@ def test_a_title_that_is_also_a_label_after_a_colonless_title_label() -> None:
         ("配偶", "王大明", None),
         ("母", "楊士慨", None),
     ]
+
+
+def test_a_mark_after_a_title_leaves_the_name_to_the_next_cell() -> None:
+    # 長子. | 蔡昌瑩: the mark was read with the title, the name in a cell of its own
+    rows = lines(
+        "長女 蔡帆鑫 民國74年7月22日 Y210561843 長子. 蔡昌瑩 民國78年7月21日 K151088763",
+        "父:蔡家志 母:雷邦禎 _ _ 父:蔡家志 母:雷邦禎 配偶:謝米彤",
+    )
+    got = _values(read_members(rows))
+    assert [(m["title"], m["name"], m["father"]) for m in got] == [
+        ("長女", "蔡帆鑫", "蔡家志"),
+        ("長子", "蔡昌瑩", "蔡家志"),
+    ]

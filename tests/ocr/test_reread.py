@@ -116,3 +116,15 @@ def test_two_threads_read_on_two_children_at_once() -> None:
     finally:
         pool.close()
     assert pool.procs() == []
+
+
+def test_a_one_character_chunk_before_a_long_one_is_no_remark_label() -> None:
+    # date | 統 | 一編號：X225267646: the thin 一 left a gap after 統; a remark's label,
+    # 記事, is two characters or more
+    date, tung, rest = _chunk(100, 13.0), _chunk(700, 1.0), _chunk(760, 10.2)
+    band = Band(100, 100 + EM, [date, tung, rest])
+    boxes = [box for box, _ in select_boxes([band], "register")]
+    assert (rest.x0, rest.y0, rest.x1, rest.y1) in boxes
+    # a one-character title before a long chunk (孫 | name and date run together)
+    title, data = _chunk(100, 1.0), _chunk(160, 11.0)
+    assert len(select_boxes([Band(100, 100 + EM, [title, data])], "register")) == 2
