@@ -14,7 +14,8 @@ own, a real PostgreSQL, the client in this process over loopback HTTP (`review_h
 - `POST /queue/next` by 10 reviewers claiming at the same moment, `--claims` rounds (all 10
   fire together, each then waits for all): p50/p99, and the check that no item was claimed
   twice; then the same 10 firing back to back with no pause (a closed-loop stress row, not
-  how reviewers work);
+  how reviewers work); then the same 10 each on their own, pausing a random 0-0.5 s between
+  claims (reviewers working side by side, still far faster than anyone reads an item);
 - CPU per request of the API's processes and of PostgreSQL's backends;
 - the first page's body size with 1,000 and with 100,000 items waiting.
 
@@ -51,6 +52,9 @@ REVIEWERS = 10
 #: uvicorn worker processes: one per core of the 2-core machine, as an operator would run it.
 SERVER_WORKERS = 2
 GOAL_MS = 50.0
+#: Reviewers working side by side pause up to this long between claims (reading an item takes
+#: minutes; this only spreads the claims out a little).
+THINK_S = 0.5
 
 FILL = [
     # ids: a UUID-shaped string per table and number, so rows can refer to each other in SQL
@@ -218,9 +222,13 @@ def measure(url: str, n: int, claims: int) -> tuple[list[Row], tuple[int, int]]:
         together, got = reviewers_at_once(server, _tokens(), claims, together=True)
         rows.append(together)
         stress, more = reviewers_at_once(server, _tokens(), claims, together=False)
-        claimed = warm + got + more
-        assert len(claimed) == len(set(claimed)), "an item was claimed twice"
         rows.append(stress)
+        working, also = reviewers_at_once(
+            server, _tokens(), claims, together=False, think_s=THINK_S
+        )
+        rows.append(working)
+        claimed = warm + got + more + also
+        assert len(claimed) == len(set(claimed)), "an item was claimed twice"
         small = len(Client(server.port, token(0)).get(f"{PREFIX}/queue")[2])
         big = len(me.get(f"{PREFIX}/queue")[2])
     return rows, (small, big)

@@ -11,6 +11,7 @@ CPU is not in either.
 import http.client
 import json
 import os
+import random
 import select
 import socket
 import statistics
@@ -191,12 +192,13 @@ def series(server: Server, client: Client, n: int, name: str, path_of, note: str
 
 
 def reviewers_at_once(
-    server: Server, tokens: list[str], rounds: int, *, together: bool
+    server: Server, tokens: list[str], rounds: int, *, together: bool, think_s: float = 0.0
 ) -> tuple[Row, list[str]]:
     """`len(tokens)` reviewers each claiming `rounds` items. `together`: in rounds, all firing
     at the same moment and each waiting for all before the next round (reviewers opening their
-    next item); otherwise back to back, each firing again as soon as it has its answer (a
-    closed loop with no think time: a stress test, not a day of review)."""
+    next item); otherwise each on their own, firing again as soon as they have their answer
+    (with `think_s`: after a random pause of up to that long, reviewers working side by side;
+    without: a closed loop with no think time, a stress test, not a day of review)."""
     barrier = threading.Barrier(len(tokens))
     started: list[float] = []
     finished: list[float] = []
@@ -208,6 +210,8 @@ def reviewers_at_once(
         for _ in range(rounds):
             if together:
                 barrier.wait()
+            elif think_s:
+                time.sleep(random.uniform(0, think_s))
             t0 = time.perf_counter()
             ms, status, body = client.request("POST", f"{PREFIX}/queue/next")
             assert status == 200, body[:500]
@@ -234,6 +238,8 @@ def reviewers_at_once(
         note += "; round (until the last of the 10 has its item) p50/p99 "
         rounds_ms = _round_lengths(started, finished, len(tokens))
         note += "/".join(f"{v:.0f}" for v in percentiles(rounds_ms)) + " ms"
+    elif think_s:
+        name = f"POST /queue/next, {len(tokens)} reviewers side by side, 0-{think_s:g} s apart"
     else:
         name = f"POST /queue/next, STRESS: {len(tokens)} back to back (closed loop, no think time)"
     row = (name, *percentiles(samples), api / count, db / count, note)
