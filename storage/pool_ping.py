@@ -40,6 +40,10 @@ def ping_when_idle(engine: Engine, after_s: float) -> None:
                 cursor.execute("SELECT 1")
             finally:
                 cursor.close()
+            # Left as found: outside autocommit the SELECT opened a transaction, and a
+            # connection handed out inside one cannot be switched to autocommit
+            # (`Database.single_read`: every review request after a pause failed with 500).
+            dbapi_conn.rollback()
         except Exception as error:  # the driver's own error: the connection is gone
             # The pool then discards this connection and checks out another (three tries).
             raise exc.DisconnectionError() from error

@@ -53,8 +53,19 @@ def test_a_connection_idle_past_the_limit_is_tested_before_use(rt, pool):
     time.sleep(0.5)
     with pool.sessions() as session:
         session.connection()  # the checkout
-        assert _last_query(rt, pid) == "SELECT 1"
+        # The test query's transaction ended with it (it came after the COMMIT of its use)
+        assert _last_query(rt, pid) == "ROLLBACK"
         session.rollback()
+
+
+def test_a_connection_tested_after_a_pause_still_serves_a_read_in_autocommit(rt, pool):
+    """The staff member behind a token is read in autocommit (`Database.single_read`): a
+    connection the test query left inside a transaction refused it, a 500 on every review
+    request after a pause."""
+    _used_once(pool)
+    time.sleep(0.5)
+    with pool.single_read() as conn:
+        assert conn.scalar(text("SELECT 1")) == 1
 
 
 def test_an_idle_connection_the_server_dropped_is_replaced_without_an_error(rt, pool):
