@@ -1,6 +1,7 @@
 """Typed dependencies of the review API: the staff member and the institutions they serve."""
 
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, cast
 
 from fastapi import Depends
 from sqlalchemy import Connection, bindparam, select
@@ -10,7 +11,9 @@ from core.security import token_hash
 from moderation.errors import ErrorCode, Forbidden, Unauthenticated
 from moderation.staff import StaffMember, StaffRole, token_usable
 from storage.models import Staff, StaffInstitution, utcnow
+from usecases.runtime import Runtime
 from web.deps import BearerToken, RuntimeDep, SessionDep, WorkDep
+from web.routing import InEndpointHop
 
 __all__ = [
     "CurrentAdmin",
@@ -22,11 +25,33 @@ __all__ = [
 ]
 
 
-def current_staff(rt: RuntimeDep, token: BearerToken) -> StaffMember:
-    # Not through the request's session: one statement needs no transaction, and none is held
-    # while the request waits for its next thread (nor, on SQLite, while an upload streams).
-    with rt.db.single_read() as conn:
-        return _staff_for(conn, token)
+@dataclass(frozen=True)
+class StaffLookup(InEndpointHop):
+    """The staff member behind a token, looked up in the endpoint's own thread hop (see
+    `InEndpointHop`): every review request starts here."""
+
+    rt: Runtime
+    token: str
+    admin_only: bool = False
+
+    def resolve(self) -> StaffMember:
+        # Not through the request's session: one statement needs no transaction, and none is
+        # held while the request waits for its next thread (nor, on SQLite, while an upload
+        # streams).
+        with self.rt.db.single_read() as conn:
+            staff = _staff_for(conn, self.token)
+        if self.admin_only and not staff.is_admin:
+            raise Forbidden(
+                code=ErrorCode.ADMIN_ONLY,
+                message="只有管理者可以進行這個動作。",
+                message_en="Only an administrator may do this.",
+            )
+        return staff
+
+
+async def current_staff(rt: RuntimeDep, token: BearerToken) -> StaffMember:
+    # The route resolves it before the endpoint runs: the endpoint is given the StaffMember.
+    return cast(StaffMember, StaffLookup(rt, token))
 
 
 #: The staff member and the institutions they serve, in one round trip (every request of the
@@ -67,14 +92,8 @@ def _staff_for(db: Connection | Session, token: str) -> StaffMember:
 CurrentStaff = Annotated[StaffMember, Depends(current_staff)]
 
 
-def current_admin(staff: CurrentStaff) -> StaffMember:
-    if not staff.is_admin:
-        raise Forbidden(
-            code=ErrorCode.ADMIN_ONLY,
-            message="只有管理者可以進行這個動作。",
-            message_en="Only an administrator may do this.",
-        )
-    return staff
+async def current_admin(rt: RuntimeDep, token: BearerToken) -> StaffMember:
+    return cast(StaffMember, StaffLookup(rt, token, admin_only=True))
 
 
 CurrentAdmin = Annotated[StaffMember, Depends(current_admin)]
