@@ -1,6 +1,7 @@
 """Typed dependencies of the family API: the logged-in family."""
 
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, cast
 
 from fastapi import Depends
 from sqlalchemy import bindparam, select
@@ -9,8 +10,8 @@ from sqlalchemy.orm import Session
 from core.security import token_hash
 from moderation.errors import ErrorCode, Forbidden, Unauthenticated
 from storage.models import Account, AuthToken, utcnow
-from usecases.transaction import end_read
 from web.deps import BearerToken, ClientAddress, RuntimeDep, SessionDep, WorkDep
+from web.routing import InEndpointHop
 
 __all__ = [
     "ClientAddress",
@@ -53,17 +54,31 @@ def _ensure_verified(account: Account) -> Account:
     return account
 
 
-def current_family(session: SessionDep, token: BearerToken) -> Account:
-    account = _family_for(session, token)
-    end_read(session)  # no connection held while the request waits for its next thread
-    return account
+@dataclass(frozen=True)
+class FamilyLookup(InEndpointHop):
+    """The family behind a token, read through the request's session in the endpoint's own
+    thread hop (`InEndpointHop`): every family request starts here, and as plain dependencies
+    the lookup and the verified check were a thread hop each."""
+
+    session: Session
+    token: str
+    verified: bool = False
+
+    def resolve(self) -> Account:
+        account = _family_for(self.session, self.token)
+        return _ensure_verified(account) if self.verified else account
+
+
+async def current_family(session: SessionDep, token: BearerToken) -> Account:
+    # The route resolves it before the endpoint runs: the endpoint is given the Account.
+    return cast(Account, FamilyLookup(session, token))
 
 
 CurrentFamily = Annotated[Account, Depends(current_family)]
 
 
-def verified_family(account: CurrentFamily) -> Account:
-    return _ensure_verified(account)
+async def verified_family(session: SessionDep, token: BearerToken) -> Account:
+    return cast(Account, FamilyLookup(session, token, verified=True))
 
 
 VerifiedFamily = Annotated[Account, Depends(verified_family)]

@@ -50,13 +50,21 @@ def _resolved(kwargs: dict[str, Any]) -> dict[str, Any]:
     return {k: v.resolve() if isinstance(v, InEndpointHop) else v for k, v in kwargs.items()}
 
 
+def _resolved_then_end_read(kwargs: dict[str, Any]) -> dict[str, Any]:
+    resolved = _resolved(kwargs)
+    session = REQUEST_SESSION.get()
+    if session is not None:  # what the values read is not held while the endpoint awaits
+        end_read(session)
+    return resolved
+
+
 def _resolving_first(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     """An `async def` endpoint's deferred values, resolved in one hop before it runs."""
 
     @functools.wraps(endpoint)
     async def resolving(*args: Any, **kwargs: Any) -> Any:
         if any(isinstance(v, InEndpointHop) for v in kwargs.values()):
-            kwargs = await run_in_threadpool(_resolved, kwargs)
+            kwargs = await run_in_threadpool(_resolved_then_end_read, kwargs)
         return await endpoint(*args, **kwargs)
 
     return resolving
