@@ -161,10 +161,12 @@ def _kind(cell: Cell) -> str:
 
 
 def _title_alone(text: str, title: str) -> bool:
-    """The cell is the title, or the title and a mark before the name (配偶.何改鈞): a second
-    member's start on a band, not a kin column's name that starts like a title (孫大同)."""
+    """The cell is the title, maybe with marks read after it (長媳一 | 李論霖: the rule
+    before the name read as 一), or the title and a colon's mark before the name
+    (配偶.何改鈞): a second member's start on a band, not a kin column's name that starts
+    like a title (孫大同, 孫一心)."""
     end = text.find(title) + len(title)
-    return text[end:].rstrip(COLONS) == "" or text[end : end + 1] in tuple(COLONS)
+    return text[end:].strip(STRAY + STRAY_AFTER) == "" or text[end : end + 1] in tuple(COLONS)
 
 
 class _Reader:

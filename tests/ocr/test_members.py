@@ -206,3 +206,20 @@ def test_a_mark_after_a_title_leaves_the_name_to_the_next_cell() -> None:
         ("長女", "蔡帆鑫", "蔡家志"),
         ("長子", "蔡昌瑩", "蔡家志"),
     ]
+
+
+def test_the_second_member_of_a_band_starts_at_its_title_with_a_rules_end_after_it() -> None:
+    # 長媳一 | 李論霖: the rule before the name read as 一 with the title (dev pairs pdf 11058)
+    rows = lines(
+        "長女 陳榮縈 民國84年11月8日 X279649505 長媳一 李論霖 民國81年5月26日 Q269423629",
+        "父:陳容桂 母:李淮霞 _ _ 父:蔡卻馨 母:何誠興 配偶:陳榮宇",
+        "戶長 王大明 民國47年6月1日 A123456789 孫一心 王金水 林阿滿",  # a kin name: 孫一心
+    )
+    got = _values(read_members(rows))
+    assert [(m["title"], m["name"], m["spouse"]) for m in got] == [
+        ("長女", "陳榮縈", None),
+        ("長媳", "李論霖", "陳榮宇"),
+        ("戶長", "王大明", "林阿滿"),
+    ]
+    assert got[1]["father"] == "蔡卻馨" and got[0]["father"] == "陳容桂"
+    assert got[2]["father"] == "孫一心"
