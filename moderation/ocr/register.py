@@ -12,7 +12,7 @@ from .cells import COLONS, Cell, labelled
 from .confusions import known_confusion, misread_by_model, misread_unsteadily, read_steadily
 from .idnumber import find_ids
 from .members import Member, read_members
-from .register_columns import alts_of, by_columns_alone, kin_near, places
+from .register_columns import alts_of, by_columns_alone, column_near, kin_near, places
 from .register_proof import (
     inmate_absent,
     inmate_unsure,
@@ -168,7 +168,8 @@ def _sole_relative(
     if (
         rel.status == Status.NOT_FOUND
         and column is not None
-        and _gap(app.value(column) or "", d.inmate_name) == _gap(read, d.inmate_name)
+        and _gap(column_near(app, column, d.inmate_name) or "", d.inmate_name)
+        == _gap(read, d.inmate_name)
     ):  # the column off at the same character: the same name
         rel = relationship_by_column(app, column, d.relationship)
     if rel.status != Status.MATCH or rel.value != d.relationship:

@@ -122,3 +122,29 @@ def test_a_mother_column_read_the_same_at_each_scale_names_another_woman() -> No
     # 李美英 every time: printed so, perhaps her sister; 李美華 may be a step-mother
     got = _son_declares_the_heads_spouse("李美英", "李美英", "李美英")
     assert got.status == Status.NOT_FOUND
+
+
+def _wife_declares_her_husband(spouse_read: str, *others: str) -> dict[str, PrefillField]:
+    """The 媳 declares her husband 陳姷雲 (registered elsewhere; 姷 is a character the model
+    cannot write), her 配偶 column reading `spouse_read`, and `others` at other scales."""
+    rows = lines(
+        HEADER, HEAD, SPOUSE, f"媳 王秋能 民國57年11月20日 G296908403 詹九川 塗俊癸 {spouse_read}"
+    )
+    rows[-1].words[-1] = replace(rows[-1].words[-1], alts=others)
+    d = Declared("王秋能", "G296908403", date(1968, 11, 20), "陳姷雲", "spouse")
+    return {f.field: f for f in register_fields(rows, d)}
+
+
+def test_a_spouse_column_read_short_is_read_at_the_other_scales() -> None:
+    # 陳妓 (a character dropped) as chosen; 陳娟雲 and 陳妨雲 at the other scales: one off at
+    # a character the model cannot write, differently each time (dev pairs scan 10070)
+    got = _wife_declares_her_husband("陳妓", "配偶:陳娟雲", "配偶:陳雲", "配偶:陳妨雲")
+    assert (got["relationship"].status, got["relationship"].value) == (Status.MATCH, "spouse")
+    assert got["inmate_name"].status == Status.MATCH
+    assert got["inmate_name"].value in ("陳娟雲", "陳妨雲")
+
+
+def test_a_spouse_column_read_short_and_the_same_off_each_time_names_another_man() -> None:
+    got = _wife_declares_her_husband("陳妓", "配偶:陳娟雲", "配偶:陳雲", "配偶:陳娟雲")
+    assert got["relationship"].status == Status.NOT_FOUND
+    assert got["inmate_name"].status != Status.MATCH
