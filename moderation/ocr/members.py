@@ -113,10 +113,12 @@ def _joined(row: list[Cell]) -> list[Cell]:
             or (bare and _fits(pairs[0].field, cell.text))
         )
         bare = bare and colon
-        # 配偶, 父, 母 are labels too: after 稱謂： they are the value.
+        # 配偶, 父, 母 are labels too: after 稱謂： they are the value; 姓名 is not (a table
+        # header's 稱謂. | 姓名: the mark after 稱謂 is no colon of a pair).
         value = not labelled(cell) or (
             bare
             and pairs[0].field == "title"
+            and title_at_start(cell.text) is not None
             and (prev.text[-1:] in COLONS or cell.text.startswith(("配偶", "父", "母")))
         )
         if prev is not None and bare and value:

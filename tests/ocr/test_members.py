@@ -223,3 +223,18 @@ def test_the_second_member_of_a_band_starts_at_its_title_with_a_rules_end_after_
     ]
     assert got[1]["father"] == "蔡卻馨" and got[0]["father"] == "陳容桂"
     assert got[2]["father"] == "孫一心"
+
+
+def test_a_table_header_with_a_mark_after_its_title_label_keeps_its_name_column() -> None:
+    # 稱謂. | 姓名: the mark read after 稱謂 had joined 姓名 to it as its value, so the header
+    # lost its name column and every name went to the 配偶 column (dev table pdf 1073)
+    rows = lines(
+        "稱謂. 姓名 出生日期 統- -編號 配偶 父 母",  # 統一編號 split at its thin 一
+        "戶長 羅昇玉 民國40年10月1日 Q106362432 _ 張瑄浚 羅瑞貿 曾昆水",
+        "長子 羅賢琳 民國64年7月10日 P197886197 _ 陳光興 羅昇玉 雷桐如",
+    )
+    got = _values(read_members(rows))
+    assert [(m["title"], m["name"], m["spouse"], m["father"]) for m in got] == [
+        ("戶長", "羅昇玉", "張瑄浚", "羅瑞貿"),
+        ("長子", "羅賢琳", "陳光興", "羅昇玉"),
+    ]
