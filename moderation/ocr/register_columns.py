@@ -15,6 +15,7 @@ from .register_proof import (
     kin_column,
     relationship_by_chain,
     relationship_by_column,
+    same_person,
 )
 from .text import Word, folded
 from .types import Declared, PrefillField, Status
@@ -80,6 +81,27 @@ def sole_column(app: Member | None, d: Declared) -> str | None:
     return column if misread_by_model(read, d.inmate_name or "", alts) else None
 
 
+def near_grandparent(
+    app: Member | None, d: Declared, members: list[Member]
+) -> tuple[Member, str, str] | None:
+    """As register_proof.grandparent_column, the parent's 父/母 column reading the inmate's
+    name one character off, that character misread by the model at the column's scales (魏國炅
+    read 魏國只, 魏國路): (parent, column, reading). That column names one person, as the
+    applicant's own does (sole_column); one read the same each time names another."""
+    name = d.inmate_name or ""
+    if app is None or len(name) < 3 or d.relationship != "grandchild":
+        return None
+    for parent in (app.value(k) for k in ("father", "mother")):
+        for m in members:
+            if m is app or not parent or not same_person(m.value("name"), parent):
+                continue
+            for column in ("father", "mother"):
+                read = column_near(m, column, name) if column in m.values else None
+                if read and misread_by_model(read, name, alts_of(m.values[column][0].words)):
+                    return m, column, read
+    return None
+
+
 def by_columns_alone(
     app: Member | None, d: Declared, members: list[Member]
 ) -> list[PrefillField] | None:
@@ -98,6 +120,17 @@ def by_columns_alone(
         parent, column = grand
         rel = relationship_by_chain(app, parent, column, d.relationship)
         return [rel, named_in_column(parent, column, name)]
+    near = near_grandparent(app, d, members)
+    if near is not None:
+        parent, column, read = near
+        why = (
+            "收容人姓名在申請人父母的父母欄讀為差一字，該欄只載一人，視為辨識誤差 / the 父/母 "
+            "column of the applicant's parent, which names one person, reads the inmate's name "
+            "one character off: a misreading"
+        )
+        rel = relationship_by_chain(app, parent, column, d.relationship)
+        inmate = named_in_column(parent, column, name, read)
+        return [replace(f, source_text=f"{why} | {f.source_text}") for f in (rel, inmate)]
     column = sole_column(app, d)
     if column is None:
         return None

@@ -148,3 +148,39 @@ def test_a_spouse_column_read_short_and_the_same_off_each_time_names_another_man
     got = _wife_declares_her_husband("陳妓", "配偶:陳娟雲", "配偶:陳雲", "配偶:陳娟雲")
     assert got["relationship"].status == Status.NOT_FOUND
     assert got["inmate_name"].status != Status.MATCH
+
+
+def _grandchild_declares(
+    father_of_father: str, *others: str, declared: str = "grandchild"
+) -> dict[str, PrefillField]:
+    """The 孫 declares the 戶長 蘇文志 (his row read 蘇文中) his grandparent; the 孫's father
+    column names the 長子, whose own 父 column reads `father_of_father` (`others` at pass 2's
+    other scales)."""
+    rows = lines(
+        HEADER,
+        "戶長 蘇文中 民國40年1月2日 N126465325 蘇炳軍 彭豪重 鍾添肎",
+        f"長子 蘇蓮君 民國65年3月1日 V125766857 {father_of_father} 鍾添肎 張詩秀",
+        "孫 蘇錦 民國95年11月1日 B180121877 蘇蓮君 張詩秀",
+    )
+    son = rows[2]
+    at = next(i for i, w in enumerate(son.words) if w.text == father_of_father)
+    son.words[at] = replace(son.words[at], alts=others)
+    d = Declared("蘇錦", "B180121877", date(2006, 11, 1), "蘇文志", declared)
+    return {f.field: f for f in register_fields(rows, d)}
+
+
+def test_a_parents_own_parent_column_misread_at_each_scale_still_proves_a_grandparent() -> None:
+    # 魏國炅 read 魏國只, 魏國路 in the father's 父 column (dev table scan 44)
+    got = _grandchild_declares("蘇文忘", "蘇文忌", "蘇文忘")
+    assert (got["relationship"].status, got["relationship"].value) == (Status.MATCH, "grandchild")
+    assert got["inmate_name"].status == Status.MATCH
+
+
+def test_a_parents_parent_column_read_the_same_off_each_time_or_for_another_relation() -> None:
+    steady = _grandchild_declares("蘇文忘", "蘇文忘", "蘇文忘")
+    assert steady["relationship"].status == Status.NOT_FOUND
+    assert steady["inmate_name"].status != Status.MATCH
+    # the chain proves a grandparent only: declared a parent, the column one off says nothing
+    child = _grandchild_declares("蘇文忘", "蘇文忌", "蘇文忘", declared="child")
+    assert child["relationship"].status != Status.MATCH
+    assert child["inmate_name"].status != Status.MATCH
