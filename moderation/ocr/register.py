@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from .cells import COLONS, Cell, labelled
 from .confusions import known_confusion, misread_by_model, misread_unsteadily, read_steadily
-from .idnumber import find_ids
+from .idnumber import find_ids, hamming
 from .members import Member, read_members
 from .register_columns import alts_of, by_columns_alone, column_near, kin_near, places
 from .register_proof import (
@@ -19,7 +19,7 @@ from .register_proof import (
     relationship_by_column,
     relationship_field,
 )
-from .text import Line, find_roc_dates
+from .text import Line, find_roc_dates, folded
 from .types import Declared, PrefillField, Status, not_found
 from .verify import name_field, near_name, verify_birth_date, verify_id, verify_name
 
@@ -99,12 +99,24 @@ def _inmate(members: list[Member], name: str, app: Member | None) -> InmateRow |
         pos = near_name(cell.text[start : end + 1], name)
         if pos >= 0:
             read = cell.text[start + pos : start + pos + len(name)]
-            sure = known_confusion(name, read) or _surname_misread(read, name, cell.line)
+            sure = _known_in_readings(read, name, cell.line) or _surname_misread(
+                read, name, cell.line
+            )
             near.append(InmateRow(m, cell.line, start + pos, sure))
     confirmed = [r for r in near if r.confirmed]
     if len(confirmed) == 1:
         return confirmed[0]
     return near[0] if len(near) == 1 else None
+
+
+def _known_in_readings(read: str, name: str, line: Line) -> bool:
+    """The name read with one known OCR confusion (宥 as 育), as chosen or at another scale
+    (李豪霞 read 李豪雪, and 李豪震 at another: 霞 as 震 is known), the rest read alike."""
+    if known_confusion(name, read):
+        return True
+    alts = {folded(a) for a in alts_of(line.words)}
+    return any(known_confusion(name, alt[i : i + len(name)]) and hamming(alt[i : i + len(name)],
+               read) <= 1 for alt in alts for i in range(len(alt) - len(name) + 1))  # fmt: skip
 
 
 def _surname_misread(read: str, name: str, line: Line) -> bool:

@@ -184,3 +184,32 @@ def test_a_parents_parent_column_read_the_same_off_each_time_or_for_another_rela
     child = _grandchild_declares("蘇文忘", "蘇文忌", "蘇文忘", declared="child")
     assert child["relationship"].status != Status.MATCH
     assert child["inmate_name"].status != Status.MATCH
+
+
+def _grandparent_declares(granddaughter_read: str, *others: str) -> dict[str, PrefillField]:
+    """The head's 配偶 declares the 孫女 李豪霞 her grandchild; the 孫女's name reads
+    `granddaughter_read`, and `others` at pass 2's other scales."""
+    rows = lines(
+        HEADER,
+        "戶長 洪財 民國35年6月24日 E269600305 洪生哲 林政淑 李見財",
+        "配偶 李見財 民國36年12月3日 V166272918 李酆福 王碩堡 洪財",
+        "長子 李明 民國61年5月1日 V137802911 李見財 洪財 林永平",
+        f"孫女 {granddaughter_read} 民國88年3月12日 E284398691 李明 林永平",
+    )
+    name = rows[-1].words[1]
+    rows[-1].words[1] = replace(name, alts=others)
+    d = Declared("李見財", "V166272918", date(1947, 12, 3), "李豪霞", "grandparent")
+    return {f.field: f for f in register_fields(rows, d)}
+
+
+def test_a_known_confusion_at_another_scale_confirms_the_inmates_row() -> None:
+    # 霞 read 雪 as chosen, 震 (a known confusion of 霞) at another scale (dev table scan 69)
+    got = _grandparent_declares("李豪雪", "李豪震", "李豪埋")
+    assert (got["relationship"].status, got["relationship"].value) == (Status.MATCH, "grandparent")
+    assert got["inmate_name"].status == Status.MATCH
+
+
+def test_readings_without_a_known_confusion_confirm_nothing() -> None:
+    got = _grandparent_declares("李豪雪", "李豪埋", "李豪雪")
+    assert got["relationship"].status == Status.NOT_FOUND
+    assert got["inmate_name"].status != Status.MATCH
