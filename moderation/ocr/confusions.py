@@ -82,6 +82,15 @@ def misread_unsteadily(read: str, expected: str, alts: Iterable[str]) -> bool:
     return len(seen) >= 2 and expected[k] not in seen
 
 
+def surname_misread(read: str, name: str, alts: Iterable[str]) -> bool:
+    """Only the surname differs, and it reads differently at each scale (鄭 as 体, 伺, 鄒;
+    傅 as 便, 傳), the given name read exactly: the same person. A brother shares the
+    surname and differs in the given name; one household gives no two members one given
+    name, and a printed surname reads the same every time."""
+    diffs = [i for i, (e, r) in enumerate(zip(name, read, strict=False)) if e != r]
+    return len(diffs) == 1 and diffs[0] < len(name) - 2 and misread_unsteadily(read, name, alts)
+
+
 def misread_by_model(
     read: str, expected: str, alts: Iterable[str], places: Iterable[str] = ()
 ) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .cells import COLONS, Cell, labelled
-from .confusions import known_confusion, misread_by_model, misread_unsteadily, read_steadily
+from .confusions import known_confusion, misread_by_model, read_steadily, surname_misread
 from .idnumber import find_ids, hamming
 from .members import Member, read_members
 from .register_columns import alts_of, by_columns_alone, column_near, kin_near, places
@@ -99,8 +99,8 @@ def _inmate(members: list[Member], name: str, app: Member | None) -> InmateRow |
         pos = near_name(cell.text[start : end + 1], name)
         if pos >= 0:
             read = cell.text[start + pos : start + pos + len(name)]
-            sure = _known_in_readings(read, name, cell.line) or _surname_misread(
-                read, name, cell.line
+            sure = _known_in_readings(read, name, cell.line) or surname_misread(
+                read, name, alts_of(cell.line.words)
             )
             near.append(InmateRow(m, cell.line, start + pos, sure))
     confirmed = [r for r in near if r.confirmed]
@@ -117,19 +117,6 @@ def _known_in_readings(read: str, name: str, line: Line) -> bool:
     alts = {folded(a) for a in alts_of(line.words)}
     return any(known_confusion(name, alt[i : i + len(name)]) and hamming(alt[i : i + len(name)],
                read) <= 1 for alt in alts for i in range(len(alt) - len(name) + 1))  # fmt: skip
-
-
-def _surname_misread(read: str, name: str, line: Line) -> bool:
-    """Only the surname differs, and it reads differently at each scale (鄭 as 体, 伺, 鄒;
-    傅 as 便, 傳), the given name read exactly: the inmate's row. A brother shares the
-    surname and differs in the given name; one household gives no two members one given
-    name, and a printed surname reads the same every time."""
-    diffs = [i for i, (e, r) in enumerate(zip(name, read, strict=False)) if e != r]
-    return (
-        len(diffs) == 1
-        and diffs[0] < len(name) - 2
-        and misread_unsteadily(read, name, alts_of(line.words))
-    )
 
 
 def _inmate_field(found: InmateRow | None, expected: str | None) -> PrefillField:

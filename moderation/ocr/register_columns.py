@@ -13,9 +13,9 @@ from .members import STRAY, STRAY_AFTER, Member
 from .register_proof import (
     grandparent_column,
     kin_column,
+    parent_rows,
     relationship_by_chain,
     relationship_by_column,
-    same_person,
 )
 from .text import Word, folded
 from .types import Declared, PrefillField, Status
@@ -91,14 +91,11 @@ def near_grandparent(
     name = d.inmate_name or ""
     if app is None or len(name) < 3 or d.relationship != "grandchild":
         return None
-    for parent in (app.value(k) for k in ("father", "mother")):
-        for m in members:
-            if m is app or not parent or not same_person(m.value("name"), parent):
-                continue
-            for column in ("father", "mother"):
-                read = column_near(m, column, name) if column in m.values else None
-                if read and misread_by_model(read, name, alts_of(m.values[column][0].words)):
-                    return m, column, read
+    for m in parent_rows(app, members):
+        for column in ("father", "mother"):
+            read = column_near(m, column, name) if column in m.values else None
+            if read and misread_by_model(read, name, alts_of(m.values[column][0].words)):
+                return m, column, read
     return None
 
 

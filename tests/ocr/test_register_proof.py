@@ -213,3 +213,29 @@ def test_readings_without_a_known_confusion_confirm_nothing() -> None:
     got = _grandparent_declares("李豪雪", "李豪埋", "李豪雪")
     assert got["relationship"].status == Status.NOT_FOUND
     assert got["inmate_name"].status != Status.MATCH
+
+
+def _grandchild_of_the_heads_spouse(father_read: str, *others: str) -> PrefillField:
+    """The 孫 declares the head's 配偶 陳興奉 his grandparent: titles leave a step-grandparent
+    open; his 父 column (`father_read`, `others` at other scales) names the 長子, whose 父
+    column names 陳興奉."""
+    rows = lines(
+        HEADER,
+        "戶長 陳葉隆 民國36年1月9日 P283083877 陳志福 江幹綾 陳興奉",
+        "配偶 陳興奉 民國36年4月12日 W152326503 陳寶時 呂家茹 陳葉隆",
+        "長子 陳筱猜 民國62年6月9日 F185433965 陳興奉 陳葉隆 陳障天",
+        f"孫 陳徽柱 民國88年6月14日 K142791775 {father_read} 陳障天",
+    )
+    rows[-1].words[4] = replace(rows[-1].words[4], alts=others)
+    d = Declared("陳徽柱", "K142791775", date(1999, 6, 14), "陳興奉", "grandchild")
+    return _field(rows, d, "relationship")
+
+
+def test_a_parent_column_with_only_its_surname_misread_unsteadily_names_the_parent() -> None:
+    # 陳筱猜 read 東筱猜 and 喇筱猜 in the 孫's 父 column (dev table scan 57)
+    got = _grandchild_of_the_heads_spouse("東筱猜", "喇筱猜", "東筱猜")
+    assert (got.status, got.value) == (Status.MATCH, "grandchild")
+
+
+def test_a_parent_column_with_its_surname_read_the_same_each_time_names_no_member() -> None:
+    assert _grandchild_of_the_heads_spouse("東筱猜", "東筱猜").status == Status.NOT_FOUND
