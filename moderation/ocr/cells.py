@@ -26,6 +26,9 @@ LABELS: dict[str, str] = {
     "母": "mother",
 }  # fmt: skip
 COLONS = ":：;；.。、，,"
+#: What chi_tra reads from a colon or a rule beside a label or value (了 for a Ming face's
+#: full-width colon); never a name's first character nor a label's.
+MARKS = COLONS + "了人一丨【〔[(（|!"
 _LABEL_RE = re.compile("|".join(sorted(LABELS, key=len, reverse=True)))
 
 
@@ -135,8 +138,9 @@ def labelled(cell: Cell, after: str | None = None) -> list[Labelled]:
     text = cell.text
     starts = _label_starts(text)
     # A stray mark before the label (".配偶：" where a dot of the colon before was read
-    # into this cell) does not stop it being a label.
-    lead = len(text) - len(text.lstrip(COLONS))
+    # into this cell, 人性別：女 or 了出生地 from a rule's or a colon's end) does not stop it
+    # being a label.
+    lead = len(text) - len(text.lstrip(MARKS))
     if (not starts or starts[0][0] != lead) and text[:1] in COLONS and after in _NEXT:
         starts.insert(0, (0, 0, _FIELD_LABEL[_NEXT[after]]))
     if not starts or starts[0][0] not in (0, lead):

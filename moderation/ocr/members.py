@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from .cells import COLONS, Cell, Labelled, cells, labelled
+from .cells import COLONS, MARKS, Cell, Labelled, cells, labelled
 from .idnumber import find_ids
 from .kinship import title_at_start
 from .text import Line, find_roc_dates
@@ -26,7 +26,7 @@ from .verify import by_digits
 KIN = ("father", "mother", "spouse")
 #: What chi_tra reads before a value from the colon or the rule beside it; never a name's first
 #: character.
-STRAY = COLONS + "了人一丨【〔[(（|!"
+STRAY = MARKS
 STRAY_AFTER = COLONS + "丨|】〕])）!"
 #: Fields a table's header row may name, by their label.
 _HEADER_FIELDS = {"title", "name", "birth", "id", "father", "mother", "spouse", "order", "place"}

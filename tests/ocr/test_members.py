@@ -238,3 +238,16 @@ def test_a_table_header_with_a_mark_after_its_title_label_keeps_its_name_column(
         ("戶長", "羅昇玉", "張瑄浚", "羅瑞貿"),
         ("長子", "羅賢琳", "陳光興", "羅昇玉"),
     ]
+
+
+def test_a_label_with_a_mark_read_before_it_is_still_a_label() -> None:
+    # 人性別:女: the colon's end before it read as 人; the cell had become the 父 column, and
+    # the 父姓名 line under it lost its place (dev blocks pdf 21049)
+    rows = lines(
+        "稱謂:長女 姓名:廖旺順 人性別:女",
+        "出生年月日:民國86年11月20日 _ 統一編號:Q266459494",
+        "父姓名:廖惠羚 母姓名:陳貞學 _",
+        "了出生地:臺東縣",
+    )
+    (got,) = _values(read_members(rows))
+    assert (got["name"], got["father"], got["mother"]) == ("廖旺順", "廖惠羚", "陳貞學")
