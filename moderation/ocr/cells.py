@@ -24,6 +24,9 @@ LABELS: dict[str, str] = {
     "稱謂": "title", "姓名": "name", "配偶": "spouse", "出生地": "place", "出生別": "order",
     "性別": "sex", "記事": "remark", "戶號": "household", "住址": "address", "父": "father",
     "母": "mother",
+    # 統一編號 and 統一號碼 split at the thin 一 (統： | 編號.): the tail names the ID, and
+    # must not be read as 戶號 one character off
+    "編號": "id", "號碼": "id",
 }  # fmt: skip
 COLONS = ":：;；.。、，,"
 #: What chi_tra reads from a colon or a rule beside a label or value (了 for a Ming face's

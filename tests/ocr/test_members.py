@@ -251,3 +251,18 @@ def test_a_label_with_a_mark_read_before_it_is_still_a_label() -> None:
     )
     (got,) = _values(read_members(rows))
     assert (got["name"], got["father"], got["mother"]) == ("廖旺順", "廖惠羚", "陳貞學")
+
+
+def test_the_tail_of_a_split_id_label_is_no_household_number_label() -> None:
+    # 統一編號 read 統: | 編號. : 編號 one off 戶號 had made the ID a household number, and the
+    # member had no ID (dev blocks scan 20048)
+    rows = lines(
+        "稱謂:長子 姓名:葉源昌 性別:男",
+        "出生年月日: 民國72年8月25日 統: -編號 N198252327",
+        "稱謂:長女 姓名:葉源岳 性別:女",
+        "出生年月日: 民國74年1月16日 統: 編號. W265566504",
+        "戶號:H7189295",
+    )
+    son, daughter = read_members(rows)
+    assert daughter.has_id("W265566504") and not son.has_id("W265566504")
+    assert son.has_id("N198252327")
