@@ -117,7 +117,8 @@ def _title_before_name(text: str, found: list[tuple[int, int, str]]) -> list[tup
 
 
 def _misread_label(text: str) -> tuple[int, int, str] | None:
-    """A label with one character misread before its colon (稱調： for 稱謂：)."""
+    """A label with one character misread before its colon (稱調： for 稱謂：), or one
+    character read into it (姓和名：)."""
     colon = next((i for i, ch in enumerate(text[:8]) if ch in ":："), -1)
     if colon < 0:
         colon = next((i for i, ch in enumerate(text[:8]) if ch in COLONS), -1)
@@ -126,6 +127,13 @@ def _misread_label(text: str) -> tuple[int, int, str] | None:
     head = text[:colon].replace("-", "一").replace(".", "")  # 統.-號碼 for 統一號碼
     for label in LABELS:
         if len(label) == len(head) and sum(a != b for a, b in zip(label, head, strict=True)) <= 1:
+            return 0, colon, label
+    for label in LABELS:  # a character read into it (姓和名： for 姓名：)
+        if (
+            len(label) >= 2
+            and len(head) == len(label) + 1
+            and any(head[:i] + head[i + 1 :] == label for i in range(1, len(head) - 1))
+        ):
             return 0, colon, label
     return None
 

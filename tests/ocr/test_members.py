@@ -266,3 +266,14 @@ def test_the_tail_of_a_split_id_label_is_no_household_number_label() -> None:
     son, daughter = read_members(rows)
     assert daughter.has_id("W265566504") and not son.has_id("W265566504")
     assert son.has_id("N198252327")
+
+
+def test_a_label_with_a_character_read_into_it_is_still_a_label() -> None:
+    # 姓和名: for 姓名: the label had become the head's name (dev blocks scan 20043)
+    rows = lines(
+        "稱謂 :戶長 姓和名: 莊圍城 性別: 男",
+        "出生日期 民國41年4月8日 統一號碼: Y198658836",
+        "父姓名: 莊富維 母: 柯怡 配偶: 葉詩雅",
+    )
+    (got,) = _values(read_members(rows))
+    assert (got["title"], got["name"], got["father"]) == ("戶長", "莊圍城", "莊富維")
