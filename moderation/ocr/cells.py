@@ -31,7 +31,7 @@ LABELS: dict[str, str] = {
 COLONS = ":：;；.。、，,"
 #: What chi_tra reads from a colon or a rule beside a label or value (了 for a Ming face's
 #: full-width colon); never a name's first character nor a label's.
-MARKS = COLONS + "了人一丨【〔[(（|!"
+MARKS = COLONS + "了人一丨【〔[(（|!/『‵"
 _LABEL_RE = re.compile("|".join(sorted(LABELS, key=len, reverse=True)))
 
 

@@ -248,9 +248,12 @@ def test_a_label_with_a_mark_read_before_it_is_still_a_label() -> None:
         "出生年月日:民國86年11月20日 _ 統一編號:Q266459494",
         "父姓名:廖惠羚 母姓名:陳貞學 _",
         "了出生地:臺東縣",
+        "稱謂:長子 姓名:劉乃俊 ./性別:男",  # and a slash (dev blocks scan 20069)
+        "『父姓名:劉翔庭 母:陳謙宏",
     )
-    (got,) = _values(read_members(rows))
+    got, son = _values(read_members(rows))
     assert (got["name"], got["father"], got["mother"]) == ("廖旺順", "廖惠羚", "陳貞學")
+    assert (son["name"], son["father"], son["mother"]) == ("劉乃俊", "劉翔庭", "陳謙宏")
 
 
 def test_the_tail_of_a_split_id_label_is_no_household_number_label() -> None:
