@@ -41,6 +41,8 @@ MISREAD_AS: dict[str, str] = {
     "蓁": "其業",
     "蔣": "壯將",
     "薇": "微黴",
+    "褔": "福",  # 衤 for 礻: one dot apart at 250 dpi (DEV, issue 14: every reading)
+    "余": "佘",  # (DEV, issue 14: 余煌裕 and 余軒弘 read 佘 at most scales)
     "諺": "讓",
     "趙": "趟",
     "邵": "部",
