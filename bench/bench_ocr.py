@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/bench_ocr.py [--n N] [--n-cards N] [--split held_out|dev]
         [--kinds card,register] [--layouts table,pairs,blocks]
-        [--variants scan,pdf,lowres,photo] [--engine pool|cli] [--save F] [--report F]
+        [--variants scan,pdf,lowres,photo] [--first-seed K] [--engine pool|cli] [--save F]
+        [--report F]
 
 Documents of tests/ocr/docgen.py, HELD_OUT seeds by default (never looked at while tuning).
 Per document, in the same run: raw (`tesseract PAGE stdout -l chi_tra+eng`, Debian's defaults;
@@ -187,9 +188,12 @@ def measure(case: Case, others: list[Declared], tmp: Path) -> dict:
     return row
 
 
-def run_row(kind: str, layout: str, variant: str, n: int, first_seed: int, tmp: Path) -> list[dict]:
+def run_row(
+    kind: str, layout: str, variant: str, n: int, first_seed: int, tmp: Path, skip: int = 0
+) -> list[dict]:
+    """The row's documents `skip` to `skip + n` (seed and type face as in a run from 0)."""
     cases = []
-    for k in range(n):
+    for k in range(skip, skip + n):
         seed = first_seed + k
         if kind == "card":
             cases.append(make_card_case(seed, variant, tmp, font=FONTS[k % len(FONTS)]))
@@ -197,7 +201,7 @@ def run_row(kind: str, layout: str, variant: str, n: int, first_seed: int, tmp: 
             cases.append(
                 make_register_case(seed, variant, tmp, layout=layout, font=FONTS[k % len(FONTS)])
             )
-    rng = random.Random(first_seed)
+    rng = random.Random(first_seed + skip)
     rows = []
     for i, case in enumerate(cases):
         others = [declared_for(c) for j, c in enumerate(cases) if j != i]
@@ -268,6 +272,13 @@ def main() -> None:
     ap.add_argument("--layouts", default=",".join(LAYOUTS), help="register layouts")
     ap.add_argument("--variants", default=",".join(VARIANTS))
     ap.add_argument(
+        "--first-seed",
+        type=int,
+        default=0,
+        help="each row's documents start this far into the row's seeds (0-499: another sample"
+        " of the same split, e.g. DEV documents not yet looked at)",
+    )
+    ap.add_argument(
         "--engine",
         choices=("pool", "cli"),
         default="pool",
@@ -276,6 +287,8 @@ def main() -> None:
     ap.add_argument("--save", type=Path, help="write every document's measurements as JSON")
     ap.add_argument("--report", type=Path, help="only print the tables of a saved run")
     args = ap.parse_args()
+    if not 0 <= args.first_seed <= 500 - max(args.n, args.n_cards):
+        ap.error("--first-seed: a row's seeds must stay within its 500 (the split's rows apart)")
     if args.report:
         report(json.loads(args.report.read_text()))
         return
@@ -292,7 +305,7 @@ def main() -> None:
                 for vi, variant in enumerate(args.variants.split(",")):
                     first = base + 1000 * (10 * li + vi) + (500 if kind == "card" else 0)
                     n = args.n_cards if kind == "card" else args.n
-                    got = run_row(kind, layout, variant, n, first, tmp)
+                    got = run_row(kind, layout, variant, n, first, tmp, args.first_seed)
                     rows += got
                     print(
                         f"{kind} {layout} {variant}: done {len(got)}", file=sys.stderr, flush=True

@@ -24,8 +24,14 @@ LABELS: dict[str, str] = {
     "稱謂": "title", "姓名": "name", "配偶": "spouse", "出生地": "place", "出生別": "order",
     "性別": "sex", "記事": "remark", "戶號": "household", "住址": "address", "父": "father",
     "母": "mother",
+    # 統一編號 and 統一號碼 split at the thin 一 (統： | 編號.): the tail names the ID, and
+    # must not be read as 戶號 one character off
+    "編號": "id", "號碼": "id",
 }  # fmt: skip
 COLONS = ":：;；.。、，,"
+#: What chi_tra reads from a colon or a rule beside a label or value (了 for a Ming face's
+#: full-width colon); never a name's first character nor a label's.
+MARKS = COLONS + "了人一丨【〔[(（|!/『‵"
 _LABEL_RE = re.compile("|".join(sorted(LABELS, key=len, reverse=True)))
 
 
@@ -111,7 +117,8 @@ def _title_before_name(text: str, found: list[tuple[int, int, str]]) -> list[tup
 
 
 def _misread_label(text: str) -> tuple[int, int, str] | None:
-    """A label with one character misread before its colon (稱調： for 稱謂：)."""
+    """A label with one character misread before its colon (稱調： for 稱謂：), or one
+    character read into it (姓和名：)."""
     colon = next((i for i, ch in enumerate(text[:8]) if ch in ":："), -1)
     if colon < 0:
         colon = next((i for i, ch in enumerate(text[:8]) if ch in COLONS), -1)
@@ -120,6 +127,13 @@ def _misread_label(text: str) -> tuple[int, int, str] | None:
     head = text[:colon].replace("-", "一").replace(".", "")  # 統.-號碼 for 統一號碼
     for label in LABELS:
         if len(label) == len(head) and sum(a != b for a, b in zip(label, head, strict=True)) <= 1:
+            return 0, colon, label
+    for label in LABELS:  # a character read into it (姓和名： for 姓名：)
+        if (
+            len(label) >= 2
+            and len(head) == len(label) + 1
+            and any(head[:i] + head[i + 1 :] == label for i in range(1, len(head) - 1))
+        ):
             return 0, colon, label
     return None
 
@@ -135,8 +149,9 @@ def labelled(cell: Cell, after: str | None = None) -> list[Labelled]:
     text = cell.text
     starts = _label_starts(text)
     # A stray mark before the label (".配偶：" where a dot of the colon before was read
-    # into this cell) does not stop it being a label.
-    lead = len(text) - len(text.lstrip(COLONS))
+    # into this cell, 人性別：女 or 了出生地 from a rule's or a colon's end) does not stop it
+    # being a label.
+    lead = len(text) - len(text.lstrip(MARKS))
     if (not starts or starts[0][0] != lead) and text[:1] in COLONS and after in _NEXT:
         starts.insert(0, (0, 0, _FIELD_LABEL[_NEXT[after]]))
     if not starts or starts[0][0] not in (0, lead):

@@ -41,6 +41,8 @@ MISREAD_AS: dict[str, str] = {
     "蓁": "其業",
     "蔣": "壯將",
     "薇": "微黴",
+    "褔": "福",  # 衤 for 礻: one dot apart at 250 dpi (DEV, issue 14: every reading)
+    "余": "佘",  # (DEV, issue 14: 余煌裕 and 余軒弘 read 佘 at most scales)
     "諺": "讓",
     "趙": "趟",
     "邵": "部",
@@ -80,6 +82,15 @@ def misread_unsteadily(read: str, expected: str, alts: Iterable[str]) -> bool:
                 seen.add(window[k])
                 break
     return len(seen) >= 2 and expected[k] not in seen
+
+
+def surname_misread(read: str, name: str, alts: Iterable[str]) -> bool:
+    """Only the surname differs, and it reads differently at each scale (鄭 as 体, 伺, 鄒;
+    傅 as 便, 傳), the given name read exactly: the same person. A brother shares the
+    surname and differs in the given name; one household gives no two members one given
+    name, and a printed surname reads the same every time."""
+    diffs = [i for i, (e, r) in enumerate(zip(name, read, strict=False)) if e != r]
+    return len(diffs) == 1 and diffs[0] < len(name) - 2 and misread_unsteadily(read, name, alts)
 
 
 def misread_by_model(

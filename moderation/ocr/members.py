@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from .cells import COLONS, Cell, Labelled, cells, labelled
+from .cells import COLONS, MARKS, Cell, Labelled, cells, labelled
 from .idnumber import find_ids
 from .kinship import title_at_start
 from .text import Line, find_roc_dates
@@ -26,7 +26,7 @@ from .verify import by_digits
 KIN = ("father", "mother", "spouse")
 #: What chi_tra reads before a value from the colon or the rule beside it; never a name's first
 #: character.
-STRAY = COLONS + "了人一丨【〔[(（|!"
+STRAY = MARKS
 STRAY_AFTER = COLONS + "丨|】〕])）!"
 #: Fields a table's header row may name, by their label.
 _HEADER_FIELDS = {"title", "name", "birth", "id", "father", "mother", "spouse", "order", "place"}
@@ -113,10 +113,12 @@ def _joined(row: list[Cell]) -> list[Cell]:
             or (bare and _fits(pairs[0].field, cell.text))
         )
         bare = bare and colon
-        # 配偶, 父, 母 are labels too: after 稱謂： they are the value.
+        # 配偶, 父, 母 are labels too: after 稱謂： they are the value; 姓名 is not (a table
+        # header's 稱謂. | 姓名: the mark after 稱謂 is no colon of a pair).
         value = not labelled(cell) or (
             bare
             and pairs[0].field == "title"
+            and title_at_start(cell.text) is not None
             and (prev.text[-1:] in COLONS or cell.text.startswith(("配偶", "父", "母")))
         )
         if prev is not None and bare and value:
@@ -161,10 +163,12 @@ def _kind(cell: Cell) -> str:
 
 
 def _title_alone(text: str, title: str) -> bool:
-    """The cell is the title, or the title and a mark before the name (配偶.何改鈞): a second
-    member's start on a band, not a kin column's name that starts like a title (孫大同)."""
+    """The cell is the title, maybe with marks read after it (長媳一 | 李論霖: the rule
+    before the name read as 一), or the title and a colon's mark before the name
+    (配偶.何改鈞): a second member's start on a band, not a kin column's name that starts
+    like a title (孫大同, 孫一心)."""
     end = text.find(title) + len(title)
-    return text[end:].rstrip(COLONS) == "" or text[end : end + 1] in tuple(COLONS)
+    return text[end:].strip(STRAY + STRAY_AFTER) == "" or text[end : end + 1] in tuple(COLONS)
 
 
 class _Reader:

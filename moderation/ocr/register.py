@@ -9,17 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .cells import COLONS, Cell, labelled
-from .confusions import known_confusion, misread_by_model, misread_unsteadily, read_steadily
-from .idnumber import find_ids
+from .confusions import known_confusion, misread_by_model, read_steadily, surname_misread
+from .idnumber import find_ids, hamming
 from .members import Member, read_members
-from .register_columns import alts_of, by_columns_alone, kin_near, places
+from .register_columns import alts_of, by_columns_alone, column_near, kin_near, places
 from .register_proof import (
     inmate_absent,
     inmate_unsure,
     relationship_by_column,
     relationship_field,
 )
-from .text import Line, find_roc_dates
+from .text import Line, find_roc_dates, folded
 from .types import Declared, PrefillField, Status, not_found
 from .verify import name_field, near_name, verify_birth_date, verify_id, verify_name
 
@@ -99,7 +99,9 @@ def _inmate(members: list[Member], name: str, app: Member | None) -> InmateRow |
         pos = near_name(cell.text[start : end + 1], name)
         if pos >= 0:
             read = cell.text[start + pos : start + pos + len(name)]
-            sure = known_confusion(name, read) or _surname_misread(read, name, cell.line)
+            sure = _known_in_readings(read, name, cell.line) or surname_misread(
+                read, name, alts_of(cell.line.words)
+            )
             near.append(InmateRow(m, cell.line, start + pos, sure))
     confirmed = [r for r in near if r.confirmed]
     if len(confirmed) == 1:
@@ -107,17 +109,14 @@ def _inmate(members: list[Member], name: str, app: Member | None) -> InmateRow |
     return near[0] if len(near) == 1 else None
 
 
-def _surname_misread(read: str, name: str, line: Line) -> bool:
-    """Only the surname differs, and it reads differently at each scale (鄭 as 体, 伺, 鄒;
-    傅 as 便, 傳), the given name read exactly: the inmate's row. A brother shares the
-    surname and differs in the given name; one household gives no two members one given
-    name, and a printed surname reads the same every time."""
-    diffs = [i for i, (e, r) in enumerate(zip(name, read, strict=False)) if e != r]
-    return (
-        len(diffs) == 1
-        and diffs[0] < len(name) - 2
-        and misread_unsteadily(read, name, alts_of(line.words))
-    )
+def _known_in_readings(read: str, name: str, line: Line) -> bool:
+    """The name read with one known OCR confusion (宥 as 育), as chosen or at another scale
+    (李豪霞 read 李豪雪, and 李豪震 at another: 霞 as 震 is known), the rest read alike."""
+    if known_confusion(name, read):
+        return True
+    alts = {folded(a) for a in alts_of(line.words)}
+    return any(known_confusion(name, alt[i : i + len(name)]) and hamming(alt[i : i + len(name)],
+               read) <= 1 for alt in alts for i in range(len(alt) - len(name) + 1))  # fmt: skip
 
 
 def _inmate_field(found: InmateRow | None, expected: str | None) -> PrefillField:
@@ -168,7 +167,8 @@ def _sole_relative(
     if (
         rel.status == Status.NOT_FOUND
         and column is not None
-        and _gap(app.value(column) or "", d.inmate_name) == _gap(read, d.inmate_name)
+        and _gap(column_near(app, column, d.inmate_name) or "", d.inmate_name)
+        == _gap(read, d.inmate_name)
     ):  # the column off at the same character: the same name
         rel = relationship_by_column(app, column, d.relationship)
     if rel.status != Status.MATCH or rel.value != d.relationship:

@@ -9,21 +9,26 @@ from dataclasses import replace
 
 from .confusions import misread_by_model
 from .idnumber import hamming
-from .members import Member
+from .members import STRAY, STRAY_AFTER, Member
 from .register_proof import (
     grandparent_column,
     kin_column,
+    parent_rows,
     relationship_by_chain,
     relationship_by_column,
 )
-from .text import Word
+from .text import Word, folded
 from .types import Declared, PrefillField, Status
 
 
-def named_in_column(app: Member, column: str, expected: str) -> PrefillField:
-    """The inmate registered elsewhere, named in the applicant's 父/母/配偶 column."""
+def named_in_column(
+    app: Member, column: str, expected: str, read: str | None = None
+) -> PrefillField:
+    """The inmate registered elsewhere, named in the applicant's 父/母/配偶 column (`read`:
+    the reading of it that names him, if not the one chosen)."""
     cell, start, end = app.values[column]
-    read = app.value(column) or ""  # the name exactly or with a known misreading (kin_column)
+    # the name exactly or with a known misreading (kin_column)
+    read = read or app.value(column) or ""
     conf = cell.line.conf(start, end) * (1 if read == expected else 0.5)
     return PrefillField(
         "inmate_name", read, expected, Status.MATCH, round(conf, 2), cell.line.display
@@ -34,6 +39,18 @@ def alts_of(words: Iterable[Word]) -> set[str]:
     return {a for w in words for a in w.alts}
 
 
+def column_near(app: Member, column: str, name: str) -> str | None:
+    """The column's value one character off `name`: as read, else as read at another scale
+    (邱姷雲's 配偶 column read 邱妓 with a character dropped, 邱娟雲 and 邱妨雲 at others)."""
+    value = app.value(column) or ""
+    readings = [value, *sorted(alts_of(app.values[column][0].words))]
+    for text in readings if value else []:
+        text = folded(text[max(text.rfind(c) for c in ":：") + 1 :]).strip(STRAY + STRAY_AFTER)
+        if len(text) == len(name) and hamming(text, name) == 1:
+            return text
+    return None
+
+
 def kin_near(app: Member | None, d: Declared) -> str | None:
     """The applicant's 配偶 (declared spouse) or 父/母 column (declared child: the inmate is
     the parent) that reads the inmate's name (3+ characters) one character off, one only."""
@@ -41,7 +58,7 @@ def kin_near(app: Member | None, d: Declared) -> str | None:
     kin = {"spouse": ("spouse",), "child": ("father", "mother")}.get(d.relationship or "", ())
     if app is None or len(name) < 3:
         return None
-    near = [k for k in kin if len(v := app.value(k) or "") == len(name) and hamming(v, name) == 1]
+    near = [k for k in kin if k in app.values and column_near(app, k, name)]
     return near[0] if len(near) == 1 else None
 
 
@@ -60,7 +77,26 @@ def sole_column(app: Member | None, d: Declared) -> str | None:
     if app is None or column is None:
         return None
     alts = alts_of(app.values[column][0].words)
-    return column if misread_by_model(app.value(column) or "", d.inmate_name or "", alts) else None
+    read = column_near(app, column, d.inmate_name or "") or ""
+    return column if misread_by_model(read, d.inmate_name or "", alts) else None
+
+
+def near_grandparent(
+    app: Member | None, d: Declared, members: list[Member]
+) -> tuple[Member, str, str] | None:
+    """As register_proof.grandparent_column, the parent's 父/母 column reading the inmate's
+    name one character off, that character misread by the model at the column's scales (魏國炅
+    read 魏國只, 魏國路): (parent, column, reading). That column names one person, as the
+    applicant's own does (sole_column); one read the same each time names another."""
+    name = d.inmate_name or ""
+    if app is None or len(name) < 3 or d.relationship != "grandchild":
+        return None
+    for m in parent_rows(app, members):
+        for column in ("father", "mother"):
+            read = column_near(m, column, name) if column in m.values else None
+            if read and misread_by_model(read, name, alts_of(m.values[column][0].words)):
+                return m, column, read
+    return None
 
 
 def by_columns_alone(
@@ -81,6 +117,17 @@ def by_columns_alone(
         parent, column = grand
         rel = relationship_by_chain(app, parent, column, d.relationship)
         return [rel, named_in_column(parent, column, name)]
+    near = near_grandparent(app, d, members)
+    if near is not None:
+        parent, column, read = near
+        why = (
+            "收容人姓名在申請人父母的父母欄讀為差一字，該欄只載一人，視為辨識誤差 / the 父/母 "
+            "column of the applicant's parent, which names one person, reads the inmate's name "
+            "one character off: a misreading"
+        )
+        rel = relationship_by_chain(app, parent, column, d.relationship)
+        inmate = named_in_column(parent, column, name, read)
+        return [replace(f, source_text=f"{why} | {f.source_text}") for f in (rel, inmate)]
     column = sole_column(app, d)
     if column is None:
         return None
@@ -90,5 +137,5 @@ def by_columns_alone(
         "name one character off: a misreading"
     )
     rel = relationship_by_column(app, column, d.relationship)
-    inmate = named_in_column(app, column, name)
+    inmate = named_in_column(app, column, name, column_near(app, column, name))
     return [replace(f, source_text=f"{why} | {f.source_text}") for f in (rel, inmate)]

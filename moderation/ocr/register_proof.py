@@ -10,7 +10,7 @@ What stays unproven is `not_found`, with the reason, never a `match`.
 
 from __future__ import annotations
 
-from .confusions import known_confusion, misread_unsteadily
+from .confusions import known_confusion, misread_unsteadily, surname_misread
 from .kinship import derive, matches
 from .members import KIN, Member
 from .types import PrefillField, Status, not_found
@@ -54,13 +54,14 @@ def _by_columns(
         return "parent"
     if _own_column(app, ("father", "mother"), inmate_name):
         return "child"
-    for middle in members:  # one generation between them, through a member both name
-        between = middle.value("name")
-        if middle in (app, inmate) or not between:
+    # one generation between them, through a member both name (parent_rows)
+    app_parents, inmate_parents = parent_rows(app, members), parent_rows(inmate, members)
+    for middle in members:
+        if middle in (app, inmate) or not middle.value("name"):
             continue
-        if _parent(app_name, middle) and _parent(between, inmate):
+        if _parent(app_name, middle) and middle in inmate_parents:
             return "grandparent"
-        if _parent(inmate_name, middle) and _parent(between, app):
+        if _parent(inmate_name, middle) and middle in app_parents:
             return "grandchild"
     return None
 
@@ -155,23 +156,35 @@ def inmate_unsure(declared: str | None, row: str) -> PrefillField:
     return PrefillField("relationship", None, declared, Status.NOT_FOUND, 0.0, reason)
 
 
+def parent_rows(app: Member, members: list[Member]) -> list[Member]:
+    """The members the applicant's own 父/母 columns name: as same_person, or with only the
+    surname misread, differently at each scale (陳筱猜 read 東筱猜, 喇筱猜: the given name
+    names him, confusions.surname_misread)."""
+    out = []
+    for k in ("father", "mother"):
+        read = app.value(k)
+        if not read:
+            continue
+        alts = {a for w in app.values[k][0].words for a in w.alts}
+        out += [m for m in members if m is not app and (same_person(m.value("name"), read) or
+                surname_misread(read, m.value("name") or "", alts))]  # fmt: skip
+    return out
+
+
 def grandparent_column(
     app: Member | None, inmate_name: str | None, members: list[Member]
 ) -> tuple[Member, str] | None:
-    """The member the applicant's own 父/母 column names (exactly, as same_person), and that
-    member's 父/母 column that names the inmate: (member, column). Two columns that each name
-    one person prove the applicant a grandchild of the inmate without the inmate's own row
-    (read one character off, or registered elsewhere), as the applicant's own column proves
-    a parent."""
+    """The member the applicant's own 父/母 column names (parent_rows), and that member's
+    父/母 column that names the inmate: (member, column). Two columns that each name one
+    person prove the applicant a grandchild of the inmate without the inmate's own row (read
+    one character off, or registered elsewhere), as the applicant's own column proves a
+    parent."""
     if app is None or not inmate_name:
         return None
-    for parent in (app.value(k) for k in ("father", "mother")):
-        for m in members:
-            if m is app or not parent or not same_person(m.value("name"), parent):
-                continue
-            column = kin_column(m, inmate_name)
-            if column in ("father", "mother"):
-                return m, column
+    for m in parent_rows(app, members):
+        column = kin_column(m, inmate_name)
+        if column in ("father", "mother"):
+            return m, column
     return None
 
 

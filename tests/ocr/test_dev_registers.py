@@ -29,6 +29,29 @@ CASES = {
     "another_member": ("pairs", "scan", 10022, "light"),
     # the grandfather's row reads 蘇文忘; his son's 父 column, named in the applicant's, 蘇文志
     "grandparent_chain": ("pairs", "scan", 10028, "uming"),
+    # 長媳一 | 李論霖: a rule's end read after the band's second title
+    "rule_after_title": ("pairs", "pdf", 11058, "uming"),
+    # the 配偶 column read 邱妓 (a character dropped), 邱娟雲 and 邱妨雲 at other scales
+    "column_read_short": ("pairs", "scan", 10070, "sans"),
+    # 稱謂. | 姓名: the header's title label took 姓名 as its value
+    "header_mark": ("table", "pdf", 1073, "uming"),
+    # the father's 父 column reads 魏國只, 魏國路 (炅, a character the model cannot write)
+    "parents_column_one_off": ("table", "scan", 44, "cwming"),
+    # the 孫女 reads 李豪雪, and 李豪震 (霞 as 震, a known confusion) at another scale
+    "known_confusion_elsewhere": ("table", "scan", 69, "cwming"),
+    # the 孫's 父 column reads 東筱猜, 喇筱猜: the surname only, unsteadily
+    "parent_surname_misread": ("table", "scan", 57, "light"),
+    # 人性別：女: a mark before the label made it the 父 column
+    "mark_before_label": ("blocks", "pdf", 21049, "cwming"),
+    # 鄭田枝 read 凶田棱 in pass 1, 仁田枝 at another scale
+    "reading_one_off": ("blocks", "pdf", 21064, "cwming"),
+    # 統： | 編號.: the ID label's tail read as 戶號
+    "split_id_label": ("blocks", "scan", 20048, "uming"),
+    # 姓和名：: a character read into the label
+    "character_in_label": ("blocks", "scan", 20043, "uming"),
+    # 謝褔田 read 謝福田 every time (衤 for 礻); 余煌裕 read 佘煌裕 (a step-parent's row)
+    "measured_confusion": ("blocks", "scan", 20076, "serif"),
+    "measured_confusion_step": ("pairs", "scan", 10056, "serif"),
 }
 
 

@@ -78,3 +78,12 @@ def test_a_title_is_taken_from_the_readings_that_read_one() -> None:
 def test_otherwise_the_first_reading_stands() -> None:
     assert pick(["陳美玲", "陳美冷"], DECLARED) == 0
     assert pick(["長子", "長女"], DECLARED) == 0  # a title read at once is not second-guessed
+
+
+def test_a_reading_one_off_the_inmates_name_is_believed_over_one_further_off() -> None:
+    # 鄭田枝 read 凶田棱 in pass 1, 仁田枝 at another scale (dev blocks pdf 21064): the row is
+    # then judged on all its readings (register.py), not lost as two characters off
+    d = Declared("陳枝圓", "L281849927", date(1957, 12, 3), "鄭田枝", "grandparent")
+    assert pick(["姓名:凶田棱", "姓名:人孵田枝", "姓名:仁田枝"], d) == 1
+    assert pick(["姓名:仁田枝", "姓名:凶田棱"], d) == 0  # the first one off already
+    assert pick(["姓名:凶田棱", "姓名:凶田棱"], d) == 0

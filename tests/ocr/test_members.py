@@ -206,3 +206,77 @@ def test_a_mark_after_a_title_leaves_the_name_to_the_next_cell() -> None:
         ("長女", "蔡帆鑫", "蔡家志"),
         ("長子", "蔡昌瑩", "蔡家志"),
     ]
+
+
+def test_the_second_member_of_a_band_starts_at_its_title_with_a_rules_end_after_it() -> None:
+    # 長媳一 | 李論霖: the rule before the name read as 一 with the title (dev pairs pdf 11058)
+    rows = lines(
+        "長女 陳榮縈 民國84年11月8日 X279649505 長媳一 李論霖 民國81年5月26日 Q269423629",
+        "父:陳容桂 母:李淮霞 _ _ 父:蔡卻馨 母:何誠興 配偶:陳榮宇",
+        "戶長 王大明 民國47年6月1日 A123456789 孫一心 王金水 林阿滿",  # a kin name: 孫一心
+    )
+    got = _values(read_members(rows))
+    assert [(m["title"], m["name"], m["spouse"]) for m in got] == [
+        ("長女", "陳榮縈", None),
+        ("長媳", "李論霖", "陳榮宇"),
+        ("戶長", "王大明", "林阿滿"),
+    ]
+    assert got[1]["father"] == "蔡卻馨" and got[0]["father"] == "陳容桂"
+    assert got[2]["father"] == "孫一心"
+
+
+def test_a_table_header_with_a_mark_after_its_title_label_keeps_its_name_column() -> None:
+    # 稱謂. | 姓名: the mark read after 稱謂 had joined 姓名 to it as its value, so the header
+    # lost its name column and every name went to the 配偶 column (dev table pdf 1073)
+    rows = lines(
+        "稱謂. 姓名 出生日期 統- -編號 配偶 父 母",  # 統一編號 split at its thin 一
+        "戶長 羅昇玉 民國40年10月1日 Q106362432 _ 張瑄浚 羅瑞貿 曾昆水",
+        "長子 羅賢琳 民國64年7月10日 P197886197 _ 陳光興 羅昇玉 雷桐如",
+    )
+    got = _values(read_members(rows))
+    assert [(m["title"], m["name"], m["spouse"], m["father"]) for m in got] == [
+        ("戶長", "羅昇玉", "張瑄浚", "羅瑞貿"),
+        ("長子", "羅賢琳", "陳光興", "羅昇玉"),
+    ]
+
+
+def test_a_label_with_a_mark_read_before_it_is_still_a_label() -> None:
+    # 人性別:女: the colon's end before it read as 人; the cell had become the 父 column, and
+    # the 父姓名 line under it lost its place (dev blocks pdf 21049)
+    rows = lines(
+        "稱謂:長女 姓名:廖旺順 人性別:女",
+        "出生年月日:民國86年11月20日 _ 統一編號:Q266459494",
+        "父姓名:廖惠羚 母姓名:陳貞學 _",
+        "了出生地:臺東縣",
+        "稱謂:長子 姓名:劉乃俊 ./性別:男",  # and a slash (dev blocks scan 20069)
+        "『父姓名:劉翔庭 母:陳謙宏",
+    )
+    got, son = _values(read_members(rows))
+    assert (got["name"], got["father"], got["mother"]) == ("廖旺順", "廖惠羚", "陳貞學")
+    assert (son["name"], son["father"], son["mother"]) == ("劉乃俊", "劉翔庭", "陳謙宏")
+
+
+def test_the_tail_of_a_split_id_label_is_no_household_number_label() -> None:
+    # 統一編號 read 統: | 編號. : 編號 one off 戶號 had made the ID a household number, and the
+    # member had no ID (dev blocks scan 20048)
+    rows = lines(
+        "稱謂:長子 姓名:葉源昌 性別:男",
+        "出生年月日: 民國72年8月25日 統: -編號 N198252327",
+        "稱謂:長女 姓名:葉源岳 性別:女",
+        "出生年月日: 民國74年1月16日 統: 編號. W265566504",
+        "戶號:H7189295",
+    )
+    son, daughter = read_members(rows)
+    assert daughter.has_id("W265566504") and not son.has_id("W265566504")
+    assert son.has_id("N198252327")
+
+
+def test_a_label_with_a_character_read_into_it_is_still_a_label() -> None:
+    # 姓和名: for 姓名: the label had become the head's name (dev blocks scan 20043)
+    rows = lines(
+        "稱謂 :戶長 姓和名: 莊圍城 性別: 男",
+        "出生日期 民國41年4月8日 統一號碼: Y198658836",
+        "父姓名: 莊富維 母: 柯怡 配偶: 葉詩雅",
+    )
+    (got,) = _values(read_members(rows))
+    assert (got["title"], got["name"], got["father"]) == ("戶長", "莊圍城", "莊富維")

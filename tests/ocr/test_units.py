@@ -167,3 +167,11 @@ def test_a_name_is_not_found_inside_the_cards_printed_words() -> None:
 )
 def test_known_confusions_are_one_measured_substitution(read: str, known: bool) -> None:
     assert known_confusion("王宥俊", read) is known
+
+
+@pytest.mark.parametrize(
+    ("name", "read"),
+    [("謝褔田", "謝福田"), ("余煌裕", "佘煌裕")],  # dev blocks scan 20076, pairs scan 10056
+)
+def test_confusions_measured_on_dev_registers_are_known(name: str, read: str) -> None:
+    assert known_confusion(name, read) and not known_confusion(read, name)
